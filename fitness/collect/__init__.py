@@ -1,0 +1,1 @@
+"""Adapters that read the world and record facts (with evidence) in the model. They never judge."""

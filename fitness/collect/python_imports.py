@@ -1,0 +1,199 @@
+"""Python import graph through grimp, without importing or executing the analysed code.
+
+grimp's public ``build_graph`` locates packages with ``importlib`` (so the code must be importable) and
+stops at the first syntax error. We instead hand grimp's scanner the package folders we found on disk,
+and when a file cannot be parsed we skip it with a warning and scan again. The private grimp functions
+used here are confined to this module (pinned grimp < 4; see docs/adr).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
+from fitness.model.patterns import matches
+
+MAX_SKIPPED_FILES = 1000
+_DECODE_ERROR = re.compile(r"Failed to decode file (?P<path>.+?) as UTF-8")
+
+
+@dataclass
+class ImportScan:
+    """What the scan saw, and what it had to skip."""
+
+    packages: list[str]
+    source_roots: list[str]
+    modules: int = 0
+    imports: int = 0
+    skipped: list[str] = field(default_factory=list)
+    skipped_modules: set[str] = field(default_factory=set)
+
+
+def collect_imports(
+    graph: ArchGraph,
+    root: Path,
+    source_roots: Iterable[str],
+    packages: Iterable[str],
+    *,
+    exclude: Iterable[str] = (),
+    include_external: bool = False,
+    exclude_type_checking: bool = False,
+    cache_dir: Path | None = None,
+) -> ImportScan:
+    """Add module nodes and import edges (with file:line) for ``packages`` to ``graph``."""
+    roots = list(source_roots)
+    names = list(packages)
+    if not names:
+        raise FitnessError("no Python packages found; name them with 'packages:' in fitness.yaml", str(root))
+    found = [_find_package(root, roots, name) for name in names]
+    scan = ImportScan(packages=names, source_roots=roots)
+    imports_by_module = _scan(found, include_external, exclude_type_checking, cache_dir, root, scan)
+    excluded = list(exclude)
+    paths = _module_paths(found, root)
+    keep = {m for m in paths if not any(matches(pattern, m) for pattern in excluded)}
+    for module in sorted(keep):
+        path, is_package = paths[module]
+        graph.add_node(
+            NodeKind.MODULE,
+            module,
+            {
+                "path": path,
+                "is_package": is_package,
+                "package": module.split(".")[0],
+                **({"skipped": True} if module in scan.skipped_modules else {}),
+            },
+        )
+    for module in keep:
+        importer_id = f"module:{module}"
+        for direct in imports_by_module.get(module, ()):
+            imported = direct.imported.name
+            if imported in keep:
+                if imported == module:
+                    continue
+                target = f"module:{imported}"
+            elif imported in paths or _is_internal(imported, names):
+                continue  # excluded module, or a name that is not a module of ours
+            elif include_external:
+                target = graph.add_node(NodeKind.EXTERNAL, imported.split(".")[0])
+            else:
+                continue
+            evidence = Evidence(paths[module][0], direct.line_number, direct.line_contents.strip())
+            graph.add_edge(importer_id, target, EdgeKind.IMPORTS, (evidence,))
+            scan.imports += 1
+    scan.modules = len(keep)
+    return scan
+
+
+def _is_internal(name: str, packages: list[str]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+def _find_package(root: Path, source_roots: list[str], name: str) -> object:
+    from grimp.application.config import settings
+
+    for source_root in source_roots:
+        directory = (root / source_root / Path(*name.split("."))).resolve()
+        if directory.is_dir():
+            return settings.MODULE_FINDER.find_package(
+                package_name=name, package_directory=str(directory), file_system=settings.FILE_SYSTEM
+            )
+    looked = ", ".join(str(Path(r) / Path(*name.split("."))) for r in source_roots)
+    raise FitnessError(f"root package {name!r} not found (looked in {looked})", str(root))
+
+
+def _scan(
+    found: list[object],
+    include_external: bool,
+    exclude_type_checking: bool,
+    cache_dir: Path | None,
+    root: Path,
+    scan: ImportScan,
+) -> dict[str, set[object]]:
+    """Scan with grimp's Rust scanner; on an unparsable file, skip it with a warning and scan again."""
+    from grimp import exceptions
+    from grimp.application import usecases
+    from grimp.application.config import settings
+    from grimp.application.ports.modulefinder import FoundPackage
+
+    skip: set[str] = set()
+    packages: list[FoundPackage] = list(found)  # type: ignore[arg-type]
+    while True:
+        current = {
+            FoundPackage(
+                p.name,
+                p.directory,
+                frozenset(f for f in p.module_files if f.module.name not in skip),
+                p.namespace_packages,
+            )
+            for p in packages
+        }
+        try:
+            result = usecases._scan_packages(
+                current,
+                settings.FILE_SYSTEM.convert_to_basic(),
+                include_external_packages=include_external,
+                exclude_type_checking_imports=exclude_type_checking,
+                cache_dir=str(cache_dir) if cache_dir else None,
+            )
+        except exceptions.SourceSyntaxError as error:
+            bad, line, why = error.filename, error.lineno, "syntax error"
+        except UnicodeError as error:
+            match = _DECODE_ERROR.search(str(error))
+            if not match:
+                raise FitnessError(f"cannot read analysed code: {error}") from error
+            bad, line, why = match.group("path"), None, "not valid UTF-8"
+        else:
+            return {module.name: imports for module, imports in result.items()}
+        module = _module_of_file(packages, bad)
+        if module is None or module in skip or len(skip) >= MAX_SKIPPED_FILES:
+            raise FitnessError(f"{why}; cannot skip this file", _relative(bad, root), line)
+        skip.add(module)
+        scan.skipped_modules.add(module)
+        where = f"{_relative(bad, root)}:{line}" if line else _relative(bad, root)
+        scan.skipped.append(f"{where}: {why}, file skipped")
+
+
+def _module_of_file(packages: list[object], filename: str) -> str | None:
+    target = os.path.normpath(filename)
+    for package in packages:
+        directory = package.directory  # type: ignore[attr-defined]
+        if not target.startswith(directory + os.sep) and target != directory:
+            continue
+        relative = os.path.relpath(target, directory)
+        parts = relative[: -len(".py")].split(os.sep)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        return ".".join([package.name, *parts])  # type: ignore[attr-defined]
+    return None
+
+
+def _module_paths(found: list[object], root: Path) -> dict[str, tuple[str, bool]]:
+    """module -> (path relative to root, is_package); namespace packages have a folder as path."""
+    paths: dict[str, tuple[str, bool]] = {}
+    for package in found:
+        directory = Path(package.directory)  # type: ignore[attr-defined]
+        name = package.name  # type: ignore[attr-defined]
+        for module_file in package.module_files:  # type: ignore[attr-defined]
+            module = module_file.module.name
+            parts = module[len(name) + 1 :].split(".") if module != name else []
+            as_package = directory.joinpath(*parts, "__init__.py")
+            if as_package.is_file():
+                paths[module] = (_relative(str(as_package), root), True)
+            else:
+                as_module = directory.joinpath(*parts[:-1], parts[-1] + ".py") if parts else as_package
+                paths[module] = (_relative(str(as_module), root), False)
+        for namespace in package.namespace_packages:  # type: ignore[attr-defined]
+            parts = namespace[len(name) + 1 :].split(".") if namespace != name else []
+            paths.setdefault(namespace, (_relative(str(directory.joinpath(*parts)), root), True))
+    return paths
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(path, root.resolve())).as_posix()
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return Path(path).as_posix()

@@ -1,0 +1,220 @@
+"""Find and load the config: fitness.yaml, .fitness.yaml, then [tool.fitness] in pyproject.toml.
+
+Precedence is defaults < file < command line; the command line part is applied by the caller.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from fitness.config.settings import Config
+from fitness.config.source import KeyPath, Source, read_pyproject, read_yaml
+from fitness.config.validate import Collector, suggest
+from fitness.model import ConfigError, FitnessError, Severity
+from fitness.model.rulespec import IgnoreSpec, RuleSpec
+from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
+
+CONFIG_NAMES = ("fitness.yaml", "fitness.yml", ".fitness.yaml")
+TOP_KEYS = (
+    "version",
+    "root",
+    "packages",
+    "exclude",
+    "include_external",
+    "exclude_type_checking_imports",
+    "analysis",
+    "rules",
+)
+RULE_KEYS = ("id", "type", "severity", "because", "adr", "ignore")
+SEVERITIES = tuple(severity.value for severity in Severity)
+
+
+def find_config(root: Path) -> Path | None:
+    """The config file that applies to ``root``, or None (then defaults apply)."""
+    for name in CONFIG_NAMES:
+        candidate = root / name
+        if candidate.exists():
+            return candidate
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and "[tool.fitness" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        return pyproject
+    return None
+
+
+def load_config(root: Path, path: Path | None = None) -> Config:
+    """Load and validate the config for ``root``; raise ConfigError listing every problem."""
+    if not root.exists():
+        raise FitnessError("no such folder", str(root))
+    if path is None:
+        path = find_config(root)
+    if path is None:
+        return Config(root=str(root))
+    if not path.exists():
+        raise FitnessError("config file not found", str(path))
+    display = _display(path)
+    source = read_pyproject(path, display) if path.name == "pyproject.toml" else read_yaml(path, display)
+    if source is None:
+        return Config(root=str(root))
+    return _build(root, source)
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+
+
+def _build(root: Path, source: Source) -> Config:
+    data = source.data
+    collector = Collector(source)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError([source.error((), "expected a mapping of settings at the top level")])
+    collector.unknown_keys(data, TOP_KEYS, ())
+    version = collector.scalar(data, "version", int, (), 1)
+    if version != 1:
+        collector.add(("version",), f"unsupported config version {version}; this fitness reads version 1")
+    config = Config(
+        root=str(root),
+        path=source.path,
+        source_roots=collector.str_list(data, "root", ()),
+        packages=collector.str_list(data, "packages", ()),
+        exclude=collector.str_list(data, "exclude", ()),
+        include_external=collector.scalar(data, "include_external", bool, (), False),
+        exclude_type_checking_imports=collector.scalar(
+            data, "exclude_type_checking_imports", bool, (), False
+        ),
+        analysis=_analysis(collector, data.get("analysis")),
+        rules=_rules(collector, data.get("rules")),
+    )
+    if collector.errors:
+        raise ConfigError(collector.errors)
+    return config
+
+
+def _analysis(collector: Collector, raw: Any) -> AnalysisSettings:
+    if raw is None:
+        return AnalysisSettings()
+    where: KeyPath = ("analysis",)
+    if not isinstance(raw, dict):
+        collector.add(where, "analysis: expected a mapping")
+        return AnalysisSettings()
+    collector.unknown_keys(raw, ("package_depth", *DEFAULT_SMELLS), where)
+    depth = collector.scalar(raw, "package_depth", int, where, None)
+    if depth is not None and depth < 1:
+        collector.add((*where, "package_depth"), "analysis.package_depth: must be 1 or more")
+    smells = {}
+    for name, (severity, threshold) in DEFAULT_SMELLS.items():
+        smells[name] = _smell(collector, raw.get(name), (*where, name), severity, threshold)
+    return AnalysisSettings(package_depth=depth, smells=smells)
+
+
+def _smell(
+    collector: Collector, raw: Any, where: KeyPath, severity: Severity, threshold: float | None
+) -> SmellSettings:
+    """``false`` switches a smell off; a mapping may set ``severity`` and ``threshold``."""
+    if raw is None or raw is True:
+        return SmellSettings(True, severity, threshold)
+    if raw is False:
+        return SmellSettings(False, severity, threshold)
+    if not isinstance(raw, dict):
+        collector.add(where, f"{'.'.join(map(str, where))}: expected true, false or a mapping")
+        return SmellSettings(True, severity, threshold)
+    collector.unknown_keys(raw, ("enabled", "severity", "threshold"), where)
+    level = _severity(collector, raw, where, severity)
+    value = collector.scalar(raw, "threshold", float, where, threshold)
+    return SmellSettings(collector.scalar(raw, "enabled", bool, where, True), level, value)
+
+
+def _severity(collector: Collector, raw: dict[str, Any], where: KeyPath, default: Severity) -> Severity:
+    value = raw.get("severity")
+    if value is None:
+        return default
+    if value not in SEVERITIES:
+        collector.add(
+            (*where, "severity"),
+            f"severity must be one of {', '.join(SEVERITIES)}, got {value!r}{suggest(str(value), SEVERITIES)}",
+        )
+        return default
+    return Severity(value)
+
+
+def _rules(collector: Collector, raw: Any) -> tuple[RuleSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        collector.add(("rules",), "rules: expected a list of rules")
+        return ()
+    specs: list[RuleSpec] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        spec = _rule(collector, item, ("rules", index))
+        if spec is None:
+            continue
+        if spec.id in seen:
+            collector.add(
+                ("rules", index, "id"),
+                f"duplicate rule id {spec.id!r} (first at line {seen[spec.id]})",
+            )
+        seen.setdefault(spec.id, spec.line)
+        specs.append(spec)
+    return tuple(specs)
+
+
+def _rule(collector: Collector, raw: Any, where: KeyPath) -> RuleSpec | None:
+    if not isinstance(raw, dict):
+        collector.add(where, f"rules[{where[-1]}]: expected a mapping with at least 'type'")
+        return None
+    rule_type = raw.get("type")
+    if not isinstance(rule_type, str) or not rule_type:
+        collector.add(where, f"rules[{where[-1]}]: missing 'type'")
+        return None
+    rule_id = collector.scalar(raw, "id", str, where, rule_type)
+    adr = collector.scalar(raw, "adr", int, where, None)
+    options = {key: value for key, value in raw.items() if key not in RULE_KEYS}
+    source = collector.source
+    return RuleSpec(
+        id=rule_id,
+        type=rule_type,
+        severity=_severity(collector, raw, where, Severity.ERROR),
+        because=collector.scalar(raw, "because", str, where, ""),
+        adr=adr,
+        ignores=_ignores(collector, raw.get("ignore"), (*where, "ignore")),
+        options=options,
+        option_lines={key: source.line((*where, key)) for key in options},
+        line=source.line(where),
+        source=source.path,
+    )
+
+
+def _ignores(collector: Collector, raw: Any, where: KeyPath) -> tuple[IgnoreSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        collector.add(where, "ignore: expected a list of {import: 'a -> b', reason: '...'}")
+        return ()
+    result = []
+    for index, item in enumerate(raw):
+        at = (*where, index)
+        if isinstance(item, str):
+            collector.add(at, f"ignore {item!r} needs a reason: write {{import: {item!r}, reason: '...'}}")
+            continue
+        if not isinstance(item, dict):
+            collector.add(at, "ignore: expected {import: 'a -> b', reason: '...'}")
+            continue
+        collector.unknown_keys(item, ("import", "reason"), at)
+        expression, reason = item.get("import"), item.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            collector.add(at, "ignore needs a non-empty 'reason'")
+            continue
+        importer, arrow, imported = str(expression or "").partition("->")
+        if not arrow or not importer.strip() or not imported.strip():
+            collector.add(at, f"ignore import must look like 'a.b -> c.d', got {expression!r}")
+            continue
+        line = collector.source.line(at)
+        result.append(IgnoreSpec(importer.strip(), imported.strip(), reason.strip(), line))
+    return tuple(result)

@@ -1,0 +1,23 @@
+"""The validated configuration: frozen values, no behaviour. Defaults live here and only here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fitness.model.rulespec import RuleSpec
+from fitness.model.thresholds import AnalysisSettings
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything ``fitness.yaml`` says. ``path`` is None when running on defaults only."""
+
+    root: str
+    path: str | None = None
+    source_roots: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    include_external: bool = False
+    exclude_type_checking_imports: bool = False
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    rules: tuple[RuleSpec, ...] = ()

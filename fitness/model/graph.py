@@ -1,0 +1,202 @@
+"""ArchGraph: the one typed graph every analysis, rule and reporter reads.
+
+Node ids are namespaced strings (``module:shop.orders.api``, ``service:orders``, ``table:orders``) so that
+one graph can hold modules, services, datastores, tables and topics without name clashes. Edges are keyed
+by (source, target, kind); seeing the same edge twice merges its evidence instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from fitness.model.evidence import Evidence
+
+
+class NodeKind(str, Enum):
+    MODULE = "module"
+    EXTERNAL = "external"
+    SERVICE = "service"
+    DATASTORE = "datastore"
+    TABLE = "table"
+    TOPIC = "topic"
+
+
+class EdgeKind(str, Enum):
+    IMPORTS = "imports"
+    CALLS = "calls"
+    PUBLISHES = "publishes"
+    SUBSCRIBES = "subscribes"
+    READS = "reads"
+    WRITES = "writes"
+    CONNECTS = "connects"
+    CO_CHANGES = "co_changes"
+    CONTAINS = "contains"
+
+
+def node_id(kind: NodeKind, name: str) -> str:
+    """``node_id(NodeKind.MODULE, "shop.api") == "module:shop.api"``."""
+    return f"{kind.value}:{name}"
+
+
+def split_id(identifier: str) -> tuple[NodeKind, str]:
+    kind, _, name = identifier.partition(":")
+    return NodeKind(kind), name
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    kind: NodeKind
+    name: str
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "name": self.name,
+            "attrs": {key: self.attrs[key] for key in sorted(self.attrs)},
+            "evidence": [item.to_json() for item in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: EdgeKind
+    evidence: tuple[Evidence, ...] = ()
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "kind": self.kind.value,
+            "attrs": {key: self.attrs[key] for key in sorted(self.attrs)},
+            "evidence": [item.to_json() for item in self.evidence],
+        }
+
+
+class ArchGraph:
+    """A typed multigraph (one edge per source, target and kind) with evidence on everything."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, Node] = {}
+        self._edges: dict[tuple[str, str, EdgeKind], Edge] = {}
+        self._out: dict[EdgeKind, dict[str, set[str]]] = {}
+        self._in: dict[EdgeKind, dict[str, set[str]]] = {}
+
+    # -- building -----------------------------------------------------------------------------
+    def add_node(
+        self,
+        kind: NodeKind,
+        name: str,
+        attrs: Mapping[str, Any] | None = None,
+        evidence: Iterable[Evidence] = (),
+    ) -> str:
+        """Add (or enrich) a node and return its id; attributes of a later call win."""
+        identifier = node_id(kind, name)
+        old = self._nodes.get(identifier)
+        merged_attrs = {**(old.attrs if old else {}), **(attrs or {})}
+        merged_evidence = _merge(old.evidence if old else (), evidence)
+        self._nodes[identifier] = Node(identifier, kind, name, merged_attrs, merged_evidence)
+        return identifier
+
+    def add_edge(
+        self,
+        source: str,
+        target: str,
+        kind: EdgeKind,
+        evidence: Iterable[Evidence] = (),
+        attrs: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Add an edge between two existing nodes; repeated edges merge their evidence."""
+        for end in (source, target):
+            if end not in self._nodes:
+                raise KeyError(f"unknown node {end!r}")
+        key = (source, target, kind)
+        old = self._edges.get(key)
+        if old is None:
+            self._edges[key] = Edge(source, target, kind, tuple(sorted(set(evidence))), attrs or {})
+            self._out.setdefault(kind, {}).setdefault(source, set()).add(target)
+            self._in.setdefault(kind, {}).setdefault(target, set()).add(source)
+        else:
+            self._edges[key] = replace(
+                old, evidence=_merge(old.evidence, evidence), attrs={**old.attrs, **(attrs or {})}
+            )
+
+    # -- queries ------------------------------------------------------------------------------
+    def __contains__(self, identifier: object) -> bool:
+        return identifier in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def node(self, identifier: str) -> Node:
+        return self._nodes[identifier]
+
+    def nodes(self, kind: NodeKind | None = None) -> list[Node]:
+        """Nodes sorted by id (deterministic output everywhere downstream)."""
+        return [
+            self._nodes[key] for key in sorted(self._nodes) if kind is None or self._nodes[key].kind is kind
+        ]
+
+    def edges(self, kind: EdgeKind | None = None) -> list[Edge]:
+        keys = sorted(key for key in self._edges if kind is None or key[2] is kind)
+        return [self._edges[key] for key in keys]
+
+    def iter_edges(self, kind: EdgeKind) -> Iterator[Edge]:
+        """Unsorted edges of one kind, for hot loops that sort afterwards (or never need to)."""
+        return (edge for key, edge in self._edges.items() if key[2] is kind)
+
+    def edge(self, source: str, target: str, kind: EdgeKind) -> Edge | None:
+        return self._edges.get((source, target, kind))
+
+    def successors(self, identifier: str, kind: EdgeKind) -> set[str]:
+        return self._out.get(kind, {}).get(identifier, set())
+
+    def predecessors(self, identifier: str, kind: EdgeKind) -> set[str]:
+        return self._in.get(kind, {}).get(identifier, set())
+
+    def adjacency(self, kind: EdgeKind) -> dict[str, set[str]]:
+        """The raw successor map of one edge kind (read-only by convention: do not mutate)."""
+        return self._out.get(kind, {})
+
+    # -- serialisation ------------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "nodes": [node.to_json() for node in self.nodes()],
+            "edges": [edge.to_json() for edge in self.edges()],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ArchGraph:
+        graph = cls()
+        for raw in data.get("nodes", []):
+            graph.add_node(
+                NodeKind(raw["kind"]),
+                str(raw["name"]),
+                dict(raw.get("attrs", {})),
+                [Evidence.from_json(item) for item in raw.get("evidence", [])],
+            )
+        for raw in data.get("edges", []):
+            graph.add_edge(
+                str(raw["source"]),
+                str(raw["target"]),
+                EdgeKind(raw["kind"]),
+                [Evidence.from_json(item) for item in raw.get("evidence", [])],
+                dict(raw.get("attrs", {})),
+            )
+        return graph
+
+
+def _merge(old: tuple[Evidence, ...], new: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    added = tuple(new)
+    if not added:
+        return old
+    return tuple(sorted(set(old).union(added)))

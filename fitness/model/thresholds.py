@@ -1,0 +1,37 @@
+"""Analysis knobs (smell severities and thresholds) with their documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fitness.model.findings import Severity
+
+# The smells the analysis reports without any rule, with their default severity and threshold.
+# hub_like follows Arcan: fan-in and fan-out above the median and |in - out| < a quarter of in + out.
+# unstable_dependency follows Arcan: more than 30% of a package's dependencies are less stable than it.
+DEFAULT_SMELLS: dict[str, tuple[Severity, float | None]] = {
+    "module_cycles": (Severity.WARNING, None),
+    "package_cycles": (Severity.WARNING, None),
+    "hub_like": (Severity.INFO, 0.25),
+    "unstable_dependency": (Severity.INFO, 0.3),
+}
+
+
+@dataclass(frozen=True)
+class SmellSettings:
+    enabled: bool
+    severity: Severity
+    threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """``package_depth`` None means: one level below each root package (``shop.orders``)."""
+
+    package_depth: int | None = None
+    smells: dict[str, SmellSettings] = field(
+        default_factory=lambda: {
+            name: SmellSettings(True, severity, threshold)
+            for name, (severity, threshold) in DEFAULT_SMELLS.items()
+        }
+    )

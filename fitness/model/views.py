@@ -1,0 +1,121 @@
+"""Derived views of the ArchGraph. Views are computed, never stored twice.
+
+``ImportView`` is the module import graph by plain module name (``shop.api``, not ``module:shop.api``),
+which is what import rules and metrics want. ``PackageView`` collapses it to packages at a depth.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from fitness.model.findings import Chain, ChainLink
+from fitness.model.graph import ArchGraph, EdgeKind, NodeKind, node_id
+
+
+@dataclass
+class ImportView:
+    """Module import graph of the analysed packages.
+
+    ``succ``/``pred`` hold internal imports only; ``external`` maps a module to the third-party
+    distributions' top-level modules it imports (when externals were collected).
+    """
+
+    graph: ArchGraph
+    modules: frozenset[str]
+    succ: dict[str, set[str]]
+    pred: dict[str, set[str]]
+    external: dict[str, set[str]]
+    _children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_graph(cls, graph: ArchGraph) -> ImportView:
+        modules = frozenset(node.name for node in graph.nodes(NodeKind.MODULE))
+        succ: dict[str, set[str]] = {module: set() for module in modules}
+        pred: dict[str, set[str]] = {module: set() for module in modules}
+        external: dict[str, set[str]] = {}
+        cut = len("module:")
+        for edge in graph.iter_edges(EdgeKind.IMPORTS):
+            source = edge.source[cut:]
+            kind, _, target = edge.target.partition(":")
+            if kind == NodeKind.MODULE.value:
+                succ[source].add(target)
+                pred[target].add(source)
+            else:
+                external.setdefault(source, set()).add(target)
+        view = cls(graph, modules, succ, pred, external)
+        for module in modules:
+            parent = module.rpartition(".")[0]
+            if parent:
+                view._children.setdefault(parent, []).append(module)
+        return view
+
+    def is_package(self, module: str) -> bool:
+        return bool(self.graph.node(node_id(NodeKind.MODULE, module)).attrs.get("is_package"))
+
+    def path_of(self, module: str) -> str:
+        return str(self.graph.node(node_id(NodeKind.MODULE, module)).attrs.get("path", ""))
+
+    def children(self, module: str) -> list[str]:
+        return sorted(self._children.get(module, []))
+
+    def descendants(self, package: str) -> list[str]:
+        """``package`` and every module below it, sorted."""
+        prefix = package + "."
+        return sorted(m for m in self.modules if m == package or m.startswith(prefix))
+
+    def link(self, importer: str, imported: str) -> ChainLink:
+        """The import ``importer -> imported`` with its first evidence (file:line and statement)."""
+        target_kind = NodeKind.MODULE if imported in self.modules else NodeKind.EXTERNAL
+        edge = self.graph.edge(
+            node_id(NodeKind.MODULE, importer), node_id(target_kind, imported), EdgeKind.IMPORTS
+        )
+        if edge is None or not edge.evidence:
+            return ChainLink(importer, imported)
+        first = edge.evidence[0]
+        return ChainLink(importer, imported, first.path, first.line, first.text)
+
+    def chain(self, path: Iterable[str]) -> Chain:
+        """``[a, b, c]`` -> the links a->b and b->c with their evidence."""
+        nodes = list(path)
+        return tuple(self.link(a, b) for a, b in itertools.pairwise(nodes))
+
+
+def package_of(module: str, depth: int) -> str:
+    """``package_of("shop.orders.api.views", 2) == "shop.orders"``."""
+    return ".".join(module.split(".")[:depth])
+
+
+@dataclass
+class PackageView:
+    """Imports collapsed to packages at ``depth``; ``members`` keeps the module imports behind each edge."""
+
+    depth: int
+    nodes: set[str]
+    succ: dict[str, set[str]]
+    members: dict[tuple[str, str], list[tuple[str, str]]]
+
+    @classmethod
+    def collapse(cls, view: ImportView, depth: int) -> PackageView:
+        return cls.collapse_succ(view.modules, view.succ, depth)
+
+    @classmethod
+    def collapse_succ(
+        cls, modules: Iterable[str], succ: Mapping[str, Iterable[str]], depth: int
+    ) -> PackageView:
+        owner = {module: package_of(module, depth) for module in modules}
+        nodes = set(owner.values())
+        package_succ: dict[str, set[str]] = {node: set() for node in nodes}
+        members: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for importer, targets in succ.items():
+            source = owner[importer]
+            for imported in targets:
+                target = owner[imported]
+                if target == source:
+                    continue
+                package_succ[source].add(target)
+                members.setdefault((source, target), []).append((importer, imported))
+        for pairs in members.values():
+            pairs.sort()
+        return cls(depth, nodes, package_succ, members)

@@ -1,0 +1,191 @@
+"""What every rule type shares: option declarations, config checks, and building findings."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from fitness.model import Finding, FitnessError, Location
+from fitness.model.analysis import Metrics
+from fitness.model.findings import Chain
+from fitness.model.patterns import compile_pattern, expand, is_pattern
+from fitness.model.rulespec import RuleSpec
+from fitness.model.views import ImportView
+
+# Option kinds: "str", "int", "float", "bool", "str_list" (a string or a list of strings),
+# "modules" (a str_list whose entries must name modules that exist; * and ** allowed), "any".
+_KIND_TEXT = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "str_list": "a list of strings",
+    "modules": "a list of module names",
+    "any": "a value",
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: str
+    required: bool = False
+    default: Any = None
+    help: str = ""
+
+
+@dataclass
+class RuleContext:
+    """What a rule may look at: the import graph (minus this rule's ignores) and the metrics."""
+
+    view: ImportView
+    metrics: Metrics = field(default_factory=dict)
+    package_depth: int = 2
+
+
+class RuleType:
+    """Base class of rule types. Subclasses set the class variables and implement ``check``.
+
+    ``name`` is what users write as ``type:``; ``code`` is the stable finding code (FIT1xx).
+    """
+
+    name: ClassVar[str] = ""
+    code: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    options: ClassVar[tuple[Option, ...]] = ()
+    example: ClassVar[str] = ""
+    advice: ClassVar[str] = ""
+    needs_external: ClassVar[bool] = False
+
+    def __init__(self, spec: RuleSpec, options: dict[str, Any]) -> None:
+        self.spec = spec
+        self.opts = options
+
+    # -- configuration ------------------------------------------------------------------------
+    @classmethod
+    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+        """Type-check the rule's own keys; unknown keys get a did-you-mean."""
+        errors: list[FitnessError] = []
+        known = {option.name: option for option in cls.options}
+        for key in spec.options:
+            if key not in known:
+                close = difflib.get_close_matches(key, [*known, "ignore", "because"], n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                errors.append(_error(spec, key, f"unknown key {key!r} for rule type {cls.name!r}{hint}"))
+        values: dict[str, Any] = {}
+        for option in cls.options:
+            if option.name not in spec.options or spec.options[option.name] is None:
+                if option.required:
+                    errors.append(
+                        FitnessError(
+                            f"rule {spec.id!r} ({cls.name}) needs {option.name!r}", spec.source, spec.line
+                        )
+                    )
+                values[option.name] = option.default
+                continue
+            value, ok = _coerce(spec.options[option.name], option.kind)
+            if not ok:
+                errors.append(_error(spec, option.name, f"{option.name}: expected {_KIND_TEXT[option.kind]}"))
+            values[option.name] = value
+        return values, errors
+
+    def check_config(self, view: ImportView) -> list[FitnessError]:
+        """Every ``modules`` option must name modules that exist. Override to check more."""
+        errors: list[FitnessError] = []
+        for option in self.options:
+            if option.kind == "modules":
+                errors.extend(self.missing_modules(view, option.name, self.opts.get(option.name) or ()))
+        return errors
+
+    def missing_modules(self, view: ImportView, option: str, names: Iterable[str]) -> list[FitnessError]:
+        errors = []
+        for name in names:
+            try:
+                found = expand(name, view.modules) if is_pattern(name) else name in view.modules
+            except FitnessError as error:
+                errors.append(_error(self.spec, option, error.message))
+                continue
+            if not found:
+                close = difflib.get_close_matches(name, sorted(view.modules), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                errors.append(_error(self.spec, option, f"{option}: no module {name!r}{hint}"))
+        return errors
+
+    # -- evaluation ---------------------------------------------------------------------------
+    def check(self, context: RuleContext) -> list[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        message: str,
+        subjects: Sequence[str],
+        chains: Sequence[Chain] = (),
+        fix: str = "",
+        locations: Sequence[Location] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> Finding:
+        """A finding of this rule, located at the first link of each chain unless told otherwise."""
+        if locations is None:
+            locations = sorted({Location(c[0].path, c[0].line) for c in chains if c and c[0].path})
+        return Finding(
+            code=self.code,
+            rule=self.spec.id,
+            severity=self.spec.severity,
+            message=message,
+            subjects=tuple(subjects),
+            locations=tuple(locations),
+            chains=tuple(chains),
+            fix=fix,
+            because=self.spec.because,
+            adr=self.spec.adr,
+            data=data or {},
+        )
+
+
+def modules_of(view: ImportView, names: Iterable[str]) -> set[str]:
+    """Expand names and patterns to modules, each name including its descendants (a package = subtree)."""
+    result: set[str] = set()
+    for name in names:
+        roots = expand(name, view.modules) if is_pattern(name) else [name]
+        for module in roots:
+            result.update(view.descendants(module))
+    return result
+
+
+def cut_advice(chain: Chain) -> str:
+    """What to cut for a chain: the one import that, removed, breaks it (the first link)."""
+    if not chain:
+        return ""
+    link = chain[0]
+    where = f" ({link.path}:{link.line})" if link.line else ""
+    return f"remove or invert the import {link.importer} -> {link.imported}{where}"
+
+
+def _coerce(value: Any, kind: str) -> tuple[Any, bool]:
+    if kind == "any":
+        return value, True
+    if kind in ("str_list", "modules"):
+        if isinstance(value, str):
+            return [value], True
+        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+        if ok and kind == "modules":
+            for item in value:
+                try:
+                    compile_pattern(item)
+                except FitnessError:
+                    return value, False
+        return value, ok
+    if kind == "bool":
+        return value, isinstance(value, bool)
+    if kind == "int":
+        return value, isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return (float(value) if ok else value), ok
+    return value, isinstance(value, str)
+
+
+def _error(spec: RuleSpec, key: str, message: str) -> FitnessError:
+    return FitnessError(f"rule {spec.id!r}: {message}", spec.source, spec.option_line(key))

@@ -1,0 +1,119 @@
+"""Build rule objects from the config and run them, applying each rule's ignores.
+
+An ignore removes the matching imports from the graph the rule sees (so chains through them vanish too).
+An ignore is *unused* when none of its imports appears in what the rule reports without it; unused
+ignores are reported (FIT002) so that stale exceptions do not pile up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fitness.model import ConfigError, Finding, FitnessError, Location, Severity
+from fitness.model.analysis import Metrics
+from fitness.model.patterns import matches
+from fitness.model.rulespec import IgnoreSpec, RuleSpec
+from fitness.model.views import ImportView
+from fitness.rules.base import RuleContext, RuleType
+from fitness.rules.registry import resolve
+
+UNUSED_IGNORE = "FIT002"
+
+
+def build_rules(specs: Sequence[RuleSpec], view: ImportView | None = None) -> list[RuleType]:
+    """Rule objects for ``specs``; raise ConfigError listing every problem (types, keys, modules)."""
+    errors: list[FitnessError] = []
+    rules: list[RuleType] = []
+    for spec in specs:
+        try:
+            rule_type = resolve(spec)
+        except FitnessError as error:
+            errors.append(error)
+            continue
+        options, problems = rule_type.parse_options(spec)
+        errors.extend(problems)
+        if problems:
+            continue
+        rule = rule_type(spec, options)
+        if view is not None:
+            errors.extend(rule.check_config(view))
+        rules.append(rule)
+    if errors:
+        raise ConfigError(errors)
+    return rules
+
+
+def needs_external(specs: Sequence[RuleSpec]) -> bool:
+    """Whether any rule needs third-party imports recorded (so the collector keeps them)."""
+    for spec in specs:
+        try:
+            if resolve(spec).needs_external:
+                return True
+        except FitnessError:
+            continue
+    return False
+
+
+@dataclass
+class RuleRun:
+    findings: list[Finding]
+    unused_ignores: list[Finding]
+
+
+def run_rules(rules: Sequence[RuleType], view: ImportView, metrics: Metrics, package_depth: int) -> RuleRun:
+    findings: list[Finding] = []
+    unused: list[Finding] = []
+    for rule in rules:
+        context = RuleContext(view, metrics, package_depth)
+        if not rule.spec.ignores:
+            findings.extend(rule.check(context))
+            continue
+        reported = _links(rule.check(context))
+        ignored = _matching_imports(view, rule.spec.ignores)
+        filtered = RuleContext(_without(view, set().union(*ignored.values())), metrics, package_depth)
+        findings.extend(rule.check(filtered))
+        for ignore in rule.spec.ignores:
+            if not ignored[ignore] & reported:
+                unused.append(_unused(rule.spec, ignore))
+    return RuleRun(findings, unused)
+
+
+def _links(findings: list[Finding]) -> set[tuple[str, str]]:
+    return {(link.importer, link.imported) for f in findings for chain in f.chains for link in chain}
+
+
+def _matching_imports(
+    view: ImportView, ignores: Sequence[IgnoreSpec]
+) -> dict[IgnoreSpec, set[tuple[str, str]]]:
+    result: dict[IgnoreSpec, set[tuple[str, str]]] = {}
+    for ignore in ignores:
+        result[ignore] = {
+            (importer, imported)
+            for importer, targets in view.succ.items()
+            if matches(ignore.importer, importer)
+            for imported in targets
+            if matches(ignore.imported, imported)
+        }
+    return result
+
+
+def _without(view: ImportView, edges: set[tuple[str, str]]) -> ImportView:
+    succ = {m: set(children) for m, children in view.succ.items()}
+    pred = {m: set(parents) for m, parents in view.pred.items()}
+    for importer, imported in edges:
+        succ[importer].discard(imported)
+        pred[imported].discard(importer)
+    return ImportView(view.graph, view.modules, succ, pred, view.external, view._children)
+
+
+def _unused(spec: RuleSpec, ignore: IgnoreSpec) -> Finding:
+    return Finding(
+        code=UNUSED_IGNORE,
+        rule=spec.id,
+        severity=Severity.WARNING,
+        message=f"ignore {ignore.expression!r} of rule {spec.id!r} matches nothing the rule reports; remove it",
+        subjects=(spec.id, ignore.expression),
+        locations=(Location(spec.source, ignore.line),),
+        fix=f"delete the ignore entry at {spec.source}:{ignore.line}",
+    )
