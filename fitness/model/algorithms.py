@@ -6,6 +6,7 @@ other. They are iterative (no recursion limits on deep graphs) and deterministic
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
 
@@ -135,3 +136,234 @@ def reachable(succ: Succ, sources: Iterable[str]) -> set[str]:
                 seen.add(child)
                 queue.append(child)
     return seen
+
+
+def reach_counts(nodes: Iterable[str], succ: Succ) -> dict[str, int]:
+    """How many nodes each node reaches, itself included (a row sum of the visibility matrix).
+
+    Members of one strongly connected component reach the same set, so the graph is condensed, the
+    components are visited sinks first, and each component's reach is a Python int used as a bitset:
+    7,000 modules with 60,000 imports take a fraction of a second. Edges to nodes outside ``nodes``
+    are ignored.
+    """
+    node_set = set(nodes)
+    inner = {node: [c for c in succ.get(node, ()) if c in node_set] for node in node_set}
+    components = strongly_connected_components(node_set, inner)
+    component_of = {member: index for index, component in enumerate(components) for member in component}
+    out: list[set[int]] = [set() for _ in components]
+    for index, component in enumerate(components):
+        for member in component:
+            out[index].update(component_of[child] for child in inner[member])
+        out[index].discard(index)
+    bits = [0] * len(components)
+    offset = 0
+    own: list[int] = []
+    for component in components:
+        own.append(((1 << len(component)) - 1) << offset)
+        offset += len(component)
+    for index in _sinks_first(out):
+        mask = own[index]
+        for child in out[index]:
+            mask |= bits[child]
+        bits[index] = mask
+    return {member: bits[component_of[member]].bit_count() for member in sorted(node_set)}
+
+
+def bounded_shortest_cycle(component: Collection[str], succ: Succ, max_starts: int = 200) -> list[str]:
+    """A shortest cycle inside one strongly connected component, as ``[a, b, ..., a]``; fast on tangles.
+
+    Self-imports and two-module cycles are found by scanning every edge (first in sorted order); longer
+    cycles by BFS from up to ``max_starts`` members, each BFS stopping at the best length found so far,
+    so a component of thousands of modules costs a few BFS, not thousands. Unlike ``shortest_cycle``
+    it never misses a self-import. ``component`` must be strongly connected (as ``cyclic_components``
+    returns them); ``[]`` means it holds no cycle.
+    """
+    return _Tangle(component, succ).short_cycle(max_starts)
+
+
+def nominate_cycle_breakers(
+    component: Collection[str],
+    succ: Succ,
+    weight: Callable[[str, str], int] | None = None,
+    max_cuts: int = 100,
+    max_work: int = 500_000,
+) -> tuple[list[tuple[str, str]], bool]:
+    """Edges whose removal makes ``component`` acyclic, and whether the search finished.
+
+    Greedy, so small but not provably minimal: take a shortest remaining cycle and cut its lightest edge
+    (``weight``, e.g. the number of import statements behind it; ties: the first edge in sorted order),
+    until no cycle is left. ``component`` need not be strongly connected. The search stops early, and
+    returns ``(cuts so far, False)``, after ``max_cuts`` cuts or about ``max_work`` edge visits, so a
+    tangle of thousands of modules costs well under a second. Cuts come back sorted.
+    """
+    weigh = weight or (lambda a, b: 1)
+    budget = [max_work]
+    cuts: list[tuple[str, str]] = []
+    stack = _Tangle(component, succ, budget).split()
+    while stack:
+        tangle = stack.pop()
+        cycle = tangle.short_cycle(_BREAKER_STARTS)
+        if not cycle:
+            continue
+        if len(cuts) >= max_cuts or budget[0] <= 0:
+            return sorted(cuts), False
+        cut = min(itertools.pairwise(cycle), key=lambda edge: (weigh(*edge), edge))
+        tangle.remove(*cut)
+        cuts.append(cut)
+        if tangle.still_whole(*cut):
+            stack.append(tangle)
+        else:
+            stack.extend(tangle.split())
+    return sorted(cuts), True
+
+
+_BREAKER_STARTS = 50
+
+
+class _Tangle:
+    """A private, mutable copy of one component's internal edges, cut down by the breaker search.
+
+    ``budget`` is a one-item list shared by every tangle of one search, decremented by edges visited.
+    """
+
+    def __init__(self, members: Collection[str], succ: Succ, budget: list[int] | None = None) -> None:
+        member_set = set(members)
+        self.budget = budget if budget is not None else [0]
+        self.out = {node: {c for c in succ.get(node, ()) if c in member_set} for node in sorted(member_set)}
+        self.adjacency = {node: sorted(children) for node, children in self.out.items()}
+        self.preds: dict[str, set[str]] = {node: set() for node in self.adjacency}
+        for node, children in self.adjacency.items():
+            for child in children:
+                self.preds[child].add(node)
+        # Removing edges never creates a cycle, so these candidate lists only ever shrink.
+        self._loops = [node for node, children in self.out.items() if node in children]
+        self._pairs = [
+            (a, b) for a, children in self.adjacency.items() for b in children if a < b and a in self.out[b]
+        ]
+
+    def remove(self, a: str, b: str) -> None:
+        self.adjacency[a].remove(b)
+        self.out[a].discard(b)
+        self.preds[b].discard(a)
+
+    def short_cycle(self, max_starts: int) -> list[str]:
+        """Self-import, else two-node cycle (both by scan), else BFS from the first ``max_starts`` nodes."""
+        while self._loops and self._loops[0] not in self.out.get(self._loops[0], ()):
+            self._loops.pop(0)
+        if self._loops:
+            return [self._loops[0], self._loops[0]]
+        while self._pairs and not self._pair_alive(*self._pairs[0]):
+            self._pairs.pop(0)
+        if self._pairs:
+            a, b = self._pairs[0]
+            return [a, b, a]
+        best: list[str] = []
+        for start in list(self.adjacency)[:max_starts]:
+            cycle = self._cycle_through(start, len(best) - 2 if best else len(self.adjacency))
+            if cycle:
+                best = cycle
+                if len(best) == 4:  # three edges: the shortest left once loops and pairs are gone
+                    break
+        return best
+
+    def still_whole(self, a: str, b: str) -> bool:
+        """Still strongly connected after cutting ``a -> b`` from a strongly connected tangle?
+
+        Yes iff ``a`` still reaches ``b``: every path that used the cut can take that detour instead.
+        """
+        if a == b:
+            return len(self.adjacency) > 1
+        return b in self._reach(self.adjacency, a, b)
+
+    def split(self) -> list[_Tangle]:
+        """The tangle's cyclic parts, first part last (a stack). Peels acyclic fringes cheaply first."""
+        self._trim()
+        if not self.adjacency:
+            return []
+        root = next(iter(self.adjacency))
+        if (
+            len(self._reach(self.adjacency, root))
+            == len(self._reach(self.preds, root))
+            == len(self.adjacency)
+        ):
+            return [self]  # trimmed and strongly connected: every node sits on a cycle
+        self.budget[0] -= 2 * sum(len(children) for children in self.out.values())
+        parts = cyclic_components(self.adjacency, self.adjacency)
+        return [_Tangle(part, self.adjacency, self.budget) for part in reversed(parts)]
+
+    def _trim(self) -> None:
+        """Drop nodes with no way in or no way out (they sit on no cycle), until none is left."""
+        queue = deque(node for node in self.adjacency if not self.adjacency[node] or not self.preds[node])
+        while queue:
+            node = queue.popleft()
+            if node not in self.adjacency:
+                continue
+            self.out.pop(node)
+            for child in self.adjacency.pop(node):
+                self.preds[child].discard(node)
+                if child != node and not self.preds[child]:
+                    queue.append(child)
+            for parent in self.preds.pop(node):
+                if parent in self.adjacency:
+                    self.adjacency[parent].remove(node)
+                    self.out[parent].discard(node)
+                    if not self.adjacency[parent]:
+                        queue.append(parent)
+
+    def _pair_alive(self, a: str, b: str) -> bool:
+        return a in self.out and b in self.out and b in self.out[a] and a in self.out[b]
+
+    def _reach(self, succ: Mapping[str, Collection[str]], source: str, target: str | None = None) -> set[str]:
+        """BFS from ``source`` (stopping at ``target`` if given), charged to the budget."""
+        seen = {source}
+        queue = deque([source])
+        while queue:
+            children = succ[queue.popleft()]
+            self.budget[0] -= len(children)
+            for child in children:
+                if child not in seen:
+                    seen.add(child)
+                    if child == target:
+                        return seen
+                    queue.append(child)
+        return seen
+
+    def _cycle_through(self, start: str, limit: int) -> list[str]:
+        """Shortest cycle through ``start`` with at most ``limit`` edges (BFS by levels), or []."""
+        parent = {start: start}
+        frontier = [start]
+        for _ in range(limit):
+            following: list[str] = []
+            for node in frontier:
+                self.budget[0] -= len(self.adjacency[node])
+                for child in self.adjacency[node]:
+                    if child == start:
+                        path = [node]
+                        while path[-1] != start:
+                            path.append(parent[path[-1]])
+                        return [*reversed(path), start]
+                    if child not in parent:
+                        parent[child] = node
+                        following.append(child)
+            if not following:
+                break
+            frontier = following
+        return []
+
+
+def _sinks_first(out: list[set[int]]) -> list[int]:
+    """A topological order of a DAG given as successor sets, successors before predecessors."""
+    preds: list[list[int]] = [[] for _ in out]
+    remaining = [len(children) for children in out]
+    for node, children in enumerate(out):
+        for child in children:
+            preds[child].append(node)
+    order = [node for node, count in enumerate(remaining) if count == 0]
+    position = 0
+    while position < len(order):
+        for parent in preds[order[position]]:
+            remaining[parent] -= 1
+            if remaining[parent] == 0:
+                order.append(parent)
+        position += 1
+    return order

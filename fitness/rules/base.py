@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from fitness.model import Finding, FitnessError, Location
@@ -147,11 +149,49 @@ class RuleType:
 def modules_of(view: ImportView, names: Iterable[str]) -> set[str]:
     """Expand names and patterns to modules, each name including its descendants (a package = subtree)."""
     result: set[str] = set()
-    for name in names:
-        roots = expand(name, view.modules) if is_pattern(name) else [name]
-        for module in roots:
-            result.update(view.descendants(module))
+    for module in roots_of(view, names):
+        result.update(subtree(view, module))
     return result
+
+
+def roots_of(view: ImportView, names: Iterable[str]) -> list[str]:
+    """Names with patterns expanded, in order, without repeats (plain names are kept even if missing)."""
+    result: dict[str, None] = {}
+    for name in names:
+        for module in expand(name, view.modules) if is_pattern(name) else [name]:
+            result.setdefault(module)
+    return list(result)
+
+
+def subtree(view: ImportView, package: str) -> list[str]:
+    """Same as ``view.descendants(package)`` but by bisection: rules call it per layer and per container."""
+    names = _sorted_modules(view.modules)
+    # "." sorts before every character a module name may hold, and "/" right after it.
+    below = list(names[bisect_left(names, package + ".") : bisect_left(names, package + "/")])
+    return [package, *below] if package in view.modules else below
+
+
+@lru_cache(maxsize=8)
+def _sorted_modules(modules: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(modules))
+
+
+def choice_errors(
+    spec: RuleSpec, values: dict[str, Any], key: str, choices: Sequence[str]
+) -> list[FitnessError]:
+    """An error when option ``key`` is set to something outside ``choices``."""
+    value = values.get(key)
+    if value is None or value in choices:
+        return []
+    return [_error(spec, key, f"{key}: expected one of {', '.join(choices)}, got {value!r}")]
+
+
+def minimum_errors(spec: RuleSpec, values: dict[str, Any], key: str, lowest: float) -> list[FitnessError]:
+    """An error when the number option ``key`` is below ``lowest``."""
+    value = values.get(key)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value >= lowest:
+        return []
+    return [_error(spec, key, f"{key}: must be at least {lowest:g}, got {value!r}")]
 
 
 def cut_advice(chain: Chain) -> str:

@@ -1,0 +1,1 @@
+"""Bookshelf: a small lending library, layered api -> services -> domain, with adapters at the edge."""

@@ -1,0 +1,2 @@
+DATABASE_PATH = "bookshelf.sqlite3"
+SMTP_HOST = "localhost"

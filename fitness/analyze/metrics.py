@@ -1,0 +1,110 @@
+"""Coupling metrics per module, per package and for the whole system.
+
+Definitions (all counts are of distinct internal modules or packages; self-imports are ignored):
+
+- module ``fan_in`` / ``fan_out``: modules importing it / modules it imports; ``ca`` / ``ce`` are the same
+  numbers under Martin's names.
+- package ``fan_in`` / ``fan_out``: other packages importing it / other packages it imports.
+- package ``ca``: modules outside the package that import a module inside it (Martin's afferent coupling).
+- package ``ce``: modules outside the package that its modules import (efferent coupling, counted on the
+  far side like ``ca`` so that both are in the same unit).
+- ``instability`` = ce / (ca + ce); 0.0 for an isolated node (nothing depends on it and it depends on
+  nothing, so nothing pushes it to change).
+- ``propagation_cost`` (MacCormack et al.): the density of the visibility matrix, each node counting as
+  visible from itself: the average share of the system a change can reach, from 1/n (no imports) to 1.
+
+Fractions are rounded to 4 decimals so that the JSON is stable from run to run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from fitness.model.algorithms import reach_counts
+from fitness.model.analysis import Metrics
+from fitness.model.views import ImportView, PackageView, package_of
+
+DIGITS = 4
+
+
+def compute_metrics(view: ImportView, depth: int, packages: PackageView | None = None) -> Metrics:
+    """Metrics at levels ``modules``, ``packages`` (at ``depth``) and ``system``.
+
+    ``packages`` may be passed in when the caller already collapsed the view (it must be at ``depth``).
+    """
+    if packages is None:
+        packages = PackageView.collapse(view, depth)
+    module_rows = module_metrics(view)
+    package_rows = package_metrics(view, packages)
+    return {
+        "modules": module_rows,
+        "packages": package_rows,
+        "system": {
+            "modules": {
+                "count": len(view.modules),
+                "imports": sum(int(row["fan_out"]) for row in module_rows.values()),
+                "propagation_cost": propagation_cost(view.modules, view.succ),
+            },
+            "packages": {
+                "count": len(packages.nodes),
+                "dependencies": sum(len(targets) for targets in packages.succ.values()),
+                "propagation_cost": propagation_cost(packages.nodes, packages.succ),
+            },
+        },
+    }
+
+
+def module_metrics(view: ImportView) -> dict[str, dict[str, float]]:
+    rows: dict[str, dict[str, float]] = {}
+    for module in sorted(view.modules):
+        fan_in = len(view.pred.get(module, set()) - {module})
+        fan_out = len(view.succ.get(module, set()) - {module})
+        rows[module] = {
+            "fan_in": fan_in,
+            "fan_out": fan_out,
+            "ca": fan_in,
+            "ce": fan_out,
+            "instability": instability(fan_in, fan_out),
+        }
+    return rows
+
+
+def package_metrics(view: ImportView, packages: PackageView) -> dict[str, dict[str, float]]:
+    owner = {module: package_of(module, packages.depth) for module in view.modules}
+    afferent: dict[str, set[str]] = {package: set() for package in packages.nodes}
+    efferent: dict[str, set[str]] = {package: set() for package in packages.nodes}
+    for importer, targets in view.succ.items():
+        for imported in targets:
+            if owner[importer] != owner[imported]:
+                efferent[owner[importer]].add(imported)
+                afferent[owner[imported]].add(importer)
+    fan_in: dict[str, int] = {package: 0 for package in packages.nodes}
+    for targets in packages.succ.values():
+        for target in targets:
+            fan_in[target] += 1
+    sizes: dict[str, int] = {package: 0 for package in packages.nodes}
+    for package in owner.values():
+        sizes[package] += 1
+    return {
+        package: {
+            "fan_in": fan_in[package],
+            "fan_out": len(packages.succ[package]),
+            "ca": len(afferent[package]),
+            "ce": len(efferent[package]),
+            "instability": instability(len(afferent[package]), len(efferent[package])),
+            "modules": sizes[package],
+        }
+        for package in sorted(packages.nodes)
+    }
+
+
+def instability(ca: int, ce: int) -> float:
+    """Martin's I = Ce / (Ca + Ce); 0.0 when both are 0 (an isolated node has no reason to change)."""
+    return round(ce / (ca + ce), DIGITS) if ca + ce else 0.0
+
+
+def propagation_cost(nodes: Collection[str], succ: Mapping[str, Collection[str]]) -> float:
+    """Share of the visibility matrix (reachability, diagonal included) that is set; 0.0 when empty."""
+    if not nodes:
+        return 0.0
+    return round(sum(reach_counts(nodes, succ).values()) / len(nodes) ** 2, DIGITS)

@@ -1,0 +1,155 @@
+"""Package-level design smells after Arcan: FIT203 hub-like dependency, FIT204 unstable dependency.
+
+Both read the package metrics (at the analysis depth) rather than recounting, so a finding's numbers are
+exactly the numbers the metrics report shows.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from fitness.model.analysis import Metrics
+from fitness.model.evidence import Location
+from fitness.model.findings import ChainLink, Finding
+from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
+from fitness.model.views import ImportView, PackageView
+
+
+def smell_setting(settings: AnalysisSettings, name: str) -> SmellSettings:
+    """The configured smell, with the documented default for anything left unset."""
+    severity, threshold = DEFAULT_SMELLS[name]
+    setting = settings.smells.get(name) or SmellSettings(True, severity, threshold)
+    if setting.threshold is None and threshold is not None:
+        return SmellSettings(setting.enabled, setting.severity, threshold)
+    return setting
+
+
+def hub_like(
+    view: ImportView, packages: PackageView, metrics: Metrics, settings: AnalysisSettings
+) -> list[Finding]:
+    """FIT203: packages that many depend on and that depend on many, in about equal measure.
+
+    Fan-in and fan-out must both be strictly above the medians over all packages, and
+    ``|fan_in - fan_out| < threshold * (fan_in + fan_out)``: a hub, not a mere library or a mere client.
+    """
+    setting = smell_setting(settings, "hub_like")
+    rows = metrics["packages"]
+    if not setting.enabled or not rows:
+        return []
+    threshold = float(setting.threshold or 0.0)
+    median_in = statistics.median(row["fan_in"] for row in rows.values())
+    median_out = statistics.median(row["fan_out"] for row in rows.values())
+    dependents: dict[str, list[str]] = {package: [] for package in packages.nodes}
+    for source, targets in sorted(packages.succ.items()):
+        for target in targets:
+            dependents[target].append(source)
+    findings = []
+    for package, row in sorted(rows.items()):
+        fan_in, fan_out = int(row["fan_in"]), int(row["fan_out"])
+        total, gap = fan_in + fan_out, abs(fan_in - fan_out)
+        if fan_in <= median_in or fan_out <= median_out or gap >= threshold * total:
+            continue
+        message = (
+            f"{package} is a hub: fan-in {fan_in} and fan-out {fan_out} are both above the package "
+            f"medians ({median_in:g} and {median_out:g}) and balanced "
+            f"(|{fan_in} - {fan_out}| = {gap} is less than {threshold:g} of {total} = {threshold * total:g})"
+        )
+        findings.append(
+            Finding(
+                code="FIT203",
+                rule="hub-like",
+                severity=setting.severity,
+                message=message,
+                subjects=(package,),
+                locations=_package_file(view, package),
+                fix=(
+                    f"split {package}: move what its {fan_in} dependents use away from what needs "
+                    f"its {fan_out} dependencies, so that each part is either depended on or dependent"
+                ),
+                data={
+                    "fan_in": fan_in,
+                    "fan_out": fan_out,
+                    "median_fan_in": median_in,
+                    "median_fan_out": median_out,
+                    "threshold": threshold,
+                    "dependents": dependents[package],
+                    "dependencies": sorted(packages.succ[package]),
+                },
+            )
+        )
+    return findings
+
+
+def unstable_dependencies(
+    view: ImportView, packages: PackageView, metrics: Metrics, settings: AnalysisSettings
+) -> list[Finding]:
+    """FIT204: packages whose dependencies are mostly on packages less stable than themselves.
+
+    A dependency ``p -> q`` with ``I(q) > I(p)`` goes against the Stable Dependencies Principle; the smell
+    fires when such dependencies are more than ``threshold`` of all of ``p``'s package dependencies.
+    """
+    setting = smell_setting(settings, "unstable_dependency")
+    rows = metrics["packages"]
+    if not setting.enabled:
+        return []
+    threshold = float(setting.threshold or 0.0)
+    findings = []
+    for package in sorted(packages.nodes):
+        dependencies = sorted(packages.succ[package])
+        own = rows[package]["instability"]
+        worse = [dep for dep in dependencies if rows[dep]["instability"] > own]
+        if not dependencies or len(worse) / len(dependencies) <= threshold:
+            continue
+        chains = tuple((view.link(*packages.members[(package, dep)][0]),) for dep in worse)
+        findings.append(
+            _unstable_finding(setting, package, own, len(dependencies), worse, rows, chains, threshold)
+        )
+    return findings
+
+
+def _unstable_finding(
+    setting: SmellSettings,
+    package: str,
+    own: float,
+    total: int,
+    worse: list[str],
+    rows: dict[str, dict[str, float]],
+    chains: tuple[tuple[ChainLink, ...], ...],
+    threshold: float,
+) -> Finding:
+    fraction = len(worse) / total
+    listed = ", ".join(f"{dep} (I={rows[dep]['instability']:.2f})" for dep in worse)
+    return Finding(
+        code="FIT204",
+        rule="unstable-dependency",
+        severity=setting.severity,
+        message=(
+            f"{package} (instability {own:.2f}) depends on {len(worse)} of its {total} packages that are "
+            f"less stable than itself ({fraction:.0%} > {threshold:.0%}): {listed}"
+        ),
+        subjects=(package,),
+        locations=locations_of(chains),
+        chains=chains,
+        fix=(
+            f"depend in the direction of stability: have {package} own an interface that the less stable "
+            "packages implement, or move what it uses from them into a more stable package"
+        ),
+        data={
+            "instability": own,
+            "dependencies": total,
+            "fraction": round(fraction, 4),
+            "threshold": threshold,
+            "less_stable": [{"package": dep, "instability": rows[dep]["instability"]} for dep in worse],
+        },
+    )
+
+
+def _package_file(view: ImportView, package: str) -> tuple[Location, ...]:
+    """The package's own module file (its ``__init__.py``), when the package is a module."""
+    path = view.path_of(package) if package in view.modules else ""
+    return (Location(path),) if path else ()
+
+
+def locations_of(chains: tuple[tuple[ChainLink, ...], ...]) -> tuple[Location, ...]:
+    """The file:line of every link that has one, sorted and unique."""
+    return tuple(sorted({Location(link.path, link.line) for chain in chains for link in chain if link.path}))

@@ -1,0 +1,209 @@
+"""config -> collect -> analyze -> rules -> Analysis: the one function a library user calls too.
+
+from pathlib import Path
+from fitness.pipeline import run
+analysis = run(Path("."))
+for finding in analysis.sorted_findings():
+    print(finding.code, finding.message)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from fitness import __version__
+from fitness.analyze import analyze
+from fitness.collect.discover import discover_packages, discover_source_roots
+from fitness.collect.python_imports import collect_imports
+from fitness.config import Config, load_config
+from fitness.model import Analysis, ArchGraph, FitnessError
+from fitness.model.findings import Chain
+from fitness.model.views import ImportView
+from fitness.rules import baseline
+from fitness.rules.evaluate import build_rules, needs_external, run_rules
+
+CACHE_DIR = ".fitness_cache"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Command-line choices that override the config file."""
+
+    config_path: Path | None = None
+    cache: bool = True
+    baseline_path: Path | None = None
+
+
+def run(root: Path, options: Options | None = None, config: Config | None = None) -> Analysis:
+    """Analyse ``root`` and return the Analysis (raises FitnessError on bad input)."""
+    options = options or Options()
+    root = root.resolve() if root.exists() else root
+    config = config or load_config(root, options.config_path)
+    source_roots = list(config.source_roots) or discover_source_roots(root)
+    packages = list(config.packages) or [
+        name for source_root in source_roots for name in discover_packages(root, source_root)
+    ]
+    graph = ArchGraph()
+    scan = collect_imports(
+        graph,
+        root,
+        source_roots,
+        packages,
+        exclude=config.exclude,
+        include_external=config.include_external or needs_external(config.rules),
+        exclude_type_checking=config.exclude_type_checking_imports,
+        cache_dir=root / CACHE_DIR / "grimp" if options.cache else None,
+    )
+    view = ImportView.from_graph(graph)
+    rules = build_rules(config.rules, view)
+    depth = config.analysis.package_depth or default_depth(packages)
+    metrics, smells = analyze(view, config.analysis, depth)
+    outcome = run_rules(rules, view, metrics, depth)
+    analysis = Analysis(
+        root=root.name,
+        graph=graph,
+        findings=[*smells, *outcome.findings, *outcome.unused_ignores],
+        metrics=metrics,
+        summary={
+            "fitness_version": __version__,
+            "config": config.path or "",
+            "source_roots": source_roots,
+            "packages": packages,
+            "package_depth": depth,
+            "modules": scan.modules,
+            "imports": scan.imports,
+            "rules": [{"id": r.spec.id, "type": r.spec.type, "code": r.code} for r in rules],
+        },
+        warnings=list(scan.skipped),
+    )
+    if options.baseline_path is not None:
+        apply_baseline(analysis, options.baseline_path)
+    return analysis
+
+
+def default_depth(packages: list[str]) -> int:
+    """One level below the deepest root package: ``shop`` -> 2 (``shop.orders``)."""
+    return max((name.count(".") + 2 for name in packages), default=2)
+
+
+def apply_baseline(analysis: Analysis, path: Path) -> None:
+    """Mark findings new/unchanged against the baseline file and record stale entries."""
+    if not path.exists():
+        raise FitnessError("baseline file not found (create it with --update-baseline)", str(path))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise FitnessError(f"corrupt baseline: {error.msg}", str(path), error.lineno) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise FitnessError(f"cannot read baseline: {error}", str(path)) from error
+    known = baseline.from_document(data, str(path))
+    analysis.baseline_state, analysis.stale = baseline.compare(analysis.findings, known)
+
+
+def baseline_text(analysis: Analysis) -> str:
+    """The baseline file's content for the analysis' current findings."""
+    return json.dumps(baseline.to_document(analysis.findings), indent=2, sort_keys=True) + "\n"
+
+
+GRAPH_FORMATS = ("dot", "mermaid", "json", "svg")
+
+
+def render_graph(root: Path, options: Options, level: str, depth: int | None, fmt: str) -> str:
+    """The import graph at ``level`` in ``fmt`` (svg needs Graphviz's ``dot`` program)."""
+    from fitness.report import dot, graph_json, mermaid
+    from fitness.report.graph_view import graph_data
+
+    data = graph_data(run(root, options), level, depth)
+    if fmt == "mermaid":
+        return mermaid.render(data)
+    if fmt == "json":
+        return graph_json.render(data)
+    text = dot.render(data)
+    return _svg(text) if fmt == "svg" else text
+
+
+def _svg(dot_text: str) -> str:
+    import graphviz
+
+    try:
+        return str(graphviz.Source(dot_text).pipe(format="svg", encoding="utf-8"))
+    except graphviz.ExecutableNotFound as error:
+        raise FitnessError(
+            "Graphviz's 'dot' program is not installed (apt install graphviz); use --format dot"
+        ) from error
+
+
+def find_chains(root: Path, options: Options, importer: str, imported: str) -> list[Chain]:
+    """Shortest import chains from ``importer`` to ``imported`` (packages include their subtree)."""
+    from fitness.rules.chains import chains_between
+
+    analysis = run(root, options)
+    view = ImportView.from_graph(analysis.graph)
+    for name in (importer, imported):
+        if name not in view.modules:
+            raise FitnessError(f"no module {name!r} in {', '.join(analysis.summary['packages'])}")
+    return chains_between(view, view.descendants(importer), view.descendants(imported))
+
+
+def explain(code: str) -> str:
+    """What a finding code or rule type means, an example and how to fix it."""
+    from fitness.model.catalog import CATALOG
+    from fitness.rules.registry import by_code, rule_types
+
+    types = rule_types()
+    rule = types.get(code) or by_code(code)
+    if rule is not None:
+        return (
+            f"{rule.code} {rule.name}: {rule.summary}\n\nOptions:\n"
+            + "".join(
+                f"  {o.name} ({o.kind}{', required' if o.required else ''}): {o.help}\n" for o in rule.options
+            )
+            + f"\nExample:\n{_indent(rule.example)}\nFix: {rule.advice}\n"
+        )
+    doc = CATALOG.get(code.upper()) or next((d for d in CATALOG.values() if d.name == code), None)
+    if doc is not None:
+        return (
+            f"{doc.code} {doc.name}: {doc.summary}\n\nExample:\n{_indent(doc.example)}\nFix: {doc.advice}\n"
+        )
+    known = sorted([*CATALOG, *(r.code for r in types.values())])
+    raise FitnessError(f"unknown code {code!r}; known codes: {', '.join(known)}")
+
+
+def starter_config(root: Path) -> str:
+    """The text of a starter fitness.yaml for ``root`` (what ``fitness init`` writes)."""
+    from fitness.config.settings import Config
+    from fitness.config.starter import starter_yaml
+
+    analysis = run(root, Options(cache=False), config=Config(root=str(root)))
+    view = ImportView.from_graph(analysis.graph)
+    packages = analysis.summary["packages"]
+    order: list[str] = []
+    if len(packages) == 1:
+        order = _layer_order(view, packages[0])
+    return starter_yaml(analysis.summary["source_roots"], packages, order)
+
+
+def _layer_order(view: ImportView, package: str) -> list[str]:
+    """Children of ``package`` ordered so that importers come before what they import."""
+    from fitness.model.algorithms import strongly_connected_components
+    from fitness.model.views import PackageView
+
+    depth = package.count(".") + 2
+    collapsed = PackageView.collapse(view, depth)
+    children = sorted(node for node in collapsed.nodes if node != package)
+    components = strongly_connected_components(children, collapsed.succ)
+    if any(len(component) > 1 for component in components):
+        return []
+    remaining = set(children)
+    order: list[str] = []
+    while remaining:
+        top = sorted(n for n in remaining if not any(n in collapsed.succ[o] for o in remaining))
+        order.extend(top)
+        remaining -= set(top)
+    return [name[len(package) + 1 :] for name in order]
+
+
+def _indent(text: str) -> str:
+    return "".join(f"  {line}\n" for line in text.splitlines())

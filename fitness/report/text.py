@@ -1,0 +1,64 @@
+"""Plain text for a person at a terminal: each finding with its import chain (file:line) and the fix."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from fitness.model import Analysis, Finding, Severity
+from fitness.report.options import ReportOptions
+
+_COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
+_RESET = "\x1b[0m"
+
+
+def render(analysis: Analysis, options: ReportOptions) -> str:
+    lines: list[str] = []
+    shown = [f for f in analysis.sorted_findings() if options.verbose or f.severity is not Severity.INFO]
+    for finding in shown:
+        lines.extend(_finding(finding, analysis.baseline_state.get(finding.fingerprint), options))
+        lines.append("")
+    for entry in analysis.stale:
+        lines.append(f"stale baseline entry (fixed, remove it): {entry.get('code')} {entry.get('message')}")
+    if analysis.stale:
+        lines.append("")
+    lines.append(_summary(analysis, options, hidden=len(analysis.findings) - len(shown)))
+    return "\n".join(lines) + "\n"
+
+
+def _finding(finding: Finding, state: str | None, options: ReportOptions) -> list[str]:
+    where = str(finding.locations[0]) if finding.locations else "-"
+    severity = finding.severity.value
+    if options.color:
+        severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
+    tag = " (in baseline)" if state == "unchanged" else ""
+    out = [f"{where}: {finding.code} {severity} [{finding.rule}] {finding.message}{tag}"]
+    for index, chain in enumerate(finding.chains):
+        prefix = "    chain:" if len(finding.chains) == 1 else f"    chain {index + 1}:"
+        out.append(prefix)
+        for link in chain:
+            at = f"{link.path}:{link.line}" if link.line else link.path
+            statement = f"  `{link.text}`" if link.text else ""
+            out.append(f"      {link.importer} -> {link.imported}  ({at}){statement}")
+    if finding.fix:
+        out.append(f"    fix: {finding.fix}")
+    if finding.because:
+        out.append(f"    because: {finding.because}")
+    if finding.adr is not None:
+        out.append(f"    decision: ADR {finding.adr}")
+    return out
+
+
+def _summary(analysis: Analysis, options: ReportOptions, hidden: int) -> str:
+    counts = Counter(f.severity for f in analysis.findings)
+    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in reversed(Severity)]
+    failing = analysis.failing(options.fail_on)
+    summary = analysis.summary
+    what = f"{summary.get('modules', 0)} modules, {len(summary.get('rules', []))} rules"
+    verdict = "FAILED" if failing else "passed"
+    line = f"{verdict}: {', '.join(parts)} ({what}; failing on {options.fail_on.value})"
+    if analysis.baseline_state:
+        known = sum(1 for state in analysis.baseline_state.values() if state == "unchanged")
+        line += f"; {known} known from baseline, {len(analysis.stale)} stale"
+    if hidden:
+        line += f"; {hidden} info hidden (use --verbose)"
+    return line
