@@ -10,6 +10,7 @@ for finding in analysis.sorted_findings():
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from fitness.collect.discover import discover_packages, discover_source_roots
 from fitness.collect.python_imports import collect_imports
 from fitness.config import Config, load_config
 from fitness.model import Analysis, ArchGraph, FitnessError
-from fitness.model.findings import Chain
+from fitness.model.findings import Chain, Finding
 from fitness.model.views import ImportView
 from fitness.rules import baseline
 from fitness.rules.evaluate import build_rules, needs_external, run_rules
@@ -64,11 +65,11 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
     analysis = Analysis(
         root=root.name,
         graph=graph,
-        findings=[*smells, *outcome.findings, *outcome.unused_ignores],
+        findings=[*_not_covered(smells, outcome.findings), *outcome.findings, *outcome.unused_ignores],
         metrics=metrics,
         summary={
             "fitness_version": __version__,
-            "config": config.path or "",
+            "config": _relative_to(config.path, root),
             "source_roots": source_roots,
             "packages": packages,
             "package_depth": depth,
@@ -81,6 +82,19 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
     if options.baseline_path is not None:
         apply_baseline(analysis, options.baseline_path)
     return analysis
+
+
+def _not_covered(smells: list[Finding], violations: list[Finding]) -> list[Finding]:
+    """Smells minus those a rule already reports about the same subjects (an acyclic rule and the
+    package-cycle smell on the same cycle would otherwise say the same thing twice)."""
+    covered = {finding.subjects for finding in violations}
+    return [smell for smell in smells if smell.subjects not in covered]
+
+
+def _relative_to(path: str | None, root: Path) -> str:
+    if not path:
+        return ""
+    return Path(os.path.relpath(Path(path).resolve(), root)).as_posix()
 
 
 def default_depth(packages: list[str]) -> int:

@@ -7,20 +7,23 @@ shortest cycle as the witness chain, and nominates a few imports whose removal b
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from fitness.analyze.smells import locations_of, smell_setting
 from fitness.model.algorithms import bounded_shortest_cycle, cyclic_components, nominate_cycle_breakers
-from fitness.model.findings import Chain, ChainLink, Finding, Severity
+from fitness.model.evidence import Location
+from fitness.model.findings import Finding, Severity
 from fitness.model.graph import EdgeKind, NodeKind, node_id
 from fitness.model.thresholds import AnalysisSettings
 from fitness.model.views import ImportView, PackageView
 
 MAX_LISTED = 10  # breakers spelled out in the fix text; data["breakers"] always has them all
-MAX_WHERE = 3  # import locations spelled out per package dependency
+MAX_WHERE = 3  # import statements spelled out per package dependency
 
-# A cut, as shown to the user: the edge, the first few module imports behind it, and how many there are.
-Cut = tuple[tuple[str, str], list[ChainLink], int]
+Edge = tuple[str, str]
+# A cut, as shown to the user: the edge and the import statements behind it.
+Cut = tuple[Edge, list[Location]]
+Ids = tuple[str, str, str]  # code, rule, noun
 
 
 def module_cycles(view: ImportView, settings: AnalysisSettings) -> list[Finding]:
@@ -28,76 +31,38 @@ def module_cycles(view: ImportView, settings: AnalysisSettings) -> list[Finding]
     setting = smell_setting(settings, "module_cycles")
     if not setting.enabled:
         return []
-
-    def weight(importer: str, imported: str) -> int:
-        return import_statements(view, importer, imported)
-
-    findings = []
-    for component in cyclic_components(view.modules, view.succ):
-        witness = bounded_shortest_cycle(component, view.succ)
-        breakers, complete = nominate_cycle_breakers(component, view.succ, weight)
-        cuts = [(pair, [view.link(*pair)], 1) for pair in breakers]
-        findings.append(
-            _cycle_finding(
-                ("FIT201", "module-cycles", "module"),
-                setting.severity,
-                component,
-                witness,
-                view.chain(witness),
-                cuts,
-                complete,
-            )
-        )
-    return findings
+    ids = ("FIT201", "module-cycles", "module")
+    return [
+        _cycle_finding(view, ids, setting.severity, component, view.succ, lambda edge: [edge])
+        for component in cyclic_components(view.modules, view.succ)
+    ]
 
 
 def package_cycles(view: ImportView, packages: PackageView, settings: AnalysisSettings) -> list[Finding]:
     """FIT202: every import cycle between packages at the analysis depth.
 
     Each package dependency is shown by its first underlying module import; cutting one means cutting
-    every module import behind it, so the breakers prefer dependencies with few import statements.
+    every import statement behind it, so the breakers prefer dependencies with few statements.
     """
     setting = smell_setting(settings, "package_cycles")
     if not setting.enabled:
         return []
+    ids = ("FIT202", "package-cycles", "package")
+    return [
+        _cycle_finding(view, ids, setting.severity, component, packages.succ, packages.members.__getitem__)
+        for component in cyclic_components(packages.nodes, packages.succ)
+    ]
 
-    weights: dict[tuple[str, str], int] = {}
 
-    def weight(source: str, target: str) -> int:
-        if (source, target) not in weights:
-            pairs = packages.members[(source, target)]
-            weights[source, target] = sum(import_statements(view, a, b) for a, b in pairs)
-        return weights[source, target]
-
-    findings = []
-    for component in cyclic_components(packages.nodes, packages.succ):
-        witness = bounded_shortest_cycle(component, packages.succ)
-        chain = tuple(view.link(*packages.members[edge][0]) for edge in itertools.pairwise(witness))
-        breakers, complete = nominate_cycle_breakers(component, packages.succ, weight)
-        cuts = [
-            (pair, [view.link(*m) for m in packages.members[pair][:MAX_WHERE]], len(packages.members[pair]))
-            for pair in breakers
-        ]
-        findings.append(
-            _cycle_finding(
-                ("FIT202", "package-cycles", "package"),
-                setting.severity,
-                component,
-                witness,
-                chain,
-                cuts,
-                complete,
-            )
+def statements_behind(view: ImportView, imports: list[Edge]) -> list[Location]:
+    """The distinct file:line of the import statements behind some module imports, sorted."""
+    places: set[Location] = set()
+    for importer, imported in imports:
+        edge = view.graph.edge(
+            node_id(NodeKind.MODULE, importer), node_id(NodeKind.MODULE, imported), EdgeKind.IMPORTS
         )
-    return findings
-
-
-def import_statements(view: ImportView, importer: str, imported: str) -> int:
-    """How many import statements make ``importer`` import ``imported`` (at least 1)."""
-    edge = view.graph.edge(
-        node_id(NodeKind.MODULE, importer), node_id(NodeKind.MODULE, imported), EdgeKind.IMPORTS
-    )
-    return max(1, len(edge.evidence)) if edge is not None else 1
+        places.update(item.location for item in (edge.evidence if edge else ()))
+    return sorted(places)
 
 
 def cycle_message(noun: str, size: int, witness: Sequence[str]) -> str:
@@ -129,15 +94,25 @@ def breaker_advice(noun: str, cuts: list[Cut], complete: bool) -> str:
 
 
 def _cycle_finding(
-    ids: tuple[str, str, str],
+    view: ImportView,
+    ids: Ids,
     severity: Severity,
     component: list[str],
-    witness: list[str],
-    chain: Chain,
-    cuts: list[Cut],
-    complete: bool,
+    succ: Mapping[str, Collection[str]],
+    behind: Callable[[Edge], list[Edge]],
 ) -> Finding:
+    """One finding for one cyclic component; ``behind`` maps an edge to its module imports."""
     code, rule, noun = ids
+    places: dict[Edge, list[Location]] = {}
+
+    def where(edge: Edge) -> list[Location]:
+        if edge not in places:
+            places[edge] = statements_behind(view, behind(edge))
+        return places[edge]
+
+    witness = bounded_shortest_cycle(component, succ)
+    chain = tuple(view.link(*behind(edge)[0]) for edge in itertools.pairwise(witness))
+    breakers, complete = nominate_cycle_breakers(component, succ, lambda a, b: max(1, len(where((a, b)))))
     return Finding(
         code=code,
         rule=rule,
@@ -146,22 +121,17 @@ def _cycle_finding(
         subjects=tuple(sorted(component)),
         locations=locations_of((chain,)),
         chains=(chain,),
-        fix=breaker_advice(noun, cuts, complete),
-        data={
-            "size": len(component),
-            "breakers": [[a, b] for (a, b), _, _ in cuts],
-            "complete": complete,
-        },
+        fix=breaker_advice(noun, [(pair, where(pair)) for pair in breakers], complete),
+        data={"size": len(component), "breakers": [list(pair) for pair in breakers], "complete": complete},
     )
 
 
-def _describe(pair: tuple[str, str], links: list[ChainLink], count: int) -> str:
-    """``a -> b (a.py:3)``, or ``p -> q (5 imports: p/x.py:1, p/y.py:2, p/z.py:7, +2 more)``."""
-    places = [f"{link.path}:{link.line}" if link.line else link.path for link in links if link.path]
-    if count > len(links):
-        places.append(f"+{count - len(links)} more")
-    shown = ", ".join(places)
-    edge = f"{pair[0]} -> {pair[1]}"
-    if count > 1:
-        return f"{edge} ({count} imports: {shown})"
-    return f"{edge} ({shown})" if shown else edge
+def _describe(edge: Edge, places: list[Location]) -> str:
+    """``a -> b (a.py:3)``, or ``p -> q (5 imports: p/x.py:1, p/x.py:9, p/y.py:2, +2 more)``."""
+    arrow = f"{edge[0]} -> {edge[1]}"
+    shown = [str(place) for place in places[:MAX_WHERE]]
+    if len(places) > MAX_WHERE:
+        shown.append(f"+{len(places) - MAX_WHERE} more")
+    if len(places) > 1:
+        return f"{arrow} ({len(places)} imports: {', '.join(shown)})"
+    return f"{arrow} ({shown[0]})" if shown else arrow

@@ -7,10 +7,11 @@ exactly the numbers the metrics report shows.
 from __future__ import annotations
 
 import statistics
+from typing import Any
 
 from fitness.model.analysis import Metrics
 from fitness.model.evidence import Location
-from fitness.model.findings import ChainLink, Finding
+from fitness.model.findings import Chain, Finding
 from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
 from fitness.model.views import ImportView, PackageView
 
@@ -37,8 +38,10 @@ def hub_like(
     if not setting.enabled or not rows:
         return []
     threshold = float(setting.threshold or 0.0)
-    median_in = statistics.median(row["fan_in"] for row in rows.values())
-    median_out = statistics.median(row["fan_out"] for row in rows.values())
+    medians = (
+        statistics.median(row["fan_in"] for row in rows.values()),
+        statistics.median(row["fan_out"] for row in rows.values()),
+    )
     dependents: dict[str, list[str]] = {package: [] for package in packages.nodes}
     for source, targets in sorted(packages.succ.items()):
         for target in targets:
@@ -46,37 +49,21 @@ def hub_like(
     findings = []
     for package, row in sorted(rows.items()):
         fan_in, fan_out = int(row["fan_in"]), int(row["fan_out"])
-        total, gap = fan_in + fan_out, abs(fan_in - fan_out)
-        if fan_in <= median_in or fan_out <= median_out or gap >= threshold * total:
-            continue
-        message = (
-            f"{package} is a hub: fan-in {fan_in} and fan-out {fan_out} are both above the package "
-            f"medians ({median_in:g} and {median_out:g}) and balanced "
-            f"(|{fan_in} - {fan_out}| = {gap} is less than {threshold:g} of {total} = {threshold * total:g})"
-        )
-        findings.append(
-            Finding(
-                code="FIT203",
-                rule="hub-like",
-                severity=setting.severity,
-                message=message,
-                subjects=(package,),
-                locations=_package_file(view, package),
-                fix=(
-                    f"split {package}: move what its {fan_in} dependents use away from what needs "
-                    f"its {fan_out} dependencies, so that each part is either depended on or dependent"
-                ),
-                data={
-                    "fan_in": fan_in,
-                    "fan_out": fan_out,
-                    "median_fan_in": median_in,
-                    "median_fan_out": median_out,
-                    "threshold": threshold,
-                    "dependents": dependents[package],
-                    "dependencies": sorted(packages.succ[package]),
-                },
-            )
-        )
+        if (
+            fan_in > medians[0]
+            and fan_out > medians[1]
+            and abs(fan_in - fan_out) < threshold * (fan_in + fan_out)
+        ):
+            data = {
+                "fan_in": fan_in,
+                "fan_out": fan_out,
+                "median_fan_in": medians[0],
+                "median_fan_out": medians[1],
+                "threshold": threshold,
+                "dependents": dependents[package],
+                "dependencies": sorted(packages.succ[package]),
+            }
+            findings.append(_hub_finding(setting, package, data, _package_file(view, package)))
     return findings
 
 
@@ -100,32 +87,62 @@ def unstable_dependencies(
         worse = [dep for dep in dependencies if rows[dep]["instability"] > own]
         if not dependencies or len(worse) / len(dependencies) <= threshold:
             continue
+        data = {
+            "instability": own,
+            "dependencies": len(dependencies),
+            "fraction": round(len(worse) / len(dependencies), 4),
+            "threshold": threshold,
+            "less_stable": [{"package": dep, "instability": rows[dep]["instability"]} for dep in worse],
+        }
         chains = tuple((view.link(*packages.members[(package, dep)][0]),) for dep in worse)
-        findings.append(
-            _unstable_finding(setting, package, own, len(dependencies), worse, rows, chains, threshold)
-        )
+        findings.append(_unstable_finding(setting, package, data, chains))
     return findings
 
 
-def _unstable_finding(
-    setting: SmellSettings,
-    package: str,
-    own: float,
-    total: int,
-    worse: list[str],
-    rows: dict[str, dict[str, float]],
-    chains: tuple[tuple[ChainLink, ...], ...],
-    threshold: float,
+def locations_of(chains: tuple[Chain, ...]) -> tuple[Location, ...]:
+    """The file:line of every link that has one, sorted and unique."""
+    return tuple(sorted({Location(link.path, link.line) for chain in chains for link in chain if link.path}))
+
+
+def _hub_finding(
+    setting: SmellSettings, package: str, data: dict[str, Any], locations: tuple[Location, ...]
 ) -> Finding:
-    fraction = len(worse) / total
-    listed = ", ".join(f"{dep} (I={rows[dep]['instability']:.2f})" for dep in worse)
+    fan_in, fan_out, threshold = data["fan_in"], data["fan_out"], data["threshold"]
+    total = fan_in + fan_out
+    return Finding(
+        code="FIT203",
+        rule="hub-like",
+        severity=setting.severity,
+        message=(
+            f"{package} is a hub: fan-in {fan_in} and fan-out {fan_out} are both above the package "
+            f"medians ({data['median_fan_in']:g} and {data['median_fan_out']:g}) and balanced "
+            f"(|{fan_in} - {fan_out}| = {abs(fan_in - fan_out)} is less than {threshold:g} of {total} "
+            f"= {threshold * total:g})"
+        ),
+        subjects=(package,),
+        locations=locations,
+        fix=(
+            f"split {package}: move what its {fan_in} dependents use away from what needs its {fan_out} "
+            "dependencies, so that each part is either depended on or dependent, not both"
+        ),
+        data=data,
+    )
+
+
+def _unstable_finding(
+    setting: SmellSettings, package: str, data: dict[str, Any], chains: tuple[Chain, ...]
+) -> Finding:
+    worse = data["less_stable"]
+    listed = ", ".join(f"{dep['package']} (I={dep['instability']:.2f})" for dep in worse)
     return Finding(
         code="FIT204",
         rule="unstable-dependency",
         severity=setting.severity,
         message=(
-            f"{package} (instability {own:.2f}) depends on {len(worse)} of its {total} packages that are "
-            f"less stable than itself ({fraction:.0%} > {threshold:.0%}): {listed}"
+            f"{package} (instability {data['instability']:.2f}) depends on {data['dependencies']} "
+            f"package{'s' if data['dependencies'] != 1 else ''}, {len(worse)} of them less stable than "
+            f"itself ({data['fraction']:.0%} > "
+            f"{data['threshold']:.0%}): {listed}"
         ),
         subjects=(package,),
         locations=locations_of(chains),
@@ -134,13 +151,7 @@ def _unstable_finding(
             f"depend in the direction of stability: have {package} own an interface that the less stable "
             "packages implement, or move what it uses from them into a more stable package"
         ),
-        data={
-            "instability": own,
-            "dependencies": total,
-            "fraction": round(fraction, 4),
-            "threshold": threshold,
-            "less_stable": [{"package": dep, "instability": rows[dep]["instability"]} for dep in worse],
-        },
+        data=data,
     )
 
 
@@ -148,8 +159,3 @@ def _package_file(view: ImportView, package: str) -> tuple[Location, ...]:
     """The package's own module file (its ``__init__.py``), when the package is a module."""
     path = view.path_of(package) if package in view.modules else ""
     return (Location(path),) if path else ()
-
-
-def locations_of(chains: tuple[tuple[ChainLink, ...], ...]) -> tuple[Location, ...]:
-    """The file:line of every link that has one, sorted and unique."""
-    return tuple(sorted({Location(link.path, link.line) for chain in chains for link in chain if link.path}))

@@ -61,10 +61,12 @@ def load_config(root: Path, path: Path | None = None) -> Config:
 
 
 def _display(path: Path) -> str:
+    """Relative to the working directory when the file is below it, else absolute."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
+    return str(path.resolve()) if relative.startswith("..") else relative
 
 
 def _build(root: Path, source: Source) -> Config:

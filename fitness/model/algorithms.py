@@ -101,30 +101,6 @@ def shortest_path(
     return None
 
 
-def shortest_cycle(component: Collection[str], succ: Succ, max_starts: int = 200) -> list[str]:
-    """A shortest cycle inside one strongly connected component, as ``[a, b, ..., a]``.
-
-    BFS from each member back to itself; on very large components only ``max_starts`` members are tried
-    (the result is then a short cycle, not provably the shortest).
-    """
-    members = set(component)
-    inner = {node: {c for c in succ.get(node, ()) if c in members} for node in members}
-    preds: dict[str, set[str]] = {node: set() for node in members}
-    for node, children in inner.items():
-        for child in children:
-            preds[child].add(node)
-    best: list[str] | None = None
-    for start in sorted(members)[:max_starts]:
-        if start in inner[start]:
-            return [start, start]
-        path = shortest_path(inner, [start], preds[start])
-        if path is not None and (best is None or len(path) + 1 < len(best)):
-            best = [*path, start]
-            if len(best) == 3:
-                break
-    return best or []
-
-
 def reachable(succ: Succ, sources: Iterable[str]) -> set[str]:
     """Every node reachable from ``sources`` (sources included)."""
     seen = set(sources)
@@ -156,13 +132,9 @@ def reach_counts(nodes: Iterable[str], succ: Succ) -> dict[str, int]:
             out[index].update(component_of[child] for child in inner[member])
         out[index].discard(index)
     bits = [0] * len(components)
-    offset = 0
-    own: list[int] = []
-    for component in components:
-        own.append(((1 << len(component)) - 1) << offset)
-        offset += len(component)
+    starts = list(itertools.accumulate((len(component) for component in components), initial=0))
     for index in _sinks_first(out):
-        mask = own[index]
+        mask = ((1 << len(components[index])) - 1) << starts[index]  # the component's own members
         for child in out[index]:
             mask |= bits[child]
         bits[index] = mask
@@ -174,7 +146,7 @@ def bounded_shortest_cycle(component: Collection[str], succ: Succ, max_starts: i
 
     Self-imports and two-module cycles are found by scanning every edge (first in sorted order); longer
     cycles by BFS from up to ``max_starts`` members, each BFS stopping at the best length found so far,
-    so a component of thousands of modules costs a few BFS, not thousands. Unlike ``shortest_cycle``
+    so a component of thousands of modules costs a few BFS, not thousands. Unlike a plain BFS from every member,
     it never misses a self-import. ``component`` must be strongly connected (as ``cyclic_components``
     returns them); ``[]`` means it holds no cycle.
     """
@@ -192,9 +164,11 @@ def nominate_cycle_breakers(
 
     Greedy, so small but not provably minimal: take a shortest remaining cycle and cut its lightest edge
     (``weight``, e.g. the number of import statements behind it; ties: the first edge in sorted order),
-    until no cycle is left. ``component`` need not be strongly connected. The search stops early, and
-    returns ``(cuts so far, False)``, after ``max_cuts`` cuts or about ``max_work`` edge visits, so a
-    tangle of thousands of modules costs well under a second. Cuts come back sorted.
+    until no cycle is left; then put back, latest first, every cut whose return would close no cycle
+    (a later cut may break the loop an earlier one was made for). ``component`` need not be strongly
+    connected. The search stops early, returning ``(cuts so far, False)``, after ``max_cuts`` cuts or
+    about ``max_work`` edge visits, so a tangle of thousands of modules costs well under a second.
+    Cuts come back sorted.
     """
     weigh = weight or (lambda a, b: 1)
     budget = [max_work]
@@ -214,7 +188,7 @@ def nominate_cycle_breakers(
             stack.append(tangle)
         else:
             stack.extend(tangle.split())
-    return sorted(cuts), True
+    return sorted(_drop_redundant(component, succ, cuts, budget)), True
 
 
 _BREAKER_STARTS = 50
@@ -236,10 +210,10 @@ class _Tangle:
             for child in children:
                 self.preds[child].add(node)
         # Removing edges never creates a cycle, so these candidate lists only ever shrink.
-        self._loops = [node for node, children in self.out.items() if node in children]
-        self._pairs = [
+        self._loops = deque(node for node, children in self.out.items() if node in children)
+        self._pairs = deque(
             (a, b) for a, children in self.adjacency.items() for b in children if a < b and a in self.out[b]
-        ]
+        )
 
     def remove(self, a: str, b: str) -> None:
         self.adjacency[a].remove(b)
@@ -249,11 +223,11 @@ class _Tangle:
     def short_cycle(self, max_starts: int) -> list[str]:
         """Self-import, else two-node cycle (both by scan), else BFS from the first ``max_starts`` nodes."""
         while self._loops and self._loops[0] not in self.out.get(self._loops[0], ()):
-            self._loops.pop(0)
+            self._loops.popleft()
         if self._loops:
             return [self._loops[0], self._loops[0]]
         while self._pairs and not self._pair_alive(*self._pairs[0]):
-            self._pairs.pop(0)
+            self._pairs.popleft()
         if self._pairs:
             a, b = self._pairs[0]
             return [a, b, a]
@@ -273,7 +247,7 @@ class _Tangle:
         """
         if a == b:
             return len(self.adjacency) > 1
-        return b in self._reach(self.adjacency, a, b)
+        return b in _reach(self.adjacency, a, self.budget, b)
 
     def split(self) -> list[_Tangle]:
         """The tangle's cyclic parts, first part last (a stack). Peels acyclic fringes cheaply first."""
@@ -282,8 +256,8 @@ class _Tangle:
             return []
         root = next(iter(self.adjacency))
         if (
-            len(self._reach(self.adjacency, root))
-            == len(self._reach(self.preds, root))
+            len(_reach(self.adjacency, root, self.budget))
+            == len(_reach(self.preds, root, self.budget))
             == len(self.adjacency)
         ):
             return [self]  # trimmed and strongly connected: every node sits on a cycle
@@ -313,21 +287,6 @@ class _Tangle:
     def _pair_alive(self, a: str, b: str) -> bool:
         return a in self.out and b in self.out and b in self.out[a] and a in self.out[b]
 
-    def _reach(self, succ: Mapping[str, Collection[str]], source: str, target: str | None = None) -> set[str]:
-        """BFS from ``source`` (stopping at ``target`` if given), charged to the budget."""
-        seen = {source}
-        queue = deque([source])
-        while queue:
-            children = succ[queue.popleft()]
-            self.budget[0] -= len(children)
-            for child in children:
-                if child not in seen:
-                    seen.add(child)
-                    if child == target:
-                        return seen
-                    queue.append(child)
-        return seen
-
     def _cycle_through(self, start: str, limit: int) -> list[str]:
         """Shortest cycle through ``start`` with at most ``limit`` edges (BFS by levels), or []."""
         parent = {start: start}
@@ -349,6 +308,45 @@ class _Tangle:
                 break
             frontier = following
         return []
+
+
+def _drop_redundant(
+    component: Collection[str], succ: Succ, cuts: list[tuple[str, str]], budget: list[int]
+) -> list[tuple[str, str]]:
+    """The cuts still needed once each of the others, latest first, has been put back if it can be.
+
+    Putting ``a -> b`` back into an acyclic graph closes a cycle iff ``b`` reaches ``a``.
+    """
+    members = set(component)
+    removed = set(cuts)
+    graph = {
+        node: [c for c in succ.get(node, ()) if c in members and (node, c) not in removed] for node in members
+    }
+    kept: list[tuple[str, str]] = []
+    for a, b in reversed(cuts):
+        if budget[0] > 0 and a != b and a not in _reach(graph, b, budget, a):
+            graph[a].append(b)
+        else:
+            kept.append((a, b))
+    return kept
+
+
+def _reach(
+    succ: Mapping[str, Collection[str]], source: str, budget: list[int], target: str | None = None
+) -> set[str]:
+    """Nodes reached by BFS from ``source`` (stopping once ``target`` is seen), charged to ``budget``."""
+    seen = {source}
+    queue = deque([source])
+    while queue:
+        children = succ[queue.popleft()]
+        budget[0] -= len(children)
+        for child in children:
+            if child not in seen:
+                seen.add(child)
+                if child == target:
+                    return seen
+                queue.append(child)
+    return seen
 
 
 def _sinks_first(out: list[set[int]]) -> list[int]:

@@ -186,12 +186,18 @@ def choice_errors(
     return [_error(spec, key, f"{key}: expected one of {', '.join(choices)}, got {value!r}")]
 
 
-def minimum_errors(spec: RuleSpec, values: dict[str, Any], key: str, lowest: float) -> list[FitnessError]:
-    """An error when the number option ``key`` is below ``lowest``."""
+def range_errors(
+    spec: RuleSpec, values: dict[str, Any], key: str, lowest: float, highest: float | None = None
+) -> list[FitnessError]:
+    """An error when the number option ``key`` is outside ``lowest``..``highest``."""
     value = values.get(key)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value >= lowest:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
         return []
-    return [_error(spec, key, f"{key}: must be at least {lowest:g}, got {value!r}")]
+    if value < lowest:
+        return [_error(spec, key, f"{key}: must be at least {lowest:g}, got {value!r}")]
+    if highest is not None and value > highest:
+        return [_error(spec, key, f"{key}: must be at most {highest:g}, got {value!r}")]
+    return []
 
 
 def cut_advice(chain: Chain) -> str:

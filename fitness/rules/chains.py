@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -108,9 +108,10 @@ class GroupReach:
     """Which group reaches which by a chain that passes through no *other* group of the same scope.
 
     That is import-linter's rule for layers and independence (a chain through a third layer is that
-    layer's own violation). Rather than a search per pair of groups, one bitset propagation over the
-    reversed graph: a module's bits are the groups it reaches, and a module that belongs to a group of
-    scope S passes on none of S's bits. Cost: a few passes over the imports, whatever the number of pairs.
+    layer's own violation). Rather than a search per pair of groups, one breadth-first propagation of
+    bitsets (a bit per group) over the reversed graph: a module learns at hop k the groups it reaches in
+    k imports, and a module that belongs to a group of scope S passes on none of S's bits. The hop counts
+    then give every shortest chain by walking down them, without another search.
     """
 
     def __init__(self, view: ImportView, groups: Sequence[Group]) -> None:
@@ -119,58 +120,94 @@ class GroupReach:
         self._scope_bits: dict[str, int] = {}
         for index, group in enumerate(self.groups):
             self._scope_bits[group.scope] = self._scope_bits.get(group.scope, 0) | 1 << index
-        self._own: dict[str, int] = {}
+        own: dict[str, int] = {}
         self._block: dict[str, int] = {}
         for index, group in enumerate(self.groups):
             for module in group.members:
-                self._own[module] = self._own.get(module, 0) | 1 << index
+                own[module] = own.get(module, 0) | 1 << index
                 self._block[module] = self._block.get(module, 0) | self._scope_bits[group.scope]
-        self._reach = _propagate(view.pred, self._own, self._block)
+        self._hops = _propagate(view.pred, own, self._block)
+        self._known: dict[int, dict[str, int | None]] = {}
         self._from: list[int] = []
         for group in self.groups:
             bits = 0
             for module in group.members:
-                bits |= self._reach.get(module, 0)
+                for _, gained in self._hops.get(module, ()):
+                    bits |= gained
             self._from.append(bits)
 
     def reaches(self, source: int, target: int) -> bool:
         return bool(self._from[source] >> target & 1)
 
     def chains(self, source: int, target: int, limit: int = MAX_CHAINS) -> list[Chain]:
-        """Shortest chains from group ``source`` to group ``target`` avoiding the scope's other groups."""
-        bit = 1 << target
-        scope = self._scope_bits[self.groups[target].scope]
+        """Up to ``limit`` shortest chains from ``source`` to ``target``, each with another first import."""
+        targets = self.groups[target].members
+        distance = self._distances(target)
+        first: list[tuple[int, str, str]] = []
+        for module in sorted(self.groups[source].members - targets):
+            for imported in self.view.succ.get(module, ()):
+                hops = 0 if imported in targets else distance(imported)
+                if hops is not None:
+                    first.append((hops + 1, module, imported))
+        first.sort()
+        return [
+            self.view.chain(self._walk(start, imported, targets, distance))
+            for _, start, imported in first[:limit]
+        ]
 
-        def allowed(module: str) -> bool:
-            return not self._block.get(module, 0) & scope and bool(self._reach.get(module, 0) & bit)
-
-        return chains_between(
-            self.view, self.groups[source].members, self.groups[target].members, allowed=allowed, limit=limit
+    def _distances(self, target: int) -> Callable[[str], int | None]:
+        """Imports from a module (as a pass-through) to group ``target``, or None when it cannot pass."""
+        bit, scope, hops, block = (
+            1 << target,
+            self._scope_bits[self.groups[target].scope],
+            self._hops,
+            self._block,
         )
+        known = self._known.setdefault(target, {})
+
+        def distance(module: str) -> int | None:
+            if module in known:
+                return known[module]
+            found = None
+            if not block.get(module, 0) & scope:
+                found = next((hop for hop, gained in hops.get(module, ()) if gained & bit), None)
+            known[module] = found
+            return found
+
+        return distance
+
+    def _walk(
+        self, start: str, imported: str, targets: Collection[str], distance: Callable[[str], int | None]
+    ) -> list[str]:
+        """Down the hop counts from ``imported`` to the target group (the smallest name at each step)."""
+        path = [start, imported]
+        while path[-1] not in targets:
+            want = (distance(path[-1]) or 1) - 1
+            succ = self.view.succ[path[-1]]
+            path.append(min(c for c in succ if (c in targets if want == 0 else distance(c) == want)))
+        return path
 
 
 def _propagate(
     pred: Mapping[str, Collection[str]], own: dict[str, int], block: dict[str, int]
-) -> dict[str, int]:
-    """reach[m] = OR over m's imports i of own[i] | (reach[i] & ~block[i]), to a fixed point (worklist)."""
-    reach: dict[str, int] = {}
-    out = dict(own)
-    queue = deque(sorted(own))
-    queued = set(queue)
-    while queue:
-        node = queue.popleft()
-        queued.discard(node)
-        bits = out[node]
-        for parent in pred.get(node, ()):
-            old = reach.get(parent, 0)
-            new = old | bits
-            if new == old:
-                continue
-            reach[parent] = new
-            passed = own.get(parent, 0) | (new & ~block.get(parent, 0))
-            if passed != out.get(parent, 0):
-                out[parent] = passed
-                if parent not in queued:
-                    queued.add(parent)
-                    queue.append(parent)
-    return reach
+) -> dict[str, list[tuple[int, int]]]:
+    """For each module, the (hop, bits) at which it first reaches groups: a BFS of bitsets, hop by hop."""
+    hops: dict[str, list[tuple[int, int]]] = {}
+    known: dict[str, int] = {}
+    passing = own  # what each module newly passes on to its importers at this hop
+    hop = 0
+    while passing:
+        hop += 1
+        gained: defaultdict[str, int] = defaultdict(int)
+        for module, bits in passing.items():
+            for importer in pred.get(module, ()):
+                gained[importer] |= bits
+        passing = {}
+        for module, bits in gained.items():
+            new = bits & ~known.get(module, 0)
+            if new:
+                known[module] = known.get(module, 0) | new
+                hops.setdefault(module, []).append((hop, new))
+                if new & ~block.get(module, 0):
+                    passing[module] = new & ~block.get(module, 0)
+    return hops

@@ -35,9 +35,8 @@ class Level:
     independent: bool = True
     closed: bool = False
 
-    @property
-    def label(self) -> str:
-        return (" | " if self.independent else " : ").join(self.tails)
+    def label(self, container: str) -> str:
+        return (" | " if self.independent else " : ").join(_join(container, tail) for tail in self.tails)
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ class Layers(RuleType):
         pairs: list[_Pair] = []
         for container in self._containers(view):
             indexes = self._add_groups(view, container, groups)
-            pairs.extend(_forbidden_pairs(indexes, self.opts["layers"]))
+            pairs.extend(_forbidden_pairs(indexes, self.opts["layers"], container))
         reach = GroupReach(view, groups)
         findings: dict[tuple[str, ...], Finding] = {}
         for pair in pairs:
@@ -192,7 +191,7 @@ class Layers(RuleType):
         return findings
 
 
-def _forbidden_pairs(levels: Sequence[Sequence[int]], meta: Sequence[Level]) -> list[_Pair]:
+def _forbidden_pairs(levels: Sequence[Sequence[int]], meta: Sequence[Level], container: str) -> list[_Pair]:
     """grimp's illegal permutations: lower -> higher, independent siblings, and bypasses of closed layers."""
     pairs: list[_Pair] = []
     for index, level in enumerate(levels):
@@ -205,7 +204,7 @@ def _forbidden_pairs(levels: Sequence[Sequence[int]], meta: Sequence[Level]) -> 
                 if closed:
                     pairs.extend(_Pair(higher, module, "closed", closed) for higher in levels[above])
                 if meta[above].closed:
-                    closed = meta[above].label
+                    closed = meta[above].label(container)
     return pairs
 
 

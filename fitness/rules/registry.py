@@ -12,10 +12,31 @@ from importlib import metadata
 
 from fitness.model import FitnessError
 from fitness.model.rulespec import RuleSpec
+from fitness.rules.acyclic import Acyclic
+from fitness.rules.allowed_only import AllowedOnly
 from fitness.rules.base import RuleType
 from fitness.rules.forbidden import Forbidden
+from fitness.rules.independence import Independence
+from fitness.rules.layers import Layers
+from fitness.rules.no_external import NoExternal
+from fitness.rules.public_api import PublicApi
+from fitness.rules.thresholds import MaxCycleSize, MaxFanOut, MaxInstability
 
-BUILTIN: dict[str, type[RuleType]] = {rule.name: rule for rule in (Forbidden,)}
+BUILTIN: dict[str, type[RuleType]] = {
+    rule.name: rule
+    for rule in (
+        Layers,
+        Forbidden,
+        Independence,
+        AllowedOnly,
+        PublicApi,
+        Acyclic,
+        NoExternal,
+        MaxFanOut,
+        MaxInstability,
+        MaxCycleSize,
+    )
+}
 
 ENTRY_POINT_GROUP = "fitness.rules"
 
