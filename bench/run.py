@@ -173,6 +173,19 @@ def write_configs(corpus: Corpus) -> Path:
     return work
 
 
+def tool_env(target: Path | None) -> dict[str, str]:
+    """The environment both tools run in: the corpus on PYTHONPATH and bytecode caching on.
+
+    A PYTHONDONTWRITEBYTECODE=1 inherited from the shell would make every run recompile the tools'
+    own modules (fitness, installed editable, has no .pyc otherwise); the caches go to bench/work/.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
+    if target is not None:
+        env["PYTHONPATH"] = str(target)
+    return env
+
+
 def run_once(cmd: list[str], cwd: Path, env: dict[str, str], sample: Sample | None = None) -> str:
     """Run ``cmd`` under /usr/bin/time; record wall time and peak RSS in ``sample``; return stdout.
 
@@ -192,23 +205,27 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str], sample: Sample | No
     return done.stdout
 
 
-def measure(label: str, cmd: list[str], cwd: Path, env: dict[str, str], runs: int) -> Sample:
-    """One untimed run (warms the OS file cache, and the tool's cache in warm mode), then ``runs`` timed."""
-    run_once(cmd, cwd, env)
-    sample = Sample(label)
+def measure(cases: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int) -> dict[str, Sample]:
+    """One untimed run of each case (warms the OS file cache, and the tool's cache in warm mode), then
+    ``runs`` rounds of one timed run per case, interleaved so that background load hits every case alike."""
+    for cmd in cases.values():
+        run_once(cmd, cwd, env)
+    samples = {label: Sample(label) for label in cases}
     for _ in range(runs):
-        run_once(cmd, cwd, env, sample)
-    print(
-        f"  {label:<26} median {sample.median:7.3f}s  min {min(sample.walls):7.3f}s  "
-        f"peak {sample.peak_mib:7.1f} MiB",
-        flush=True,
-    )
-    return sample
+        for label, cmd in cases.items():
+            run_once(cmd, cwd, env, samples[label])
+    for sample in samples.values():
+        print(
+            f"  {sample.label:<22} median {sample.median:7.3f}s  min {min(sample.walls):7.3f}s  "
+            f"peak {sample.peak_mib:7.1f} MiB",
+            flush=True,
+        )
+    return samples
 
 
 def bench_corpus(corpus: Corpus, target: Path, work: Path, runs: int) -> dict[str, Sample]:
     """Time every tool and mode on one corpus."""
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = tool_env(target)
     fitness = [str(BIN / "fitness"), "check", str(target)]
     lint = [str(BIN / "lint-imports"), "--no-logo"]
     grimp_build = f"import grimp; grimp.build_graph({corpus.package!r}, cache_dir=None)"
@@ -220,7 +237,7 @@ def bench_corpus(corpus: Corpus, target: Path, work: Path, runs: int) -> dict[st
         "fitness cold +smells": [*fitness, "-c", str(work / "fitness-smells.yaml"), "--no-cache"],
         "grimp build_graph": [str(BIN / "python"), "-c", grimp_build],
     }
-    return {label: measure(label, cmd, work, env, runs) for label, cmd in cases.items()}
+    return measure(cases, work, env, runs)
 
 
 # -- same violations --------------------------------------------------------------------------------
@@ -264,7 +281,7 @@ def fitness_violations(document: dict) -> Violations:
 
 def compare(corpus: Corpus, target: Path, work: Path) -> list[str]:
     """Run both tools once more, print per-contract agreement, return the differences found."""
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = tool_env(target)
     lint = lint_imports_violations(run_once([str(BIN / "lint-imports"), "--no-logo"], work, env))
     cmd = [str(BIN / "fitness"), "check", str(target), "-c", str(work / "fitness.yaml"), "--format", "json"]
     ours = fitness_violations(json.loads(run_once(cmd, work, env)))
@@ -343,9 +360,8 @@ def main() -> int:
         print(f"{name} ({corpus.requirement}, {files[name]} .py files)", flush=True)
         results[name] = bench_corpus(corpus, target, work, args.runs)
         problems += compare(corpus, target, work)
-    version = measure(
-        "fitness --version", [str(BIN / "fitness"), "--version"], REPO, dict(os.environ), args.runs
-    )
+    version_case = {"fitness --version": [str(BIN / "fitness"), "--version"]}
+    version = measure(version_case, REPO, tool_env(None), args.runs)["fitness --version"]
     text = report(results, files, version, args.runs)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(text)

@@ -13,9 +13,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
 from fitness.model.patterns import matches
+
+if TYPE_CHECKING:
+    from grimp.application.ports.modulefinder import FoundPackage
+    from grimp.domain.valueobjects import DirectImport
 
 MAX_SKIPPED_FILES = 1000
 _DECODE_ERROR = re.compile(r"Failed to decode file (?P<path>.+?) as UTF-8")
@@ -92,27 +97,28 @@ def _is_internal(name: str, packages: list[str]) -> bool:
     return any(name == p or name.startswith(p + ".") for p in packages)
 
 
-def _find_package(root: Path, source_roots: list[str], name: str) -> object:
+def _find_package(root: Path, source_roots: list[str], name: str) -> FoundPackage:
     from grimp.application.config import settings
 
     for source_root in source_roots:
         directory = (root / source_root / Path(*name.split("."))).resolve()
         if directory.is_dir():
-            return settings.MODULE_FINDER.find_package(
+            package: FoundPackage = settings.MODULE_FINDER.find_package(
                 package_name=name, package_directory=str(directory), file_system=settings.FILE_SYSTEM
             )
+            return package
     looked = ", ".join(str(Path(r) / Path(*name.split("."))) for r in source_roots)
     raise FitnessError(f"root package {name!r} not found (looked in {looked})", str(root))
 
 
 def _scan(
-    found: list[object],
+    found: list[FoundPackage],
     include_external: bool,
     exclude_type_checking: bool,
     cache_dir: Path | None,
     root: Path,
     scan: ImportScan,
-) -> dict[str, set[object]]:
+) -> dict[str, set[DirectImport]]:
     """Scan with grimp's Rust scanner; on an unparsable file, skip it with a warning and scan again."""
     from grimp import exceptions
     from grimp.application import usecases
@@ -120,7 +126,7 @@ def _scan(
     from grimp.application.ports.modulefinder import FoundPackage
 
     skip: set[str] = set()
-    packages: list[FoundPackage] = list(found)  # type: ignore[arg-type]
+    packages = list(found)
     while True:
         current = {
             FoundPackage(
@@ -157,27 +163,27 @@ def _scan(
         scan.skipped.append(f"{where}: {why}, file skipped")
 
 
-def _module_of_file(packages: list[object], filename: str) -> str | None:
+def _module_of_file(packages: list[FoundPackage], filename: str) -> str | None:
     target = os.path.normpath(filename)
     for package in packages:
-        directory = package.directory  # type: ignore[attr-defined]
+        directory = package.directory
         if not target.startswith(directory + os.sep) and target != directory:
             continue
         relative = os.path.relpath(target, directory)
         parts = relative[: -len(".py")].split(os.sep)
         if parts[-1] == "__init__":
             parts = parts[:-1]
-        return ".".join([package.name, *parts])  # type: ignore[attr-defined]
+        return ".".join([package.name, *parts])
     return None
 
 
-def _module_paths(found: list[object], root: Path) -> dict[str, tuple[str, bool]]:
+def _module_paths(found: list[FoundPackage], root: Path) -> dict[str, tuple[str, bool]]:
     """module -> (path relative to root, is_package); namespace packages have a folder as path."""
     paths: dict[str, tuple[str, bool]] = {}
     for package in found:
-        directory = Path(package.directory)  # type: ignore[attr-defined]
-        name = package.name  # type: ignore[attr-defined]
-        for module_file in package.module_files:  # type: ignore[attr-defined]
+        directory = Path(package.directory)
+        name = package.name
+        for module_file in package.module_files:
             module = module_file.module.name
             parts = module[len(name) + 1 :].split(".") if module != name else []
             as_package = directory.joinpath(*parts, "__init__.py")
@@ -186,7 +192,7 @@ def _module_paths(found: list[object], root: Path) -> dict[str, tuple[str, bool]
             else:
                 as_module = directory.joinpath(*parts[:-1], parts[-1] + ".py") if parts else as_package
                 paths[module] = (_relative(str(as_module), root), False)
-        for namespace in package.namespace_packages:  # type: ignore[attr-defined]
+        for namespace in package.namespace_packages:
             parts = namespace[len(name) + 1 :].split(".") if namespace != name else []
             paths.setdefault(namespace, (_relative(str(directory.joinpath(*parts)), root), True))
     return paths

@@ -64,7 +64,7 @@ def read_pyproject(path: Path, display: str) -> Source | None:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     text = _read_text(path, display)
     try:
         document = tomllib.loads(text)
@@ -95,7 +95,7 @@ def _collect_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]) ->
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            lines[(*path, key)] = key_node.start_mark.line + 1
+            lines[path + (key,)] = key_node.start_mark.line + 1  # noqa: RUF005 (mypy, py3.10)
             _collect_lines(value_node, (*path, key), lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -124,5 +124,5 @@ def _toml_lines(text: str) -> dict[KeyPath, int]:
             section = None
         elif section is not None and "=" in stripped and not stripped.startswith("#"):
             key = stripped.split("=", 1)[0].strip().strip('"')
-            lines[(*section, key)] = number
+            lines[section + (key,)] = number  # noqa: RUF005 (mypy, py3.10)
     return lines

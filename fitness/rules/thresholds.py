@@ -11,7 +11,6 @@ import math
 from typing import Any, ClassVar
 
 from fitness.model import Finding, FitnessError
-from fitness.model.findings import Chain
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView, PackageView, package_of
 from fitness.rules.acyclic import NOUN, cycle_graphs, find_cycles, level_errors

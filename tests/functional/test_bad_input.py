@@ -20,10 +20,19 @@ def check(root: Path, *extra: str):
     ("config", "expected"),
     [
         ("rules: [\n", "fitness.yaml:2: malformed YAML"),
-        ("rules:\n  - {id: x, type: layerz, layers: [a]}\n", "fitness.yaml:2: rule 'x': unknown rule type 'layerz'; did you mean 'layers'?"),
+        (
+            "rules:\n  - {id: x, type: layerz, layers: [a]}\n",
+            "fitness.yaml:2: rule 'x': unknown rule type 'layerz'; did you mean 'layers'?",
+        ),
         ("pakages: [app]\n", "fitness.yaml:1: unknown key 'pakages'; did you mean 'packages'?"),
-        ("rules:\n  - id: f\n    type: forbidden\n    source_modules: app.core\n    forbidden_modules: 3\n", "fitness.yaml:5: rule 'f': forbidden_modules: expected a list of module names"),
-        ("rules:\n  - id: f\n    type: forbidden\n    source_modules: [app.nope]\n    forbidden_modules: [app.util]\n", "fitness.yaml:4: rule 'f': source_modules: no module 'app.nope'"),
+        (
+            "rules:\n  - id: f\n    type: forbidden\n    source_modules: app.core\n    forbidden_modules: 3\n",
+            "fitness.yaml:5: rule 'f': forbidden_modules: expected a list of module names",
+        ),
+        (
+            "rules:\n  - id: f\n    type: forbidden\n    source_modules: [app.nope]\n    forbidden_modules: [app.util]\n",
+            "fitness.yaml:4: rule 'f': source_modules: no module 'app.nope'",
+        ),
         ("packages: [nothere]\n", "root package 'nothere' not found"),
     ],
 )

@@ -13,24 +13,45 @@ Link = tuple[str, str, str, int]
 
 EXPECTED_LAYERED: dict[tuple[str, str, tuple[str, ...]], Link] = {
     ("FIT101", "layers", ("bookshelf.domain", "bookshelf.services")): (
-        "bookshelf.domain.loan", "bookshelf.services.catalog", "src/bookshelf/domain/loan.py", 8,
+        "bookshelf.domain.loan",
+        "bookshelf.services.catalog",
+        "src/bookshelf/domain/loan.py",
+        8,
     ),
     ("FIT101", "layers", ("bookshelf.services", "bookshelf.api")): (
-        "bookshelf.services.lending", "bookshelf.api.schemas", "src/bookshelf/services/lending.py", 4,
+        "bookshelf.services.lending",
+        "bookshelf.api.schemas",
+        "src/bookshelf/services/lending.py",
+        4,
     ),
     ("FIT102", "adapters-stay-at-the-edge", ("bookshelf.adapters", "bookshelf.notifications")): (
-        "bookshelf.adapters.email", "bookshelf.notifications.templates", "src/bookshelf/adapters/email.py", 6,
+        "bookshelf.adapters.email",
+        "bookshelf.notifications.templates",
+        "src/bookshelf/adapters/email.py",
+        6,
     ),
     ("FIT102", "domain-is-pure", ("bookshelf.domain", "bookshelf.adapters")): (
-        "bookshelf.domain.book", "bookshelf.adapters.db", "src/bookshelf/domain/book.py", 5,
+        "bookshelf.domain.book",
+        "bookshelf.adapters.db",
+        "src/bookshelf/domain/book.py",
+        5,
     ),
     (
         "FIT106",
         "no-package-cycles",
-        ("bookshelf.adapters", "bookshelf.api", "bookshelf.domain", "bookshelf.notifications", "bookshelf.services"),
+        (
+            "bookshelf.adapters",
+            "bookshelf.api",
+            "bookshelf.domain",
+            "bookshelf.notifications",
+            "bookshelf.services",
+        ),
     ): ("bookshelf.adapters.db", "bookshelf.domain.book", "src/bookshelf/adapters/db.py", 6),
     ("FIT201", "module-cycles", ("bookshelf.adapters.db", "bookshelf.domain.book")): (
-        "bookshelf.adapters.db", "bookshelf.domain.book", "src/bookshelf/adapters/db.py", 6,
+        "bookshelf.adapters.db",
+        "bookshelf.domain.book",
+        "src/bookshelf/adapters/db.py",
+        6,
     ),
 }
 
@@ -97,7 +118,9 @@ def test_fail_on(example_copy, fail_on: str, expected: int) -> None:
 def test_baseline_fails_only_on_new_findings_and_lists_stale(example_copy) -> None:
     example = example_copy("layered")
     baseline = example / "baseline.json"
-    written = run_fitness("check", str(example), "--no-cache", "--update-baseline", "--baseline", str(baseline))
+    written = run_fitness(
+        "check", str(example), "--no-cache", "--update-baseline", "--baseline", str(baseline)
+    )
     assert written.returncode == 0
     assert run_fitness("check", str(example), "--no-cache", "--baseline", str(baseline)).returncode == 0
     assert baseline.read_text() == baseline.read_text()  # written once, sorted JSON

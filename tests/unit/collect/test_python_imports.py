@@ -32,7 +32,11 @@ def test_src_layout_edges_keep_file_and_line(write_tree: WriteTree) -> None:
     edge = graph.edge("module:shop.api", "module:shop.domain", EdgeKind.IMPORTS)
     assert edge is not None
     assert edge.evidence == (Evidence("src/shop/api.py", 3, "from shop import domain"),)
-    assert graph.node("module:shop").attrs == {"path": "src/shop/__init__.py", "is_package": True, "package": "shop"}
+    assert graph.node("module:shop").attrs == {
+        "path": "src/shop/__init__.py",
+        "is_package": True,
+        "package": "shop",
+    }
     assert (result.modules, result.imports) == (3, 1)
     assert "external:os" not in graph
 
@@ -47,7 +51,10 @@ def test_externals_are_optional_nodes(write_tree: WriteTree) -> None:
 def test_analysed_code_is_never_executed(write_tree: WriteTree, tmp_path: Path) -> None:
     marker = tmp_path / "executed"
     root = write_tree(
-        {"evil/__init__.py": f"open({str(marker)!r}, 'w').write('ran')\nfrom evil import b\n", "evil/b.py": ""}
+        {
+            "evil/__init__.py": f"open({str(marker)!r}, 'w').write('ran')\nfrom evil import b\n",
+            "evil/b.py": "",
+        }
     )
     graph, _ = scan(root, ["."], ["evil"])
     assert graph.edge("module:evil", "module:evil.b", EdgeKind.IMPORTS) is not None
@@ -62,7 +69,9 @@ def test_syntax_errors_and_bad_encodings_are_skipped_with_a_warning(write_tree: 
             "pkg/other.py": "",
             "pkg/broken.py": "import pkg.good\ndef f(:\n",
             "pkg/binary.py": b"\xff\xfe\x00garbage\nimport pkg.good\n",
-            "pkg/latin.py": "# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\nimport pkg.other\n".encode("latin-1"),
+            "pkg/latin.py": "# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\nimport pkg.other\n".encode(
+                "latin-1"
+            ),
         }
     )
     graph, result = scan(root, ["."], ["pkg"])

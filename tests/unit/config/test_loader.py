@@ -91,7 +91,8 @@ def test_every_error_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_duplicate_rule_ids_are_an_error(tmp_path: Path) -> None:
     lines = errors(tmp_path, "rules:\n  - {id: x, type: acyclic}\n  - {id: x, type: acyclic}\n")
-    assert lines == [f"{_rel(tmp_path)}:3: duplicate rule id 'x' (first at line 2)"]
+    assert len(lines) == 1
+    assert lines[0].endswith("fitness.yaml:3: duplicate rule id 'x' (first at line 2)")
 
 
 def test_config_that_is_a_directory(tmp_path: Path) -> None:
@@ -119,7 +120,12 @@ def test_pyproject_tool_fitness(tmp_path: Path) -> None:
     )
     assert config.packages == ("shop",)
     (rule,) = config.rules
-    assert (rule.id, rule.options, rule.line, rule.option_lines["level"]) == ("c", {"level": "modules"}, 7, 10)
+    assert (rule.id, rule.options, rule.line, rule.option_lines["level"]) == (
+        "c",
+        {"level": "modules"},
+        7,
+        10,
+    )
 
 
 def test_pyproject_error_points_into_the_table(tmp_path: Path) -> None:
@@ -141,9 +147,3 @@ def test_analysis_settings(tmp_path: Path) -> None:
         Severity.WARNING,
     )
     assert smells["module_cycles"].enabled is True
-
-
-def _rel(tmp_path: Path) -> str:
-    import os
-
-    return os.path.relpath(tmp_path / "fitness.yaml")

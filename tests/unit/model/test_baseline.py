@@ -22,7 +22,9 @@ def test_compare_new_unchanged_and_stale() -> None:
     assert [entry["subjects"] for entry in stale] == [["x", "y"]]
 
 
-@pytest.mark.parametrize("data", [[], {"version": 1}, {"version": 9, "findings": []}, {"version": 1, "findings": [{}]}])
+@pytest.mark.parametrize(
+    "data", [[], {"version": 1}, {"version": 9, "findings": []}, {"version": 1, "findings": [{}]}]
+)
 def test_corrupt_documents_are_refused(data: object) -> None:
     with pytest.raises(FitnessError):
         baseline.from_document(data, "b.json")
