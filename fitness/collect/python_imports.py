@@ -178,23 +178,28 @@ def _module_of_file(packages: list[FoundPackage], filename: str) -> str | None:
 
 
 def _module_paths(found: list[FoundPackage], root: Path) -> dict[str, tuple[str, bool]]:
-    """module -> (path relative to root, is_package); namespace packages have a folder as path."""
+    """module -> (path relative to root, is_package); namespace packages have a folder as path.
+
+    A module with submodules is a package; only a module without any is looked up on disk (a package
+    may hold nothing but ``__init__.py``), so a big tree costs one stat per leaf, not a second walk.
+    """
     paths: dict[str, tuple[str, bool]] = {}
+    base = os.path.realpath(root)
     for package in found:
-        directory = Path(package.directory)
-        name = package.name
-        for module_file in package.module_files:
-            module = module_file.module.name
-            parts = module[len(name) + 1 :].split(".") if module != name else []
-            as_package = directory.joinpath(*parts, "__init__.py")
-            if as_package.is_file():
-                paths[module] = (_relative(str(as_package), root), True)
-            else:
-                as_module = directory.joinpath(*parts[:-1], parts[-1] + ".py") if parts else as_package
-                paths[module] = (_relative(str(as_module), root), False)
+        prefix = os.path.relpath(package.directory, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        names = {module_file.module.name for module_file in package.module_files}
+        parents = {name.rpartition(".")[0] for name in names}
+        for module in names:
+            inner = module[len(package.name) + 1 :].replace(".", "/") if module != package.name else ""
+            folder = f"{prefix}{inner}/" if inner else prefix
+            is_package = module in parents or os.path.isfile(
+                os.path.join(package.directory, inner, "__init__.py")
+            )
+            paths[module] = (f"{folder}__init__.py", True) if is_package else (f"{prefix}{inner}.py", False)
         for namespace in package.namespace_packages:
-            parts = namespace[len(name) + 1 :].split(".") if namespace != name else []
-            paths.setdefault(namespace, (_relative(str(directory.joinpath(*parts)), root), True))
+            inner = namespace[len(package.name) + 1 :].replace(".", "/") if namespace != package.name else ""
+            paths.setdefault(namespace, ((prefix + inner).rstrip("/") or ".", True))
     return paths
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from importlib import metadata
 
 from fitness.model import FitnessError
 from fitness.model.rulespec import RuleSpec
@@ -52,7 +51,7 @@ def resolve(spec: RuleSpec) -> type[RuleType]:
         return BUILTIN[spec.type]
     if ":" in spec.type:
         return _load_dotted(spec)
-    plugin = _entry_point(spec.type)
+    plugin = _entry_point(spec)
     if plugin is not None:
         return plugin
     close = difflib.get_close_matches(spec.type, list(BUILTIN), n=1)
@@ -78,10 +77,12 @@ def _load_dotted(spec: RuleSpec) -> type[RuleType]:
     return _checked(candidate, spec)
 
 
-def _entry_point(name: str) -> type[RuleType] | None:
+def _entry_point(spec: RuleSpec) -> type[RuleType] | None:
+    from importlib import metadata  # slow to import; only needed for plugins
+
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if entry.name == name:
-            return entry.load()  # type: ignore[no-any-return]
+        if entry.name == spec.type:
+            return _checked(entry.load(), spec)
     return None
 
 
