@@ -10,10 +10,14 @@ import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from fitness.analyze.smells import locations_of, smell_setting
-from fitness.model.algorithms import bounded_shortest_cycle, cyclic_components, nominate_cycle_breakers
+from fitness.model.algorithms import (
+    bounded_shortest_cycle,
+    cyclic_components,
+    nominate_cycle_breakers,
+    stability_weight,
+)
 from fitness.model.evidence import Location
 from fitness.model.findings import Finding, Severity
-from fitness.model.graph import EdgeKind, NodeKind, node_id
 from fitness.model.thresholds import AnalysisSettings
 from fitness.model.views import ImportView, PackageView
 
@@ -52,17 +56,6 @@ def package_cycles(view: ImportView, packages: PackageView, settings: AnalysisSe
         _cycle_finding(view, ids, setting.severity, component, packages.succ, packages.members.__getitem__)
         for component in cyclic_components(packages.nodes, packages.succ)
     ]
-
-
-def statements_behind(view: ImportView, imports: list[Edge]) -> list[Location]:
-    """The distinct file:line of the import statements behind some module imports, sorted."""
-    places: set[Location] = set()
-    for importer, imported in imports:
-        edge = view.graph.edge(
-            node_id(NodeKind.MODULE, importer), node_id(NodeKind.MODULE, imported), EdgeKind.IMPORTS
-        )
-        places.update(item.location for item in (edge.evidence if edge else ()))
-    return sorted(places)
 
 
 def cycle_message(noun: str, size: int, witness: Sequence[str]) -> str:
@@ -107,12 +100,14 @@ def _cycle_finding(
 
     def where(edge: Edge) -> list[Location]:
         if edge not in places:
-            places[edge] = statements_behind(view, behind(edge))
+            places[edge] = view.statements(behind(edge))
         return places[edge]
 
     witness = bounded_shortest_cycle(component, succ)
     chain = tuple(view.link(*behind(edge)[0]) for edge in itertools.pairwise(witness))
-    breakers, complete = nominate_cycle_breakers(component, succ, lambda a, b: max(1, len(where((a, b)))))
+    breakers, complete = nominate_cycle_breakers(
+        component, succ, stability_weight(succ, lambda a, b: max(1, len(where((a, b)))))
+    )
     return Finding(
         code=code,
         rule=rule,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
 
 Succ = Mapping[str, Collection[str]]
 
@@ -153,10 +154,28 @@ def bounded_shortest_cycle(component: Collection[str], succ: Succ, max_starts: i
     return _Tangle(component, succ).short_cycle(max_starts)
 
 
+def stability_weight(succ: Succ, cost: Callable[[str, str], int]) -> Callable[[str, str], tuple[int, float]]:
+    """Weigh an edge for cutting: fewest import statements first, then the edge that most breaks the
+    Stable Dependencies Principle (a stable node depending on a less stable one), since that is the
+    dependency a designer would invert. Instability here is out / (in + out) within ``succ``.
+    """
+    fan_in: dict[str, int] = {}
+    for children in succ.values():
+        for child in children:
+            fan_in[child] = fan_in.get(child, 0) + 1
+
+    def instability(node: str) -> float:
+        out = len(succ.get(node, ()))
+        total = out + fan_in.get(node, 0)
+        return out / total if total else 0.0
+
+    return lambda a, b: (cost(a, b), round(instability(a) - instability(b), 6))
+
+
 def nominate_cycle_breakers(
     component: Collection[str],
     succ: Succ,
-    weight: Callable[[str, str], int] | None = None,
+    weight: Callable[[str, str], Any] | None = None,
     max_cuts: int = 100,
     max_work: int = 500_000,
 ) -> tuple[list[tuple[str, str]], bool]:

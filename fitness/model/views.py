@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from fitness.model.evidence import Location
 from fitness.model.findings import Chain, ChainLink
 from fitness.model.graph import ArchGraph, EdgeKind, NodeKind, node_id
 
@@ -75,6 +76,20 @@ class ImportView:
             return ChainLink(importer, imported)
         first = edge.evidence[0]
         return ChainLink(importer, imported, first.path, first.line, first.text)
+
+    def statements(self, imports: Iterable[tuple[str, str]]) -> list[Location]:
+        """The distinct file:line of the import statements behind module imports, sorted.
+
+        ``from shop import a, b`` is one statement behind two imports: cutting it costs one edit.
+        Cycle breakers weigh edges by this, so rules and smells nominate the same cuts.
+        """
+        places: set[Location] = set()
+        for importer, imported in imports:
+            edge = self.graph.edge(
+                node_id(NodeKind.MODULE, importer), node_id(NodeKind.MODULE, imported), EdgeKind.IMPORTS
+            )
+            places.update(item.location for item in (edge.evidence if edge else ()))
+        return sorted(places)
 
     def chain(self, path: Iterable[str]) -> Chain:
         """``[a, b, c]`` -> the links a->b and b->c with their evidence."""

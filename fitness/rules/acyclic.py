@@ -13,10 +13,14 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from fitness.model import EdgeKind, Finding, FitnessError, NodeKind
-from fitness.model.algorithms import bounded_shortest_cycle, cyclic_components, nominate_cycle_breakers
+from fitness.model import Finding, FitnessError
+from fitness.model.algorithms import (
+    bounded_shortest_cycle,
+    cyclic_components,
+    nominate_cycle_breakers,
+    stability_weight,
+)
 from fitness.model.findings import Chain
-from fitness.model.graph import node_id
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView, PackageView
 from fitness.rules.base import (
@@ -104,14 +108,16 @@ def find_cycles(view: ImportView, graph: CycleGraph) -> list[Cycle]:
     def weight(source: str, target: str) -> int:
         if (source, target) not in weights:
             behind = graph.imports[source, target] if graph.imports is not None else [(source, target)]
-            weights[source, target] = sum(_statements(view, a, b) for a, b in behind)
+            weights[source, target] = max(1, len(view.statements(behind)))
         return weights[source, target]
 
     cycles = []
     for component in cyclic_components(graph.nodes, graph.succ):
         witness = bounded_shortest_cycle(component, graph.succ)
         chain = tuple(view.link(*_first_import(graph, step)) for step in itertools.pairwise(witness))
-        breakers, complete = nominate_cycle_breakers(component, graph.succ, weight)
+        breakers, complete = nominate_cycle_breakers(
+            component, graph.succ, stability_weight(graph.succ, weight)
+        )
         fix = _advice(view, graph, breakers, complete, weight)
         cycles.append(Cycle(tuple(component), tuple(witness), chain, fix, tuple(breakers), complete))
     return cycles
@@ -119,14 +125,6 @@ def find_cycles(view: ImportView, graph: CycleGraph) -> list[Cycle]:
 
 def _first_import(graph: CycleGraph, step: tuple[str, str]) -> tuple[str, str]:
     return graph.imports[step][0] if graph.imports is not None else step
-
-
-def _statements(view: ImportView, importer: str, imported: str) -> int:
-    """How many import statements make ``importer`` import ``imported`` (at least 1)."""
-    edge = view.graph.edge(
-        node_id(NodeKind.MODULE, importer), node_id(NodeKind.MODULE, imported), EdgeKind.IMPORTS
-    )
-    return max(1, len(edge.evidence)) if edge is not None else 1
 
 
 def _advice(
