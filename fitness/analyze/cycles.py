@@ -106,7 +106,7 @@ def _cycle_finding(
     witness = bounded_shortest_cycle(component, succ)
     chain = tuple(view.link(*behind(edge)[0]) for edge in itertools.pairwise(witness))
     breakers, complete = nominate_cycle_breakers(
-        component, succ, stability_weight(succ, lambda a, b: max(1, len(where((a, b)))))
+        component, succ, stability_weight(component, succ, lambda a, b: max(1, len(where((a, b)))))
     )
     return Finding(
         code=code,

@@ -154,20 +154,25 @@ def bounded_shortest_cycle(component: Collection[str], succ: Succ, max_starts: i
     return _Tangle(component, succ).short_cycle(max_starts)
 
 
-def stability_weight(succ: Succ, cost: Callable[[str, str], int]) -> Callable[[str, str], tuple[int, float]]:
-    """Weigh an edge for cutting: fewest import statements first, then the edge that most breaks the
-    Stable Dependencies Principle (a stable node depending on a less stable one), since that is the
-    dependency a designer would invert. Instability here is out / (in + out) within ``succ``.
+def stability_weight(
+    component: Collection[str], succ: Succ, cost: Callable[[str, str], int]
+) -> Callable[[str, str], tuple[int, float]]:
+    """Weigh an edge of a cyclic component for cutting: fewest import statements first, then the edge
+    that most breaks the Stable Dependencies Principle (a stable node depending on a less stable one),
+    since that is the dependency a designer would invert. Instability is out / (in + out) counted
+    inside the component, which keeps this linear in the component's size.
     """
-    fan_in: dict[str, int] = {}
-    for children in succ.values():
-        for child in children:
-            fan_in[child] = fan_in.get(child, 0) + 1
+    members = set(component)
+    fan_out = {node: sum(1 for child in succ.get(node, ()) if child in members) for node in members}
+    fan_in = dict.fromkeys(members, 0)
+    for node in members:
+        for child in succ.get(node, ()):
+            if child in members:
+                fan_in[child] += 1
 
     def instability(node: str) -> float:
-        out = len(succ.get(node, ()))
-        total = out + fan_in.get(node, 0)
-        return out / total if total else 0.0
+        total = fan_out.get(node, 0) + fan_in.get(node, 0)
+        return fan_out.get(node, 0) / total if total else 0.0
 
     return lambda a, b: (cost(a, b), round(instability(a) - instability(b), 6))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a file: path relative to the analysed root (POSIX separators) and a 1-based line."""
+class Location(NamedTuple):
+    """A place in a file: path relative to the analysed root (POSIX separators) and a 1-based line.
+
+    A NamedTuple so that sorting thousands of them compares in C.
+    """
 
     path: str
     line: int = 0
@@ -24,12 +25,12 @@ class Location:
         return cls(path=str(data["path"]), line=int(data.get("line", 0)))
 
 
-@dataclass(frozen=True, order=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One observation behind a node or an edge.
 
     ``how`` says how the fact was seen (``import``, ``declared``, ``manifest`` ...); ``text`` is what was
-    seen, e.g. the import statement ``from shop.api import views``.
+    seen, e.g. the import statement ``from shop.api import views``. A NamedTuple, not a dataclass: the
+    collector makes one per import statement (40,000 on a large codebase) and tuples are built in C.
     """
 
     path: str

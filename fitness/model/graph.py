@@ -8,14 +8,19 @@ by (source, target, kind); seeing the same edge twice merges its evidence instea
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from fitness.model.evidence import Evidence
 
+_NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
+
 
 class NodeKind(str, Enum):
+    __hash__ = str.__hash__  # C-level hash: Enum's own is a Python call, hot in graph dict keys
+
     MODULE = "module"
     EXTERNAL = "external"
     SERVICE = "service"
@@ -25,6 +30,8 @@ class NodeKind(str, Enum):
 
 
 class EdgeKind(str, Enum):
+    __hash__ = str.__hash__
+
     IMPORTS = "imports"
     CALLS = "calls"
     PUBLISHES = "publishes"
@@ -38,7 +45,7 @@ class EdgeKind(str, Enum):
 
 def node_id(kind: NodeKind, name: str) -> str:
     """``node_id(NodeKind.MODULE, "shop.api") == "module:shop.api"``."""
-    return f"{kind.value}:{name}"
+    return kind + ":" + name  # str concatenation skips Enum's slow ``.value`` descriptor
 
 
 def split_id(identifier: str) -> tuple[NodeKind, str]:
@@ -64,13 +71,14 @@ class Node:
         }
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """A typed edge with its evidence. A NamedTuple for speed: a large codebase has 40,000 of them."""
+
     source: str
     target: str
     kind: EdgeKind
     evidence: tuple[Evidence, ...] = ()
-    attrs: Mapping[str, Any] = field(default_factory=dict)
+    attrs: Mapping[str, Any] = _NO_ATTRS
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,13 +130,34 @@ class ArchGraph:
         key = (source, target, kind)
         old = self._edges.get(key)
         if old is None:
-            self._edges[key] = Edge(source, target, kind, tuple(sorted(set(evidence))), attrs or {})
+            self._edges[key] = Edge(source, target, kind, tuple(sorted(set(evidence))), attrs or _NO_ATTRS)
             self._out.setdefault(kind, {}).setdefault(source, set()).add(target)
             self._in.setdefault(kind, {}).setdefault(target, set()).add(source)
         else:
-            self._edges[key] = replace(
-                old, evidence=_merge(old.evidence, evidence), attrs={**old.attrs, **(attrs or {})}
+            self._edges[key] = old._replace(
+                evidence=_merge(old.evidence, evidence), attrs={**old.attrs, **(attrs or {})}
             )
+
+    def add_edges(self, kind: EdgeKind, grouped: Mapping[tuple[str, str], Iterable[Evidence]]) -> None:
+        """Many ``add_edge`` calls in one: what collectors use for tens of thousands of imports."""
+        nodes, edges = self._nodes, self._edges
+        out = self._out.setdefault(kind, {})
+        into = self._in.setdefault(kind, {})
+        for (source, target), evidence in grouped.items():
+            key = (source, target, kind)
+            if key in edges or source not in nodes or target not in nodes:
+                self.add_edge(source, target, kind, evidence)  # merges, or raises for unknown nodes
+                continue
+            seen = tuple(evidence)
+            edges[key] = Edge(source, target, kind, seen if len(seen) == 1 else tuple(sorted(set(seen))))
+            if source in out:
+                out[source].add(target)
+            else:
+                out[source] = {target}
+            if target in into:
+                into[target].add(source)
+            else:
+                into[target] = {source}
 
     # -- queries ------------------------------------------------------------------------------
     def __contains__(self, identifier: object) -> bool:

@@ -116,7 +116,7 @@ def find_cycles(view: ImportView, graph: CycleGraph) -> list[Cycle]:
         witness = bounded_shortest_cycle(component, graph.succ)
         chain = tuple(view.link(*_first_import(graph, step)) for step in itertools.pairwise(witness))
         breakers, complete = nominate_cycle_breakers(
-            component, graph.succ, stability_weight(graph.succ, weight)
+            component, graph.succ, stability_weight(component, graph.succ, weight)
         )
         fix = _advice(view, graph, breakers, complete, weight)
         cycles.append(Cycle(tuple(component), tuple(witness), chain, fix, tuple(breakers), complete))
