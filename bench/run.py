@@ -6,7 +6,7 @@ forbidden, acyclic siblings) to bench/work/<name>/, then times both tools cold (
 (after a priming run), a bare grimp build and `fitness --version`. Finally it checks that both tools
 report the same broken pairs per contract, and exits 1 if they do not (after printing every timing).
 
-    .venv/bin/python bench/run.py [--corpus NAME ...] [--runs N]
+    .venv/bin/python bench/run.py [--corpus NAME] [--corpus NAME ...] [--runs N]
 """
 
 from __future__ import annotations
@@ -117,9 +117,12 @@ def pip(*args: str) -> None:
 
 
 def ensure_venv() -> None:
-    """Create bench/.venv with fitness (editable, this checkout) and the pinned import-linter."""
+    """Create bench/.venv with fitness (editable, this checkout) and the pinned import-linter.
+
+    Reinstalls when the pins or pyproject.toml change (an editable install does not follow new dependencies).
+    """
     stamp = VENV / ".bench-installed"
-    want = f"{IMPORT_LINTER} -e {REPO}"
+    want = f"{IMPORT_LINTER} -e {REPO}\n{(REPO / 'pyproject.toml').read_text()}"
     if stamp.exists() and stamp.read_text() == want:
         return
     print(f"creating {VENV} ...", flush=True)
@@ -282,7 +285,8 @@ def fitness_violations(document: dict) -> Violations:
 def compare(corpus: Corpus, target: Path, work: Path) -> list[str]:
     """Run both tools once more, print per-contract agreement, return the differences found."""
     env = tool_env(target)
-    lint = lint_imports_violations(run_once([str(BIN / "lint-imports"), "--no-logo"], work, env))
+    report_text = run_once([str(BIN / "lint-imports"), "--no-logo"], work, env)
+    lint = lint_imports_violations(report_text)
     cmd = [str(BIN / "fitness"), "check", str(target), "-c", str(work / "fitness.yaml"), "--format", "json"]
     ours = fitness_violations(json.loads(run_once(cmd, work, env)))
     problems = []
@@ -293,6 +297,8 @@ def compare(corpus: Corpus, target: Path, work: Path) -> list[str]:
             f"  {contract:<10} {verdict}: {len(lint[contract])} broken in lint-imports, "
             f"{len(ours[contract])} in fitness"
         )
+        if not lint[contract] and re.search(rf"^{contract} BROKEN", report_text, re.MULTILINE):
+            problems.append(f"{corpus.name}/{contract}: broken, but no violation parsed from lint-imports")
         problems += [f"{corpus.name}/{contract}: fitness misses {item}" for item in sorted(missing)]
         problems += [f"{corpus.name}/{contract}: fitness adds {item}" for item in sorted(extra)]
     return problems
@@ -349,6 +355,8 @@ def main() -> int:
     parser.add_argument("--corpus", action="append", choices=sorted(ALL_CORPORA), help="repeatable")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool and mode (default 5)")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
     ensure_venv()
     results: dict[str, dict[str, Sample]] = {}
     files: dict[str, int] = {}

@@ -25,7 +25,7 @@ def strongly_connected_components(nodes: Iterable[str], succ: Succ) -> list[list
     for root in sorted(nodes):
         if root in index_of:
             continue
-        work: list[tuple[str, list[str]]] = [(root, sorted(succ.get(root, ())))]
+        work: list[tuple[str, list[str]]] = [(root, list(succ.get(root, ())))]
         index_of[root] = low[root] = counter
         counter += 1
         stack.append(root)
@@ -39,7 +39,7 @@ def strongly_connected_components(nodes: Iterable[str], succ: Succ) -> list[list
                     counter += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, sorted(succ.get(child, ()))))
+                    work.append((child, list(succ.get(child, ()))))
                 elif child in on_stack:
                     low[node] = min(low[node], index_of[child])
                 continue

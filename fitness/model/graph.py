@@ -141,6 +141,7 @@ class ArchGraph:
     def add_edges(self, kind: EdgeKind, grouped: Mapping[tuple[str, str], Iterable[Evidence]]) -> None:
         """Many ``add_edge`` calls in one: what collectors use for tens of thousands of imports."""
         nodes, edges = self._nodes, self._edges
+        make = tuple.__new__  # Edge is a NamedTuple: build it in C, skipping its Python __new__
         out = self._out.setdefault(kind, {})
         into = self._in.setdefault(kind, {})
         for (source, target), evidence in grouped.items():
@@ -149,7 +150,9 @@ class ArchGraph:
                 self.add_edge(source, target, kind, evidence)  # merges, or raises for unknown nodes
                 continue
             seen = tuple(evidence)
-            edges[key] = Edge(source, target, kind, seen if len(seen) == 1 else tuple(sorted(set(seen))))
+            if len(seen) > 1:
+                seen = tuple(sorted(set(seen)))
+            edges[key] = make(Edge, (source, target, kind, seen, _NO_ATTRS))
             if source in out:
                 out[source].add(target)
             else:
