@@ -14,6 +14,7 @@ from fitness.config.source import KeyPath, Source, read_pyproject, read_yaml
 from fitness.config.validate import Collector, suggest
 from fitness.model import ConfigError, FitnessError, Severity
 from fitness.model.rulespec import IgnoreSpec, RuleSpec
+from fitness.model.servicespec import ServiceSpec
 from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
 
 CONFIG_NAMES = ("fitness.yaml", "fitness.yml", ".fitness.yaml")
@@ -26,6 +27,8 @@ TOP_KEYS = (
     "exclude_type_checking_imports",
     "analysis",
     "rules",
+    "services",
+    "sql_dialect",
 )
 RULE_KEYS = ("id", "type", "severity", "because", "adr", "ignore")
 SEVERITIES = tuple(severity.value for severity in Severity)
@@ -92,6 +95,8 @@ def _build(root: Path, source: Source) -> Config:
         ),
         analysis=_analysis(collector, data.get("analysis")),
         rules=_rules(collector, data.get("rules")),
+        services=_services(collector, data.get("services")),
+        sql_dialect=collector.scalar(data, "sql_dialect", str, (), None),
     )
     if collector.errors:
         raise ConfigError(collector.errors)
@@ -220,3 +225,42 @@ def _ignores(collector: Collector, raw: Any, where: KeyPath) -> tuple[IgnoreSpec
         line = collector.source.line(at)
         result.append(IgnoreSpec(importer.strip(), imported.strip(), reason.strip(), line))
     return tuple(result)
+
+
+SERVICE_KEYS = ("paths", "packages", "datastores", "owns", "aliases", "annotations")
+
+
+def _services(collector: Collector, raw: Any) -> tuple[ServiceSpec, ...]:
+    """``services: {orders: {paths: [services/orders], owns: [orders]}, ...}`` (a bare name is allowed)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        collector.add(("services",), "services: expected a mapping of service name to its settings")
+        return ()
+    specs = []
+    for name in sorted(raw, key=str):
+        where: KeyPath = ("services", name)
+        body = raw[name] if raw[name] is not None else {}
+        if not isinstance(body, dict):
+            collector.add(
+                where, f"services.{name}: expected a mapping (paths, packages, datastores, owns ...)"
+            )
+            continue
+        collector.unknown_keys(body, SERVICE_KEYS, where)
+        annotations = body.get("annotations") or {}
+        if not isinstance(annotations, dict):
+            collector.add((*where, "annotations"), f"services.{name}.annotations: expected a mapping")
+            annotations = {}
+        specs.append(
+            ServiceSpec(
+                name=str(name),
+                paths=collector.str_list(body, "paths", where),
+                packages=collector.str_list(body, "packages", where),
+                datastores=collector.str_list(body, "datastores", where),
+                owns=tuple(t.lower() for t in collector.str_list(body, "owns", where)),
+                aliases=collector.str_list(body, "aliases", where),
+                annotations=dict(annotations),
+                line=collector.source.line(where),
+            )
+        )
+    return tuple(specs)

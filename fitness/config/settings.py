@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fitness.model.rulespec import RuleSpec
+from fitness.model.servicespec import ServiceSpec
 from fitness.model.thresholds import AnalysisSettings
 
 
@@ -21,3 +22,5 @@ class Config:
     exclude_type_checking_imports: bool = False
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     rules: tuple[RuleSpec, ...] = ()
+    services: tuple[ServiceSpec, ...] = ()
+    sql_dialect: str | None = None

@@ -14,6 +14,19 @@ DEFAULT_SMELLS: dict[str, tuple[Severity, float | None]] = {
     "package_cycles": (Severity.WARNING, None),
     "hub_like": (Severity.INFO, 0.25),
     "unstable_dependency": (Severity.INFO, 0.3),
+    # Service smells (issue: services and data). Thresholds: sync_chains = most calls allowed in one
+    # chain; distributed_monolith = the score (0..1) from which a group of services is reported.
+    "shared_database": (Severity.WARNING, None),
+    "shared_infrastructure": (Severity.INFO, None),
+    "shared_tables": (Severity.WARNING, None),
+    "cross_service_access": (Severity.WARNING, None),
+    "service_imports": (Severity.WARNING, None),
+    "shared_library": (Severity.INFO, 2),
+    "sync_chains": (Severity.WARNING, 2),
+    "sync_cycles": (Severity.WARNING, None),
+    "event_cycles": (Severity.WARNING, None),
+    "hardcoded_endpoints": (Severity.INFO, None),
+    "distributed_monolith": (Severity.WARNING, 0.5),
 }
 
 

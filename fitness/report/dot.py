@@ -1,8 +1,10 @@
-"""Graphviz DOT text of the module or package graph; nodes on cycles are drawn red."""
+"""Graphviz DOT text of a graph level; highlighted nodes (cycles, shared) are drawn red."""
 
 from __future__ import annotations
 
 from fitness.report.graph_view import GraphData
+
+SHAPES = {"datastore": "cylinder", "topic": "cds", "table": "tab", "service": "box3d"}
 
 
 def render(data: GraphData) -> str:
@@ -10,17 +12,26 @@ def render(data: GraphData) -> str:
         "digraph fitness {",
         "  rankdir=LR;",
         '  node [shape=box, style="rounded,filled", fillcolor="#f5f7fa", fontname="Helvetica"];',
-        '  edge [color="#7a869a"];',
+        '  edge [color="#7a869a", fontname="Helvetica", fontsize=10];',
     ]
     for node in data.nodes:
-        extra = ', fillcolor="#ffe3e3", color="#c92a2a"' if node in data.cyclic else ""
-        lines.append(f"  {quote(node)} [label={quote(node)}{extra}];")
+        attrs = [f"label={quote(node)}"]
+        shape = SHAPES.get(data.kinds.get(node, ""))
+        if shape:
+            attrs.append(f"shape={shape}")
+        if node in data.cyclic:
+            attrs.append('fillcolor="#ffe3e3", color="#c92a2a"')
+        lines.append(f"  {quote(node)} [{', '.join(attrs)}];")
     for source, target, weight in data.edges:
         attrs = []
         if source in data.cyclic and target in data.cyclic:
             attrs.append('color="#c92a2a"')
-        if weight > 1:
-            attrs.append(f"label={quote(str(weight))}")
+        style = data.styles.get((source, target))
+        if style and style != "solid":
+            attrs.append(f"style={style}")
+        label = data.labels.get((source, target)) or (str(weight) if weight > 1 else "")
+        if label:
+            attrs.append(f"label={quote(label)}")
         suffix = f" [{', '.join(attrs)}]" if attrs else ""
         lines.append(f"  {quote(source)} -> {quote(target)}{suffix};")
     lines.append("}")

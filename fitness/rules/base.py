@@ -14,6 +14,7 @@ from fitness.model.analysis import Metrics
 from fitness.model.findings import Chain
 from fitness.model.patterns import compile_pattern, expand, is_pattern
 from fitness.model.rulespec import RuleSpec
+from fitness.model.service_view import ServiceView
 from fitness.model.views import ImportView
 
 # Option kinds: "str", "int", "float", "bool", "str_list" (a string or a list of strings),
@@ -45,6 +46,14 @@ class RuleContext:
     view: ImportView
     metrics: Metrics = field(default_factory=dict)
     package_depth: int = 2
+    _services: ServiceView | None = field(default=None, repr=False)
+
+    @property
+    def services(self) -> ServiceView:
+        """The service-level view (services, calls, events, tables), built on first use."""
+        if self._services is None:
+            self._services = ServiceView.from_graph(self.view.graph)
+        return self._services
 
 
 class RuleType:

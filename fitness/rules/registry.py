@@ -19,6 +19,9 @@ from fitness.rules.independence import Independence
 from fitness.rules.layers import Layers
 from fitness.rules.no_external import NoExternal
 from fitness.rules.public_api import PublicApi
+from fitness.rules.service_coupling import MaxDistributedMonolithScore, ServicesIndependent
+from fitness.rules.service_data import NoSharedDatabase, NoSharedTables, TableOwnership
+from fitness.rules.service_flow import MaxSyncChain, NoEventCycles, NoServiceCycles
 from fitness.rules.thresholds import MaxCycleSize, MaxFanOut, MaxInstability
 
 BUILTIN: dict[str, type[RuleType]] = {
@@ -34,6 +37,14 @@ BUILTIN: dict[str, type[RuleType]] = {
         MaxFanOut,
         MaxInstability,
         MaxCycleSize,
+        NoSharedDatabase,
+        NoSharedTables,
+        TableOwnership,
+        ServicesIndependent,
+        MaxSyncChain,
+        NoServiceCycles,
+        NoEventCycles,
+        MaxDistributedMonolithScore,
     )
 }
 

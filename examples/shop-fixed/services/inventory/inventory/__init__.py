@@ -1,0 +1,1 @@
+"""Inventory: stock levels and reservations, kept in its own database."""

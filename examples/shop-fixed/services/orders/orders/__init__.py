@@ -1,0 +1,1 @@
+"""Orders: takes orders and asks for payment; tells the others through events."""

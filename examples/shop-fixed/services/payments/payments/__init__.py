@@ -1,0 +1,1 @@
+"""Payments: charges customers and announces the outcome."""

@@ -1,0 +1,30 @@
+"""Releasing and confirming reservations; tells notifications when stock runs low."""
+
+import os
+
+import httpx
+from sqlalchemy import create_engine, text
+
+from orders.schemas import OrderOut
+
+engine = create_engine(os.environ["DATABASE_URL"])
+NOTIFICATIONS = "http://notifications:8000"
+
+
+def release(order: OrderOut) -> None:
+    with engine.begin() as db:
+        db.execute(text("DELETE FROM stock_reservations WHERE order_id = :o"), {"o": order.id})
+
+
+def confirm(order_id: int) -> None:
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "UPDATE stock_items SET quantity = quantity - r.quantity "
+                "FROM stock_reservations r WHERE r.order_id = :o AND r.sku = stock_items.sku"
+            ),
+            {"o": order_id},
+        )
+        low = db.execute(text("SELECT sku FROM stock_items WHERE quantity < 5")).scalars().all()
+    if low:
+        httpx.post(f"{NOTIFICATIONS}/low-stock", json={"skus": low})

@@ -1,0 +1,1 @@
+"""Orders: takes orders, reserves stock, asks for payment."""

@@ -1,0 +1,1 @@
+"""Payments: charges customers, and gives stock back when a charge fails."""

@@ -1,0 +1,231 @@
+"""The service-level views of the ArchGraph: who calls, publishes, subscribes, reads, writes, connects.
+
+Derived from the graph (never stored twice), used by the service smells and the service rules alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from fitness.model.algorithms import cyclic_components, strongly_connected_components
+from fitness.model.evidence import Evidence
+from fitness.model.graph import ArchGraph, EdgeKind, NodeKind, node_id
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class ServiceView:
+    graph: ArchGraph
+    services: list[str]
+    calls: dict[str, set[str]] = field(default_factory=dict)
+    publishes: dict[str, set[str]] = field(default_factory=dict)
+    subscribes: dict[str, set[str]] = field(default_factory=dict)
+    readers: dict[str, set[str]] = field(default_factory=dict)  # table -> services
+    writers: dict[str, set[str]] = field(default_factory=dict)  # table -> services
+    owners: dict[str, str] = field(default_factory=dict)  # table -> declared owner
+    connects: dict[str, set[Pair]] = field(default_factory=dict)  # service -> {(datastore, database)}
+    imports: dict[str, set[str]] = field(default_factory=dict)  # service -> services it imports
+    module_owner: dict[str, str] = field(default_factory=dict)  # module -> service
+
+    @classmethod
+    def from_graph(cls, graph: ArchGraph) -> ServiceView:
+        services = sorted(node.name for node in graph.nodes(NodeKind.SERVICE))
+        view = cls(graph, services)
+        for name in services:
+            sid = node_id(NodeKind.SERVICE, name)
+            view.calls[name] = {_name(t) for t in graph.successors(sid, EdgeKind.CALLS)}
+            view.publishes[name] = {_name(t) for t in graph.successors(sid, EdgeKind.PUBLISHES)}
+            view.subscribes[name] = {_name(t) for t in graph.successors(sid, EdgeKind.SUBSCRIBES)}
+            for table in graph.successors(sid, EdgeKind.READS):
+                view.readers.setdefault(_name(table), set()).add(name)
+            for table in graph.successors(sid, EdgeKind.WRITES):
+                view.writers.setdefault(_name(table), set()).add(name)
+            view.connects[name] = {
+                (_name(store), str(_edge_attr(graph, sid, store, EdgeKind.CONNECTS, "database")))
+                for store in graph.successors(sid, EdgeKind.CONNECTS)
+            }
+            for module in graph.successors(sid, EdgeKind.CONTAINS):
+                view.module_owner[_name(module)] = name
+        for table_node in graph.nodes(NodeKind.TABLE):
+            owner = table_node.attrs.get("owner")
+            if owner:
+                view.owners[table_node.name] = str(owner)
+        view.imports = {name: set() for name in services}
+        for (importer, imported), _ in view.cross_imports().items():
+            view.imports[view.module_owner[importer]].add(view.module_owner[imported])
+        return view
+
+    def tables(self) -> list[str]:
+        return sorted(set(self.readers) | set(self.writers) | set(self.owners))
+
+    def owner_of(self, table: str) -> str | None:
+        """Declared owner, else the sole writer (write authority defines ownership), else None."""
+        if table in self.owners:
+            return self.owners[table]
+        writers = self.writers.get(table, set())
+        return next(iter(writers)) if len(writers) == 1 else None
+
+    def events(self) -> dict[str, set[str]]:
+        """Service A -> B when B subscribes to a topic A publishes (choreography flow)."""
+        flow: dict[str, set[str]] = {name: set() for name in self.services}
+        for source in self.services:
+            for topic in self.publishes.get(source, ()):
+                for target in self.services:
+                    if target != source and topic in self.subscribes.get(target, ()):
+                        flow[source].add(target)
+        return flow
+
+    def cross_imports(self) -> dict[Pair, tuple[Evidence, ...]]:
+        """Module imports that cross from one service into another, with their evidence."""
+        result: dict[Pair, tuple[Evidence, ...]] = {}
+        for edge in self.graph.iter_edges(EdgeKind.IMPORTS):
+            importer, imported = _name(edge.source), _name(edge.target)
+            a, b = self.module_owner.get(importer), self.module_owner.get(imported)
+            if a and b and a != b:
+                result[importer, imported] = edge.evidence
+        return dict(sorted(result.items()))
+
+    def evidence(self, source: str, target: str, kind: EdgeKind) -> tuple[Evidence, ...]:
+        """Evidence of a service-level edge; ``target`` is a name of the right kind for ``kind``."""
+        edge = self.graph.edge(node_id(NodeKind.SERVICE, source), _target_id(kind, target), kind)
+        return edge.evidence if edge else ()
+
+    def access_evidence(self, service: str, table: str) -> tuple[Evidence, ...]:
+        found: list[Evidence] = []
+        for kind in (EdgeKind.WRITES, EdgeKind.READS):
+            found.extend(self.evidence(service, table, kind))
+        return tuple(sorted(set(found)))
+
+    def annotation(self, service: str, key: str) -> object:
+        return self.graph.node(node_id(NodeKind.SERVICE, service)).attrs.get("annotations", {}).get(key)
+
+
+def _target_id(kind: EdgeKind, name: str) -> str:
+    target_kind = {
+        EdgeKind.CALLS: NodeKind.SERVICE,
+        EdgeKind.PUBLISHES: NodeKind.TOPIC,
+        EdgeKind.SUBSCRIBES: NodeKind.TOPIC,
+        EdgeKind.READS: NodeKind.TABLE,
+        EdgeKind.WRITES: NodeKind.TABLE,
+        EdgeKind.CONNECTS: NodeKind.DATASTORE,
+        EdgeKind.CONTAINS: NodeKind.MODULE,
+    }[kind]
+    return node_id(target_kind, name)
+
+
+def _name(identifier: str) -> str:
+    return identifier.partition(":")[2]
+
+
+def _edge_attr(graph: ArchGraph, source: str, target: str, kind: EdgeKind, key: str) -> object:
+    edge = graph.edge(source, target, kind)
+    return edge.attrs.get(key, "") if edge else ""
+
+
+# Weights of the distributed-monolith signals (documented in the README and an ADR).
+MONOLITH_WEIGHTS = {
+    "shared tables": 0.3,
+    "shared database": 0.2,
+    "shared code": 0.2,
+    "sync cycle": 0.2,
+    "long sync chain": 0.1,
+    "co-change": 0.2,
+}
+
+
+def shared_databases(view: ServiceView) -> dict[tuple[str, str], list[str]]:
+    """(datastore, database) -> services connected to it, for two or more services."""
+    users: dict[tuple[str, str], set[str]] = {}
+    for service, targets in view.connects.items():
+        for target in targets:
+            users.setdefault(target, set()).add(service)
+    return {key: sorted(names) for key, names in sorted(users.items()) if len(names) > 1}
+
+
+def ownership(view: ServiceView, table: str) -> str:
+    """``sole``, ``joint``, ``common`` or ``none`` (Hard Parts), from who writes and who reads."""
+    writers = view.writers.get(table, set())
+    readers = view.readers.get(table, set()) - writers
+    if len(writers) > 1:
+        return "joint"
+    if len(writers) == 1:
+        return "common" if readers else "sole"
+    return "none"
+
+
+def longest_chains(calls: dict[str, set[str]]) -> list[list[str]]:
+    """The longest simple call chain starting at each entry service (no incoming calls), cycles cut."""
+    nodes = sorted(calls)
+    best: dict[str, list[str]] = {}
+
+    def longest(node: str, on_path: frozenset[str]) -> list[str]:
+        if node in best and not (set(best[node]) & on_path):
+            return best[node]
+        result = [node]
+        for child in sorted(calls.get(node, ())):
+            if child in on_path:
+                continue
+            tail = longest(child, on_path | {node})
+            if len(tail) + 1 > len(result):
+                result = [node, *tail]
+        best[node] = result
+        return result
+
+    called = {c for children in calls.values() for c in children}
+    entries = [n for n in nodes if n not in called] or nodes
+    chains = [longest(entry, frozenset()) for entry in entries]
+    unique = {tuple(c) for c in chains}
+    return sorted((list(c) for c in unique if not _inside(c, unique)), key=lambda c: (-len(c), c))
+
+
+def _inside(chain: tuple[str, ...], others: set[tuple[str, ...]]) -> bool:
+    text = "\x1f" + "\x1f".join(chain) + "\x1f"
+    return any(o != chain and text in "\x1f" + "\x1f".join(o) + "\x1f" for o in others)
+
+
+def monolith_groups(view: ServiceView) -> list[tuple[list[str], dict[str, list[str]]]]:
+    """Groups of services coupled by the signals, each with ``signal -> [evidence summaries]``."""
+    links: dict[str, set[str]] = {s: set() for s in view.services}
+    signals: dict[frozenset[str], dict[str, list[str]]] = {}
+
+    def couple(names: Iterable[str], signal: str, why: str) -> None:
+        group = sorted(set(names))
+        for a in group:
+            links[a].update(b for b in group if b != a)
+        signals.setdefault(frozenset(group), {}).setdefault(signal, []).append(why)
+
+    for table in view.tables():
+        writers = view.writers.get(table, set())
+        if len(writers) > 1:
+            couple(writers, "shared tables", f"{table} written by {', '.join(sorted(writers))}")
+    for (store, database), services in shared_databases(view).items():
+        couple(services, "shared database", f"{database or store} used by {', '.join(services)}")
+    for a, targets in view.imports.items():
+        for b in targets:
+            couple((a, b), "shared code", f"{a} imports {b}")
+    for component in cyclic_components(view.services, view.calls):
+        couple(component, "sync cycle", " <-> ".join(component))
+    for chain in longest_chains(view.calls):
+        if len(chain) > 3:
+            couple(chain, "long sync chain", " -> ".join(chain))
+    for edge in view.graph.iter_edges(EdgeKind.CO_CHANGES):
+        a, b = edge.source.partition(":")[2], edge.target.partition(":")[2]
+        if a in links and b in links:
+            couple((a, b), "co-change", f"{a} and {b} change together ({edge.attrs.get('degree', '?')}%)")
+    groups = []
+    for component in strongly_connected_components(view.services, links):
+        if len(component) < 2:
+            continue
+        fired: dict[str, list[str]] = {}
+        for members, found in signals.items():
+            if members <= set(component):
+                for signal, reasons in found.items():
+                    fired.setdefault(signal, []).extend(reasons)
+        groups.append((component, {k: sorted(set(v)) for k, v in sorted(fired.items())}))
+    return groups
+
+
+def monolith_score(fired: dict[str, list[str]]) -> float:
+    return round(min(1.0, sum(MONOLITH_WEIGHTS[signal] for signal in fired)), 2)
