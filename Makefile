@@ -21,10 +21,11 @@ demo: $(STAMP)
 	@echo "== fitness graph examples/layered --level packages --format mermaid"
 	$(BIN)/fitness graph examples/layered --level packages --format mermaid
 
-## test: lint, type-check, the whole test suite, and fitness checking its own architecture
+## test: lint, type-check, the whole test suite, fitness checking its own architecture and its ADRs
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest
 	$(MAKE) dogfood
+	$(BIN)/fitness adr lint docs/adr
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

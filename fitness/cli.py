@@ -6,17 +6,20 @@ Heavy modules (grimp, the pipeline, reporters) are imported inside the commands 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
 from fitness import __version__
+from fitness.cli_adr import adr_app
 from fitness.exit_codes import ExitCode
 
 app = typer.Typer(
@@ -27,6 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.add_typer(adr_app, name="adr")
 
 _state = {"debug": False}
 T = TypeVar("T")
@@ -80,16 +84,38 @@ def _fail(message: str) -> NoReturn:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a failure never leaves half a file."""
+    write_all([(path, text)])
+
+
+def write_all(files: list[tuple[Path, str]]) -> None:
+    """Write every file or none: each goes to a temporary file beside it (missing folders are created),
+    and only when all are written are they renamed into place; on failure the temporary files go."""
     from fitness.model import FitnessError
 
+    staged: list[tuple[str, Path]] = []
+    current = files[0][0] if files else Path()
+    mode = 0o666 & ~_umask()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
+        for current, text in files:
+            current.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=current.parent, prefix=f".{current.name}.")
+            staged.append((temporary, current))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            os.chmod(temporary, mode)  # mkstemp makes files only the owner can read
+        for temporary, current in staged:
+            os.replace(temporary, current)
     except OSError as error:
-        raise FitnessError(f"cannot write: {error.strerror}", str(path)) from error
+        for temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise FitnessError(f"cannot write: {error.strerror}", str(current)) from error
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -103,9 +129,28 @@ def _emit(text: str, output: Path | None) -> None:
 def check(
     path: PathArg = Path("."),
     config: ConfigOpt = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    output_formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT[=FILE]",
+            help="text, json, sarif, junit, markdown, github or codequality; FORMAT=FILE writes it to FILE. "
+            "Repeatable (at most one to stdout). Default: text.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the one stdout format to a file instead.")
+    ] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning or info.")] = "error",
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Analyse everything, report only findings touching files changed since git REV.",
+        ),
+    ] = None,
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="Known violations: fail only on new ones.")
     ] = None,
@@ -120,14 +165,18 @@ def check(
     from fitness.model import Severity
     from fitness.report import FORMATS, ReportOptions
 
-    if output_format not in FORMATS:
-        _fail(f"unknown format {output_format!r}; choose one of {', '.join(sorted(FORMATS))}")
+    targets = _guard(lambda: output_targets(output_formats or ["text"], output, sorted(FORMATS)))
     if fail_on not in {s.value for s in Severity}:
         _fail(f"--fail-on must be error, warning or info, not {fail_on!r}")
+    if update_baseline and changed_since is not None:
+        _fail("--update-baseline records every finding; do not combine it with --changed-since")
     if update_baseline and baseline is None:
         baseline = Path("fitness-baseline.json")
     options = pipeline.Options(
-        config_path=config, cache=not no_cache, baseline_path=None if update_baseline else baseline
+        config_path=config,
+        cache=not no_cache,
+        baseline_path=None if update_baseline else baseline,
+        changed_since=changed_since,
     )
     analysis = _guard(lambda: pipeline.run(path, options))
     for warning in analysis.warnings:
@@ -136,17 +185,67 @@ def check(
         _guard(lambda: write_atomic(baseline, pipeline.baseline_text(analysis)))
         typer.echo(f"baseline written: {baseline} ({len(analysis.findings)} findings)", err=True)
         raise typer.Exit(ExitCode.OK)
-    report_options = ReportOptions(
-        fail_on=Severity(fail_on), verbose=verbose, color=output is None and sys.stdout.isatty()
-    )
-    _guard(lambda: _emit(FORMATS[output_format](analysis, report_options), output))
+    report_options = ReportOptions(fail_on=Severity(fail_on), verbose=verbose, path_prefix=_path_prefix(path))
+    rendered = []
+    for name, target in targets:
+        color = target is None and sys.stdout.isatty()
+        rendered.append((FORMATS[name](analysis, replace(report_options, color=color)), target))
+    _guard(lambda: write_all([(target, text) for text, target in rendered if target is not None]))
+    for text, target in rendered:
+        if target is None:
+            sys.stdout.write(text)
     raise typer.Exit(ExitCode.VIOLATIONS if analysis.failing(Severity(fail_on)) else ExitCode.OK)
+
+
+def output_targets(specs: list[str], output: Path | None, known: list[str]) -> list[tuple[str, Path | None]]:
+    """``["text", "sarif=out/f.sarif"]`` -> ``[("text", None), ("sarif", Path("out/f.sarif"))]``.
+
+    None is stdout; ``--output`` sends the one stdout format to a file (the single-format case).
+    """
+    from fitness.model import FitnessError
+
+    targets: list[tuple[str, Path | None]] = []
+    for spec in specs:
+        name, equals, file = spec.partition("=")
+        name = name.strip().lower()
+        if name not in known:
+            raise FitnessError(f"unknown format {name!r}; choose one of {', '.join(known)}")
+        if equals and not file:
+            raise FitnessError(f"--format {spec}: give a file after '=' (or leave '=' out for stdout)")
+        targets.append((name, Path(file) if equals else None))
+    to_stdout = [name for name, target in targets if target is None]
+    if len(to_stdout) > 1:
+        raise FitnessError(
+            f"at most one format can go to stdout, got {', '.join(to_stdout)}; write the others to files "
+            "(--format sarif=fitness.sarif)"
+        )
+    if output is not None:
+        if not to_stdout:
+            raise FitnessError("--output needs a --format without =FILE (every format already has a file)")
+        targets = [(name, output if target is None else target) for name, target in targets]
+    files = [target for _, target in targets if target is not None]
+    if len(set(files)) != len(files):
+        raise FitnessError("two formats would write the same file")
+    return targets
+
+
+def _path_prefix(path: Path) -> str:
+    """The analysed folder relative to the working directory (``services/orders/``), or ``""`` when it is
+    the working directory or outside it: SARIF and annotations name files from the repository root."""
+    try:
+        relative = path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return ""
+    text = relative.as_posix()
+    return "" if text == "." else f"{text}/"
 
 
 @app.command()
 def graph(
     path: PathArg = Path("."),
-    level: Annotated[str, typer.Option("--level", "-l", help="modules or packages.")] = "packages",
+    level: Annotated[
+        str, typer.Option("--level", "-l", help="modules, packages, services, tables or events.")
+    ] = "packages",
     depth: Annotated[int | None, typer.Option("--depth", help="Package depth (packages level).")] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="dot, mermaid, json or svg.")] = "dot",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
@@ -194,6 +293,17 @@ def explain(
 
     text = _guard(lambda: pipeline.explain(code))
     typer.echo(text, nl=False)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+) -> None:
+    """Print the JSON Schema of fitness.yaml (for editor autocomplete; see the README)."""
+    from fitness import pipeline
+
+    text = _guard(pipeline.schema_text)
+    _guard(lambda: _emit(text, output))
 
 
 @app.command()

@@ -11,18 +11,25 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from fitness import __version__
+from fitness.adr import decision_findings, decision_summary
 from fitness.analyze import analyze
+from fitness.analyze.services import service_smells
 from fitness.collect.discover import discover_packages, discover_source_roots
-from fitness.collect.python_imports import collect_imports
+from fitness.collect.git_changes import changed_files
+from fitness.collect.python_imports import ImportScan, collect_imports
+from fitness.collect.services import ServiceScan, collect_services, plan_services
 from fitness.config import Config, load_config
-from fitness.model import Analysis, ArchGraph, FitnessError
+from fitness.model import Analysis, ArchGraph, FitnessError, Location
 from fitness.model.findings import Chain, Finding
+from fitness.model.service_view import ServiceView
 from fitness.model.views import ImportView
 from fitness.rules import baseline
+from fitness.rules.base import RuleType
 from fitness.rules.evaluate import build_rules, needs_external, run_rules
 
 CACHE_DIR = ".fitness_cache"
@@ -35,6 +42,7 @@ class Options:
     config_path: Path | None = None
     cache: bool = True
     baseline_path: Path | None = None
+    changed_since: str | None = None  # report only findings touching files changed since this git rev
 
 
 def run(root: Path, options: Options | None = None, config: Config | None = None) -> Analysis:
@@ -42,30 +50,44 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
     options = options or Options()
     root = root.resolve() if root.exists() else root
     config = config or load_config(root, options.config_path)
-    source_roots = list(config.source_roots) or discover_source_roots(root)
+    changed = None if options.changed_since is None else changed_files(root, options.changed_since)
+    plan = plan_services(root, config.services)
+    source_roots = list(config.source_roots) or _unique(
+        [*discover_source_roots(root), *plan.source_roots(root)]
+    )
     packages = list(config.packages) or [
         name for source_root in source_roots for name in discover_packages(root, source_root)
     ]
     graph = ArchGraph()
-    scan = collect_imports(
-        graph,
-        root,
-        source_roots,
-        packages,
-        exclude=config.exclude,
-        include_external=config.include_external or needs_external(config.rules),
-        exclude_type_checking=config.exclude_type_checking_imports,
-        cache_dir=root / CACHE_DIR / "grimp" if options.cache else None,
-    )
+    scan = ImportScan(packages, source_roots)
+    if packages or not plan.services:  # a system of Java or Go services has no Python to scan
+        scan = collect_imports(
+            graph,
+            root,
+            source_roots,
+            packages,
+            exclude=config.exclude,
+            include_external=config.include_external or needs_external(config.rules),
+            exclude_type_checking=config.exclude_type_checking_imports,
+            cache_dir=root / CACHE_DIR / "grimp" if options.cache else None,
+        )
+    services = collect_services(graph, root, plan, config.sql_dialect)
     view = ImportView.from_graph(graph)
     rules = build_rules(config.rules, view)
     depth = config.analysis.package_depth or default_depth(packages)
     metrics, smells = analyze(view, config.analysis, depth)
+    if services.services:
+        smells = [*smells, *service_smells(ServiceView.from_graph(graph), config.analysis)]
     outcome = run_rules(rules, view, metrics, depth)
     analysis = Analysis(
         root=root.name,
         graph=graph,
-        findings=[*_not_covered(smells, outcome.findings), *outcome.findings, *outcome.unused_ignores],
+        findings=[
+            *_not_covered(smells, outcome.findings),
+            *outcome.findings,
+            *_rooted(outcome.unused_ignores, root),
+            *_rooted(decision_findings(root, config.adr, config.rules), root),
+        ],
         metrics=metrics,
         summary={
             "fitness_version": __version__,
@@ -75,20 +97,89 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
             "package_depth": depth,
             "modules": scan.modules,
             "imports": scan.imports,
-            "rules": [{"id": r.spec.id, "type": r.spec.type, "code": r.code} for r in rules],
+            "rules": [rule_summary(r) for r in rules],
+            **_service_summary(services),
+            **decision_summary(root, config.adr, config.rules),
         },
-        warnings=list(scan.skipped),
+        warnings=[*scan.skipped, *services.warnings],
     )
     if options.baseline_path is not None:
         apply_baseline(analysis, options.baseline_path)
+    if options.changed_since is not None and changed is not None:
+        keep_changed(analysis, options.changed_since, changed)
     return analysis
 
 
+def _service_summary(scan: ServiceScan) -> dict[str, Any]:
+    """What the service collectors saw, and what they could not resolve (never silently dropped)."""
+    if not scan.services:
+        return {}
+    return {
+        "services": scan.services,
+        "datastores": scan.datastores,
+        "sql_statements": scan.sql_statements,
+        "unresolved": [
+            {"kind": u.kind, "reason": u.reason, "path": u.evidence.path, "line": u.evidence.line}
+            for u in scan.unresolved
+        ],
+    }
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def rule_summary(rule: RuleType) -> dict[str, Any]:
+    """What reporters say about a configured rule (they read the Analysis, never the rule registry)."""
+    spec = rule.spec
+    return {
+        "id": spec.id,
+        "type": spec.type,
+        "code": rule.code,
+        "severity": spec.severity.value,
+        "because": spec.because,
+        "adr": spec.adr,
+        "summary": rule.summary,
+        "advice": rule.advice,
+    }
+
+
+def keep_changed(analysis: Analysis, rev: str, changed: set[str]) -> None:
+    """Keep the findings with a location or an import in a changed file (paths relative to the root).
+
+    Runs after the baseline comparison, so findings left out here are not mistaken for fixed ones.
+    """
+    analysis.findings = [finding for finding in analysis.findings if _touches(finding, changed)]
+    kept = {finding.fingerprint for finding in analysis.findings}
+    analysis.baseline_state = {key: state for key, state in analysis.baseline_state.items() if key in kept}
+    analysis.summary["changed_since"] = {"rev": rev, "files": len(changed)}
+
+
+def _rooted(findings: list[Finding], root: Path) -> list[Finding]:
+    """Findings located in the config file (FIT002) name it as the loader shows it (relative to the
+    working directory); make those paths relative to the analysed root, like every other location."""
+    return [
+        replace(f, locations=tuple(Location(_relative_to(loc.path, root), loc.line) for loc in f.locations))
+        for f in findings
+    ]
+
+
+def _touches(finding: Finding, changed: set[str]) -> bool:
+    paths = {location.path for location in finding.locations}
+    paths.update(link.path for chain in finding.chains for link in chain)
+    return not paths.isdisjoint(changed)
+
+
 def _not_covered(smells: list[Finding], violations: list[Finding]) -> list[Finding]:
-    """Smells minus those a rule already reports about the same subjects (an acyclic rule and the
-    package-cycle smell on the same cycle would otherwise say the same thing twice)."""
-    covered = {finding.subjects for finding in violations}
-    return [smell for smell in smells if smell.subjects not in covered]
+    """Smells minus those a rule already reports about the same subjects (catalog.COVERED_BY)."""
+    from fitness.model.catalog import COVERED_BY
+
+    reported = {(finding.code, finding.subjects) for finding in violations}
+    return [
+        smell
+        for smell in smells
+        if not any((code, smell.subjects) in reported for code in COVERED_BY.get(smell.code, ()))
+    ]
 
 
 def _relative_to(path: str | None, root: Path) -> str:
@@ -119,6 +210,19 @@ def apply_baseline(analysis: Analysis, path: Path) -> None:
 def baseline_text(analysis: Analysis) -> str:
     """The baseline file's content for the analysis' current findings."""
     return json.dumps(baseline.to_document(analysis.findings), indent=2, sort_keys=True) + "\n"
+
+
+def config_schema() -> dict[str, Any]:
+    """The JSON Schema of fitness.yaml (``fitness schema``): the config model joined with every rule
+    type's options. Generated at run time, so it always matches this fitness and its installed plugins."""
+    from fitness.config.schema import config_schema as build
+    from fitness.rules.schema import rule_type_schemas
+
+    return build(rule_type_schemas())
+
+
+def schema_text() -> str:
+    return json.dumps(config_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 GRAPH_FORMATS = ("dot", "mermaid", "json", "svg")

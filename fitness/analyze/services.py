@@ -81,7 +81,8 @@ def _shared_infrastructure(view: ServiceView, _: float | None) -> list[Finding]:
     servers: dict[str, dict[str, set[str]]] = {}
     for service, targets in view.connects.items():
         for store, database in targets:
-            servers.setdefault(store, {}).setdefault(database, set()).add(service)
+            if view.store_roles.get(store, "database") == "database":
+                servers.setdefault(store, {}).setdefault(database, set()).add(service)
     findings = []
     for store, databases in sorted(servers.items()):
         named = {db: names for db, names in databases.items() if db}

@@ -111,13 +111,16 @@ class DeployedService:
 class Datastore:
     """A database or broker server: from a known image (``postgres:16``) or a connection setting.
     ``kind`` is postgres, mysql, mariadb, mongo, redis, cassandra, elasticsearch, sqlserver, kafka,
-    rabbitmq, nats ...; ``role`` is ``database`` or ``broker``."""
+    rabbitmq, nats ...; ``role`` is ``database``, ``broker``, ``cache`` or ``infra`` (ZooKeeper, etcd...).
+    ``databases`` are the databases the server is known to hold (``POSTGRES_DB``, ``CREATE DATABASE`` in an
+    init script; a postgres container without ``POSTGRES_DB`` creates one named after its user)."""
 
     name: str
     kind: str
     role: str
     evidence: Evidence
     aliases: tuple[str, ...] = ()
+    databases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, order=True)

@@ -13,6 +13,7 @@ from fitness.config.settings import Config
 from fitness.config.source import KeyPath, Source, read_pyproject, read_yaml
 from fitness.config.validate import Collector, suggest
 from fitness.model import ConfigError, FitnessError, Severity
+from fitness.model.decisions import ADR_FORMATS, ADR_STATUSES, AdrSettings, normalize_status
 from fitness.model.rulespec import IgnoreSpec, RuleSpec
 from fitness.model.servicespec import ServiceSpec
 from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
@@ -29,6 +30,7 @@ TOP_KEYS = (
     "rules",
     "services",
     "sql_dialect",
+    "adr",
 )
 RULE_KEYS = ("id", "type", "severity", "because", "adr", "ignore")
 SEVERITIES = tuple(severity.value for severity in Severity)
@@ -97,10 +99,39 @@ def _build(root: Path, source: Source) -> Config:
         rules=_rules(collector, data.get("rules")),
         services=_services(collector, data.get("services")),
         sql_dialect=collector.scalar(data, "sql_dialect", str, (), None),
+        adr=_adr(collector, data.get("adr")),
     )
     if collector.errors:
         raise ConfigError(collector.errors)
     return config
+
+
+def _adr(collector: Collector, raw: Any) -> AdrSettings:
+    """``adr: {dir: docs/adr, format: nygard|madr|madr-minimal, default_status: Proposed}``."""
+    if raw is None:
+        return AdrSettings()
+    where: KeyPath = ("adr",)
+    if not isinstance(raw, dict):
+        collector.add(where, "adr: expected a mapping (dir, format, default_status)")
+        return AdrSettings()
+    collector.unknown_keys(raw, ("dir", "format", "default_status"), where)
+    folder = collector.scalar(raw, "dir", str, where, None)
+    fmt = collector.scalar(raw, "format", str, where, None)
+    if fmt is not None and fmt not in ADR_FORMATS:
+        collector.add(
+            (*where, "format"),
+            f"adr.format must be one of {', '.join(ADR_FORMATS)}, got {fmt!r}{suggest(fmt, ADR_FORMATS)}",
+        )
+        fmt = None
+    status = normalize_status(collector.scalar(raw, "default_status", str, where, "Proposed"))
+    if status not in ADR_STATUSES or status == "Superseded":
+        choices = [s for s in ADR_STATUSES if s != "Superseded"]
+        collector.add(
+            (*where, "default_status"),
+            f"adr.default_status must be one of {', '.join(choices)}, got {status!r}{suggest(status, choices)}",
+        )
+        status = "Proposed"
+    return AdrSettings(dir=folder, format=fmt, default_status=status)
 
 
 def _analysis(collector: Collector, raw: Any) -> AnalysisSettings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fitness.model.decisions import AdrSettings
 from fitness.model.rulespec import RuleSpec
 from fitness.model.servicespec import ServiceSpec
 from fitness.model.thresholds import AnalysisSettings
@@ -24,3 +25,4 @@ class Config:
     rules: tuple[RuleSpec, ...] = ()
     services: tuple[ServiceSpec, ...] = ()
     sql_dialect: str | None = None
+    adr: AdrSettings = field(default_factory=AdrSettings)

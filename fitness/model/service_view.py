@@ -28,6 +28,7 @@ class ServiceView:
     connects: dict[str, set[Pair]] = field(default_factory=dict)  # service -> {(datastore, database)}
     imports: dict[str, set[str]] = field(default_factory=dict)  # service -> services it imports
     module_owner: dict[str, str] = field(default_factory=dict)  # module -> service
+    store_roles: dict[str, str] = field(default_factory=dict)  # datastore -> database|broker|cache|...
 
     @classmethod
     def from_graph(cls, graph: ArchGraph) -> ServiceView:
@@ -52,6 +53,9 @@ class ServiceView:
             owner = table_node.attrs.get("owner")
             if owner:
                 view.owners[table_node.name] = str(owner)
+        view.store_roles = {
+            n.name: str(n.attrs.get("role", "database")) for n in graph.nodes(NodeKind.DATASTORE)
+        }
         view.imports = {name: set() for name in services}
         for (importer, imported), _ in view.cross_imports().items():
             view.imports[view.module_owner[importer]].add(view.module_owner[imported])
@@ -140,7 +144,8 @@ def shared_databases(view: ServiceView) -> dict[tuple[str, str], list[str]]:
     users: dict[tuple[str, str], set[str]] = {}
     for service, targets in view.connects.items():
         for target in targets:
-            users.setdefault(target, set()).add(service)
+            if view.store_roles.get(target[0], "database") == "database":
+                users.setdefault(target, set()).add(service)
     return {key: sorted(names) for key, names in sorted(users.items()) if len(names) > 1}
 
 

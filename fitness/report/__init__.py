@@ -8,13 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fitness.model import Analysis
-from fitness.report import json_report, text
+from fitness.report import codequality, github, json_report, junit, markdown, sarif, text
 from fitness.report.options import ReportOptions
 
 Renderer = Callable[[Analysis, ReportOptions], str]
 
 FORMATS: dict[str, Renderer] = {
+    "codequality": codequality.render,
+    "github": github.render,
     "json": json_report.render,
+    "junit": junit.render,
+    "markdown": markdown.render,
+    "sarif": sarif.render,
     "text": text.render,
 }
 

@@ -9,6 +9,12 @@ from fitness.model import Severity
 
 @dataclass(frozen=True)
 class ReportOptions:
+    """``path_prefix`` is where the analysed root sits below the working directory (``services/orders/``,
+    or empty): formats read by tools that resolve paths from the repository root (SARIF, GitHub
+    annotations, JUnit and Code Quality file attributes) put it in front of every path, so that
+    ``fitness check services/orders`` still annotates the right files."""
+
     fail_on: Severity = Severity.ERROR
     verbose: bool = False
     color: bool = False
+    path_prefix: str = ""

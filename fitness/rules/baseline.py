@@ -36,14 +36,17 @@ def to_document(findings: Iterable[Finding]) -> dict[str, Any]:
 
 def from_document(data: Any, source: str) -> dict[str, dict[str, Any]]:
     """Fingerprint -> entry; a FitnessError naming the file for anything that is not a baseline."""
-    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
-        raise FitnessError("not a fitness baseline (expected 'version' and 'findings')", source)
-    version = data.get("version")
-    if not isinstance(version, int) or version > BASELINE_VERSION:
+    version = data.get("version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > BASELINE_VERSION:
         raise FitnessError(
-            f"baseline version {version!r} is not supported (this fitness reads up to {BASELINE_VERSION})",
+            f"baseline written by a newer fitness (version {version}; this one reads up to "
+            f"{BASELINE_VERSION}): upgrade fitness, or rewrite the baseline with --update-baseline",
             source,
         )
+    if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+        raise FitnessError("not a fitness baseline (expected 'version' and 'findings')", source)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise FitnessError(f"baseline version {version!r} is not supported (expected 1)", source)
     known: dict[str, dict[str, Any]] = {}
     for index, entry in enumerate(data["findings"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from fitness.model import Finding
+from fitness.model.graph import EdgeKind
 from fitness.model.service_view import monolith_groups, monolith_score, shared_databases
 from fitness.rules.base import Option, RuleContext
 from fitness.rules.service_data import ServiceRule, located
@@ -37,7 +38,7 @@ class ServicesIndependent(ServiceRule):
                 link = context.view.chain([importer, imported])
                 findings.append(
                     self.finding(
-                        f"{a} imports {b}'s code: {importer} -> {imported}",
+                        f"{a} imports the code of {b}: {importer} -> {imported}",
                         (a, b, importer, imported),
                         chains=(link,),
                         fix=self.advice,
@@ -58,10 +59,12 @@ class ServicesIndependent(ServiceRule):
         for (store, database), services in shared_databases(view).items():
             both = sorted(set(services) & chosen)
             if len(both) > 1:
+                evidence = [e for name in both for e in view.evidence(name, store, EdgeKind.CONNECTS)]
                 findings.append(
                     self.finding(
                         f"{', '.join(both)} share database {database or store}",
                         (f"datastore:{store}/{database}", *both),
+                        locations=located(evidence),
                         fix=self.advice,
                     )
                 )

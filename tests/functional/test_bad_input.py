@@ -77,7 +77,10 @@ def test_unknown_format_lists_the_known_ones(write_tree: WriteTree) -> None:
     root = write_tree(PACKAGE)
     result = check(root, "--format", "xml")
     assert result.returncode == 2
-    assert "unknown format 'xml'; choose one of json, text" in result.stderr
+    assert (
+        "unknown format 'xml'; choose one of codequality, github, json, junit, markdown, sarif, text"
+        in result.stderr
+    )
 
 
 def test_init_never_overwrites(write_tree: WriteTree) -> None:

@@ -46,7 +46,7 @@ def test_table_ownership(shop: ArchGraph) -> None:
 
 def test_services_independent(shop: ArchGraph) -> None:
     messages = run(shop, "services-independent")
-    assert "orders imports inventory's code: orders.service -> inventory.models" in messages
+    assert "orders imports the code of inventory: orders.service -> inventory.models" in messages
     assert "inventory, orders all write table stock_reservations" in messages
     assert "inventory, orders share database shop" in messages
     assert run(shop, "services-independent", services=["payments", "notifications"]) == []

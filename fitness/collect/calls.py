@@ -1,0 +1,262 @@
+"""Synchronous calls and messages of one service, from its source and config files (any language).
+
+``scan_calls(files, root)`` reads the files of ONE service and says what they call and which topics
+they publish to or subscribe on, with evidence (path relative to ``root``, line, the line's text, how):
+
+- Python files are parsed once with ``ast`` (never imported or run): see :mod:`calls_python` for the
+  HTTP, gRPC, Kafka, RabbitMQ, Celery, Nameko and Redis constructs (``how="code"``). Constants, f-strings,
+  ``+`` and ``os.getenv`` defaults are folded, also across the modules of the same scan.
+- Every text file (Python included) goes through one regular-expression pass for URLs and endpoint
+  settings: see :mod:`calls_text` (``how="config"`` or ``"source-text"``). On a Python line the ``ast``
+  pass already used, the same host is not reported twice.
+
+Hosts are reported as written (``inventory``, ``inventory.shop.svc.cluster.local``); matching them to
+services and aliases is the pipeline's job. Nothing here decides what is a smell.
+
+Files skipped with a warning: larger than 2 MB, binary (a NUL byte), not valid UTF-8 (a Python file
+may declare its encoding), unreadable, minified JavaScript. Skipped silently: lock files, ``*.min.*``,
+anything under node_modules, vendor, .git, virtualenvs, and extensions that hold no endpoints.
+
+Speed: a Python file is parsed at most once, and only when it can hold something: it names a client
+library or messaging construct (``_TRIGGERS``), imports a module that does, or another module needs
+its constants. A syntax error is a warning (``path:line``) and the file still gets the text pass; a
+file never parsed (it names none of those) cannot raise one, the import collector reports it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+
+from fitness.collect.calls_pymodel import Found, PyModule
+from fitness.collect.calls_python import detect
+from fitness.collect.calls_pywalk import Registry, docstring_lines, parse_module
+from fitness.collect.calls_text import scan_text
+from fitness.collect.facts import Call, Message, Unresolved
+
+MAX_BYTES = 2 * 1024 * 1024
+SOURCE_SUFFIXES = frozenset(
+    (
+        *(".java", ".kt", ".kts", ".scala", ".go", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"),
+        *(".cs", ".rb", ".php", ".rs", ".py"),
+    )
+)
+CONFIG_SUFFIXES = frozenset(
+    (".yml", ".yaml", ".properties", ".json", ".env", ".toml", ".ini", ".conf", ".cfg", ".xml")
+)
+SKIPPED_DIRS = frozenset(
+    {"node_modules", "vendor", ".git", ".hg", ".svn", ".venv", "venv", "site-packages", "__pycache__", ".tox"}
+)
+LOCK_FILES = frozenset(
+    (
+        *("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock"),
+        *("pipfile.lock", "cargo.lock", "composer.lock", "gemfile.lock", "go.sum", "packages.lock.json"),
+        "uv.lock",
+    )
+)
+_MINIFIED = re.compile(r"\.min\.[a-z]+$|\.bundle\.js$|\.chunk\.js$")
+# a Python file naming none of these has no call or message for the ast pass to find
+_TRIGGERS = (
+    *("requests", "httpx", "aiohttp", "urllib", "grpc", "kafka", "redis", "nameko", "celery", "kombu"),
+    *("pika", "basic_", "queue_bind", "declare_queue", "default_exchange", "routing_key", "send_task"),
+    *("shared_task", "delay", "apply_async", ".task"),
+)
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+    r"|import[ \t]+(?P<modules>[^\n#;]*))",
+    re.M,
+)
+
+
+@dataclass
+class CallScan:
+    calls: list[Call] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def scan_calls(files: Iterable[Path], root: Path) -> CallScan:
+    """Calls, messages and unresolved endpoints in ``files`` (a relative path is taken from the current
+    folder, or from ``root`` when it does not exist there).
+
+    Output is sorted and free of duplicates, so the same files give the same result every time.
+    """
+    scan = CallScan()
+    base = os.path.abspath(root)
+    paths: dict[str, str] = {}  # relative POSIX path -> absolute path
+    for file in files:
+        absolute = os.path.abspath(file)
+        if not os.path.isabs(file) and not os.path.exists(absolute):  # relative to root, not to cwd
+            absolute = os.path.join(base, file)
+        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
+        if relative.startswith("../"):
+            scan.warnings.append(f"{absolute}: outside the analysed root {base}, skipped")
+        elif _wanted(relative):
+            paths[relative] = absolute
+    registry = Registry(scan.warnings)
+    texts: list[tuple[str, str, bool]] = []  # (path, text, is config) for the text pass
+    python: dict[str, tuple[str, str]] = {}  # path -> (module name, text)
+    init_dirs: dict[str, bool] = {}
+    for relative in sorted(paths):
+        text = _read(paths[relative], relative, scan.warnings)
+        if text is None:
+            continue
+        if relative.endswith(".py"):
+            name = _module_name(paths[relative], base, init_dirs)
+            python[relative] = (name, text)
+            registry.add_source(name, relative, text)
+        texts.append((relative, text, not _is_source(relative)))
+    found = Found()
+    modules: dict[str, PyModule] = {}
+    for relative in _to_analyse(python):
+        name, text = python[relative]
+        module = parse_module(relative, text, name, registry)
+        registry.add(name, relative, module)
+        if module is not None:
+            modules[relative] = module
+    for module in modules.values():
+        try:
+            detect(module, found)
+        except Exception as error:  # pragma: no cover - a construct nobody foresaw must not stop the scan
+            scan.warnings.append(
+                f"{module.path}: calls in code not analysed ({type(error).__name__}: {error})"
+            )
+    consumed: dict[str, dict[int, set[str]]] = {}
+    for (path, line), hosts in found.consumed.items():
+        consumed.setdefault(path, {})[line] = hosts
+    calls = set(found.calls)
+    for relative, text, config in texts:
+        seen = scan_text(text, relative, config=config, consumed=consumed.get(relative, {}))
+        if seen and relative in python:  # prose in docstrings is not configuration
+            module = modules.get(relative) or registry.get(python[relative][0])
+            if module is not None and module.path == relative:
+                prose = docstring_lines(module.tree)
+                seen = [c for c in seen if c.evidence.line not in prose]
+        calls.update(seen)
+    scan.calls = sorted(calls)
+    scan.messages = sorted(set(found.messages))
+    scan.unresolved = sorted(set(found.unresolved))
+    scan.warnings = sorted(set(scan.warnings))
+    return scan
+
+
+def _to_analyse(python: dict[str, tuple[str, str]]) -> list[str]:
+    """The Python files worth a full walk: those naming a client library or a messaging construct,
+    and those importing one of them (``from .clients import inventory`` then ``inventory.get(...)``).
+    The others are parsed only if another module needs their constants (see ``Registry``)."""
+    chosen = {path for path, (_, text) in python.items() if any(word in text for word in _TRIGGERS)}
+    names = {python[path][0] for path in chosen}
+    imports = {
+        path: _imports(name, path, text)
+        for path, (name, text) in python.items()
+        if names and path not in chosen
+    }
+    changed = bool(names)
+    while changed:
+        changed = False
+        for path, imported in imports.items():
+            if path not in chosen and imported & names:
+                chosen.add(path)
+                names.add(python[path][0])
+                changed = True
+    return sorted(chosen)
+
+
+def _imports(name: str, path: str, text: str) -> set[str]:
+    """Module names ``text`` imports, read from its import lines: ``from a import b`` gives a and a.b."""
+    package = name if path.endswith("__init__.py") else name.rpartition(".")[0]
+    found: set[str] = set()
+    for match in _IMPORT.finditer(text):
+        base, names = match.group("base"), match.group("names")
+        if base is None:
+            found.update(n.split()[0] for n in match.group("modules").split(",") if n.strip())
+            continue
+        dots = len(base) - len(base.lstrip("."))
+        if dots:
+            parts = package.split(".") if package else []
+            parts = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
+            base = ".".join([*parts, *([base.lstrip(".")] if base.lstrip(".") else [])])
+        found.add(base)
+        for item in names.strip("()").replace("\n", ",").split(","):
+            if item.split():
+                found.add(f"{base}.{item.split()[0]}" if base else item.split()[0])
+    return found
+
+
+def _wanted(relative: str) -> bool:
+    parts = relative.split("/")
+    name = parts[-1].lower()
+    if any(part in SKIPPED_DIRS for part in parts[:-1]):
+        return False
+    if name in LOCK_FILES or name.endswith(".lock") or _MINIFIED.search(name):
+        return False
+    if name == ".env" or name.startswith((".env.", "dockerfile")) or name.endswith(".dockerfile"):
+        return True
+    suffix = os.path.splitext(name)[1]
+    return suffix in SOURCE_SUFFIXES or suffix in CONFIG_SUFFIXES
+
+
+def _is_source(relative: str) -> bool:
+    return os.path.splitext(relative.lower())[1] in SOURCE_SUFFIXES
+
+
+def _read(absolute: str, relative: str, warnings: list[str]) -> str | None:
+    try:
+        size = os.path.getsize(absolute)
+        if size > MAX_BYTES:
+            warnings.append(f"{relative}: larger than {_size(MAX_BYTES)} ({_size(size)}), skipped")
+            return None
+        with open(absolute, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        warnings.append(f"{relative}: cannot be read ({error.strerror or error}), skipped")
+        return None
+    if b"\0" in data[:8192]:
+        warnings.append(f"{relative}: binary file, skipped")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text_or_none = _python_encoding(data) if relative.endswith(".py") else None
+        if text_or_none is None:
+            warnings.append(f"{relative}: not valid UTF-8, skipped")
+            return None
+        text = text_or_none
+    if relative.endswith((".js", ".mjs", ".cjs")) and len(text) > 5000 and text.count("\n") * 500 < len(text):
+        warnings.append(f"{relative}: minified JavaScript, skipped")
+        return None
+    return text
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:g} MB" if n >= 1048576 else f"{n} bytes"
+
+
+def _python_encoding(data: bytes) -> str | None:
+    """A Python file in the encoding its coding cookie declares (PEP 263)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
+        return data.decode(encoding) if encoding != "utf-8" else None
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def _module_name(absolute: str, base: str, init_dirs: dict[str, bool]) -> str:
+    """Dotted module name: the file's name plus every enclosing folder that holds ``__init__.py``."""
+    folder, filename = os.path.split(absolute)
+    stem = filename[:-3]
+    parts = [] if stem == "__init__" else [stem]
+    while folder.startswith(base + os.sep):
+        if folder not in init_dirs:
+            init_dirs[folder] = os.path.isfile(os.path.join(folder, "__init__.py"))
+        if not init_dirs[folder]:
+            break
+        folder, package = os.path.split(folder)
+        parts.append(package)
+    return ".".join(reversed(parts)) or stem

@@ -1,0 +1,361 @@
+"""Plain Kubernetes manifests: workloads as deployed services, Services as their host names.
+
+Files: ``*.yml``/``*.yaml`` with ``apiVersion:`` and ``kind:`` up to four folders deep, deeper inside
+folders such as ``k8s/``, ``kubernetes/``, ``deploy/``, ``manifests/``; several documents per file and
+``kind: List`` are read. Helm templates (``{{ }}``) are skipped with a warning; YAML without apiVersion and
+kind is not a manifest and is skipped silently; malformed YAML in a manifest is a FitnessError.
+
+* Deployment, StatefulSet, DaemonSet, ReplicaSet (and OpenShift DeploymentConfig, Argo Rollout): one
+  ``DeployedService`` named after the workload, or a ``Datastore`` when its first container runs a known
+  image (``KNOWN_IMAGES`` of the compose collector). Env comes from every container and init container:
+  ``value`` (``$(VAR)`` expanded), ``valueFrom.configMapKeyRef``/``secretKeyRef`` and
+  ``envFrom.configMapRef``/``secretRef`` resolved against the ConfigMaps and Secrets in the scanned files
+  (Secret ``data`` base64-decoded, ``stringData`` as is). A variable taken from a ConfigMap or Secret has
+  the evidence of the line where its value is written.
+* Service: a workload in the same namespace whose pod labels include the Service's selector answers to
+  ``svc``, ``svc.ns``, ``svc.ns.svc`` and ``svc.ns.svc.cluster.local`` (namespace ``default`` when none).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fitness.collect.compose import classify_image, datastore_databases
+from fitness.collect.connections import env_text
+from fitness.collect.facts import Datastore, DeployedService, EnvVar, ManifestScan
+from fitness.collect.yaml_lines import KeyPath, YamlDoc, parse_yaml, read_text, relative, walk_files
+from fitness.model import Evidence
+
+WORKLOAD_KINDS = frozenset(
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "DeploymentConfig", "Rollout"}
+)
+MANIFEST_DIRS = frozenset(
+    {
+        "k8s",
+        "kube",
+        "kubernetes",
+        "kubernetes-manifests",
+        "deploy",
+        "deployment",
+        "deployments",
+        "manifests",
+        "kustomize",
+        "overlays",
+        "openshift",
+        "infra",
+        "infrastructure",
+    }
+)
+"""Folders in which manifests are looked for deeper than ``MAX_DEPTH``."""
+MAX_DEPTH = 4
+MAX_DEPTH_IN_MANIFEST_DIRS = 8
+_HAS_API_VERSION = re.compile(r"^[ \t-]*apiVersion[ \t]*:", re.MULTILINE)
+_HAS_KIND = re.compile(r"^[ \t-]*kind[ \t]*:", re.MULTILINE)
+_FROM_SECRET = "<secret>"  # evidence text of an indexed Secret value until _var writes the real text
+_VAR_REF = re.compile(r"(?<!\$)\$\(([A-Za-z_][\w.-]*)\)")
+
+
+def find_manifest_files(root: Path) -> list[Path]:
+    """YAML files that may hold manifests (their text is checked for apiVersion and kind later)."""
+    found = []
+    for path, depth in walk_files(root, MAX_DEPTH_IN_MANIFEST_DIRS):
+        if path.suffix.lower() not in {".yml", ".yaml"}:
+            continue
+        parts = {part.lower() for part in path.relative_to(root).parts[:-1]}
+        if depth <= MAX_DEPTH or parts & MANIFEST_DIRS or any("k8s" in p or "kube" in p for p in parts):
+            found.append(path)
+    return found
+
+
+def scan_kubernetes(root: Path) -> ManifestScan:
+    """Workloads (as services or datastores) of every plain manifest under ``root``."""
+    scan = ManifestScan()
+    objects: list[_Object] = []
+    for path in find_manifest_files(root):
+        objects.extend(_read_objects(path, root, scan.warnings))
+    index = _Index(objects, scan.warnings)
+    records: dict[str, _Workload] = {}
+    for obj in objects:
+        if obj.kind in WORKLOAD_KINDS:
+            workload = _read_workload(obj, index)
+            if workload.name in records:
+                records[workload.name].merge(workload)
+            else:
+                records[workload.name] = workload
+    for obj in objects:
+        if obj.kind == "Service":
+            _attach_service(obj, records.values())
+    for workload in records.values():
+        _emit(workload, scan)
+    return scan
+
+
+# -- reading objects ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Object:
+    """One Kubernetes object and where it sits: ``base`` is its key path in the document (List items)."""
+
+    kind: str
+    name: str
+    namespace: str
+    data: dict[str, Any]
+    doc: YamlDoc
+    base: KeyPath
+
+    def line(self, *keys: str | int) -> int:
+        return self.doc.line((*self.base, *keys))
+
+
+def _read_objects(path: Path, root: Path, warnings: list[str]) -> list[_Object]:
+    display = relative(path, root)
+    text = read_text(path, display, warnings)
+    if text is None or not (_HAS_API_VERSION.search(text) and _HAS_KIND.search(text)):
+        return []
+    if "{{" in text:
+        warnings.append(f"{display}: skipped, a Helm template ({{{{ }}}}); render it to analyse it")
+        return []
+    objects = []
+    for doc in parse_yaml(text, display):
+        objects.extend(_objects(doc.data, doc, ()))
+    return objects
+
+
+def _objects(data: Any, doc: YamlDoc, base: KeyPath) -> list[_Object]:
+    if not isinstance(data, dict) or not isinstance(data.get("kind"), str) or "apiVersion" not in data:
+        return []
+    if data["kind"].endswith("List") and isinstance(data.get("items"), list):
+        if base:
+            return []  # a List inside a List: not something kubectl writes, and a way to blow up
+        found = []
+        for index, item in enumerate(data["items"]):
+            found.extend(_objects(item, doc, (*base, "items", index)))
+        return found
+    metadata = _dict(data.get("metadata"))
+    name = metadata.get("name")
+    if not isinstance(name, str) or not name:
+        return []
+    namespace = _text(metadata.get("namespace")) or "default"
+    return [_Object(data["kind"], name, namespace, data, doc, base)]
+
+
+class _Index:
+    """ConfigMap and Secret values by (namespace, name, key), with the evidence of each value."""
+
+    def __init__(self, objects: list[_Object], warnings: list[str]) -> None:
+        self.values: dict[tuple[str, str, str], dict[str, tuple[str, Evidence]]] = {}
+        self.warnings = warnings
+        for obj in objects:
+            if obj.kind == "ConfigMap":
+                self._add(obj, "configmap", "data", decode=False)
+            elif obj.kind == "Secret":
+                self._add(obj, "secret", "data", decode=True)
+                self._add(obj, "secret", "stringData", decode=False)
+
+    def get(self, kind: str, namespace: str, name: str) -> dict[str, tuple[str, Evidence]] | None:
+        return self.values.get((kind, namespace, name))
+
+    def _add(self, obj: _Object, kind: str, section: str, decode: bool) -> None:
+        entries = self.values.setdefault((kind, obj.namespace, obj.name), {})
+        for key, raw in _dict(obj.data.get(section)).items():
+            line = obj.line(section, key)
+            value = _text(raw)
+            if decode:
+                try:
+                    value = base64.b64decode("".join(value.split()), validate=True).decode("utf-8")
+                except (binascii.Error, ValueError):
+                    self.warnings.append(
+                        f"{obj.doc.path}:{line}: Secret {obj.name} key {key} is not base64 text"
+                    )
+                    continue
+            entries[str(key)] = (
+                value,
+                Evidence(obj.doc.path, line, _FROM_SECRET if kind == "secret" else "", "manifest"),
+            )
+
+
+# -- workloads ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Workload:
+    name: str
+    namespace: str
+    evidence: Evidence
+    image: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    env: list[EnvVar] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)
+
+    def merge(self, other: _Workload) -> None:
+        """A second definition (a kustomize overlay): image replaced, the rest added."""
+        self.image = other.image or self.image
+        self.labels.update(other.labels)
+        known = {(var.name, var.value) for var in self.env}
+        self.env.extend(var for var in other.env if (var.name, var.value) not in known)
+        self.ports.extend(port for port in other.ports if port not in self.ports)
+
+
+def _read_workload(obj: _Object, index: _Index) -> _Workload:
+    spec = _dict(obj.data.get("spec"))
+    template = _dict(spec.get("template"))
+    pod = _dict(template.get("spec"))
+    labels = _dict(_dict(template.get("metadata")).get("labels")) or _dict(
+        _dict(spec.get("selector")).get("matchLabels")
+    )
+    containers = _list(pod.get("containers"))
+    image = _text(_dict(containers[0]).get("image")) if containers else ""
+    seen = f"{obj.kind} {obj.name}" + (f" (image {image})" if image else "")
+    workload = _Workload(
+        obj.name, obj.namespace, Evidence(obj.doc.path, obj.line("metadata", "name"), seen, "manifest")
+    )
+    workload.image = image
+    workload.labels = {str(k): _text(v) for k, v in labels.items()}
+    for section in ("initContainers", "containers"):
+        for position, container in enumerate(_list(pod.get(section))):
+            if not isinstance(container, dict):
+                continue
+            where = ("spec", "template", "spec", section, position)
+            workload.env.extend(_container_env(obj, container, where, index))
+            for port in _list(container.get("ports")):
+                number = _dict(port).get("containerPort")
+                if isinstance(number, int) and number not in workload.ports:
+                    workload.ports.append(number)
+    return workload
+
+
+def _container_env(obj: _Object, container: dict[str, Any], where: KeyPath, index: _Index) -> list[EnvVar]:
+    """envFrom first, then env (which wins in Kubernetes); ``$(VAR)`` refers to earlier variables."""
+    env: list[EnvVar] = []
+    for position, source in enumerate(_list(container.get("envFrom"))):
+        source = _dict(source)
+        for ref_key, kind in (("configMapRef", "configmap"), ("secretRef", "secret")):
+            if ref_key not in source:
+                continue
+            ref = _dict(source.get(ref_key))
+            entries = index.get(kind, obj.namespace, _text(ref.get("name")))
+            if entries is None:
+                _missing(obj, index, (*where, "envFrom", position), kind, ref, "")
+                continue
+            prefix = _text(source.get("prefix"))
+            for key, (value, evidence) in entries.items():
+                env.append(_var(prefix + key, value, evidence))
+    for position, item in enumerate(_list(container.get("env"))):
+        item = _dict(item)
+        name = _text(item.get("name"))
+        if not name:
+            continue
+        line_path = (*where, "env", position)
+        if "valueFrom" in item:
+            found = _value_from(obj, _dict(item.get("valueFrom")), line_path, index)
+            if found is not None:
+                env.append(_var(name, found[0], found[1]))
+            continue
+        value = _expand(_text(item.get("value")), {var.name: var.value for var in env})
+        env.append(_var(name, value, Evidence(obj.doc.path, obj.line(*line_path), "", "manifest")))
+    return env
+
+
+def _expand(value: str, known: dict[str, str]) -> str:
+    """``$(DB_USER)`` -> the value of an earlier variable; unknown references stay as written."""
+    return _VAR_REF.sub(lambda match: known.get(match.group(1), match.group(0)), value)
+
+
+def _value_from(
+    obj: _Object, value_from: dict[str, Any], where: KeyPath, index: _Index
+) -> tuple[str, Evidence] | None:
+    for ref_key, kind in (("configMapKeyRef", "configmap"), ("secretKeyRef", "secret")):
+        if ref_key not in value_from:
+            continue
+        ref = _dict(value_from.get(ref_key))
+        key = _text(ref.get("key"))
+        entries = index.get(kind, obj.namespace, _text(ref.get("name")))
+        if entries is None or key not in entries:
+            _missing(obj, index, where, kind, ref, key)
+            return None
+        return entries[key]
+    return None  # fieldRef, resourceFieldRef: known only at run time
+
+
+def _missing(obj: _Object, index: _Index, where: KeyPath, kind: str, ref: dict[str, Any], key: str) -> None:
+    if ref.get("optional") is True:
+        return
+    what = "ConfigMap" if kind == "configmap" else "Secret"
+    detail = f" key {key}" if key else ""
+    index.warnings.append(
+        f"{obj.doc.path}:{obj.line(*where)}: {obj.kind} {obj.name} uses {what} {_text(ref.get('name'))}"
+        f"{detail}, not found in the scanned manifests"
+    )
+
+
+def _var(name: str, value: str, evidence: Evidence) -> EnvVar:
+    """The variable with evidence text ``NAME=value``; a Secret's value shows only as a redacted URL."""
+    text = env_text(name, value)
+    if evidence.text == _FROM_SECRET and "://" not in value and ";" not in value:
+        text = f"{name}=***"
+    return EnvVar(name, value, evidence._replace(text=text))
+
+
+def _attach_service(service: _Object, workloads: Iterable[_Workload]) -> None:
+    spec = _dict(service.data.get("spec"))
+    selector = {str(k): _text(v) for k, v in _dict(spec.get("selector")).items()}
+    if not selector:
+        return
+    name, namespace = service.name, service.namespace
+    names = [name, f"{name}.{namespace}", f"{name}.{namespace}.svc", f"{name}.{namespace}.svc.cluster.local"]
+    ports = [port.get("port") for port in map(_dict, _list(spec.get("ports")))]
+    for workload in workloads:
+        if workload.namespace != namespace or not selector.items() <= workload.labels.items():
+            continue
+        workload.aliases.extend(n for n in names if n != workload.name and n not in workload.aliases)
+        workload.ports.extend(p for p in ports if isinstance(p, int) and p not in workload.ports)
+
+
+def _emit(workload: _Workload, scan: ManifestScan) -> None:
+    known = classify_image(workload.image)
+    if known is None:
+        scan.services.append(
+            DeployedService(
+                name=workload.name,
+                source="kubernetes",
+                evidence=workload.evidence,
+                image=workload.image,
+                aliases=tuple(workload.aliases),
+                env=tuple(workload.env),
+                ports=tuple(workload.ports),
+            )
+        )
+        return
+    kind, role = known
+    scan.datastores.append(
+        Datastore(
+            name=workload.name,
+            kind=kind,
+            role=role,
+            evidence=workload.evidence,
+            aliases=tuple(workload.aliases),
+            databases=tuple(datastore_databases(kind, workload.env)),
+        )
+    )
+
+
+def _dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -1,0 +1,176 @@
+"""Read manifests: bounded text, YAML documents with the line of every key, and the shared file walk.
+
+Values come from PyYAML's safe constructor (never anything that builds Python objects); lines come from
+the node tree of the same parse, so a file is parsed once. A key path is the tuple of mapping keys and
+sequence indexes from the document root::
+
+    services:            # ("services",) -> line 1
+      orders:            # ("services", "orders") -> line 2
+        environment:
+          - DB_HOST=db   # ("services", "orders", "environment", 0) -> line 4
+
+``YamlDoc.line(path)`` falls back to the nearest written ancestor (keys merged in with ``<<: *anchor``
+have no line of their own). ``YamlDoc.raw(path)`` is a scalar exactly as written (``0800``, ``yes``), which
+is what an environment variable holds, not the int or bool YAML 1.1 would make of it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fitness.model import FitnessError
+
+KeyPath = tuple[str | int, ...]
+
+MAX_BYTES = 5_000_000
+"""Manifests and config files larger than this are skipped with a warning (bounded time)."""
+
+SKIP_DIRS = frozenset(
+    {
+        "node_modules",
+        "venv",
+        "site-packages",
+        "__pycache__",
+        "target",  # maven/gradle output: copies of application.yml
+        "bin",  # .NET output: copies of appsettings.json
+        "obj",
+        "dist",
+        "vendor",
+        "test",
+        "tests",
+        # a project's examples, fixtures and docs describe other systems, not this one
+        "examples",
+        "example",
+        "fixtures",
+        "testdata",
+        "docs",
+        "bench",
+        "benchmarks",
+    }
+)
+"""Folder names never entered when looking for manifests and config files (hidden folders neither)."""
+
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class YamlDoc:
+    """One YAML document: its data, and the line and raw text of every key path in it."""
+
+    path: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    scalars: dict[KeyPath, str] = field(default_factory=dict)
+
+    def line(self, key_path: KeyPath) -> int:
+        """Line of ``key_path`` or of its nearest written ancestor (1-based; 1 for an empty document)."""
+        path = tuple(key_path)
+        while path:
+            found = self.lines.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def raw(self, key_path: KeyPath) -> str | None:
+        """The scalar at ``key_path`` as written, or None when it is not a plain scalar there."""
+        return self.scalars.get(tuple(key_path))
+
+
+def read_text(path: Path, display: str, warnings: list[str]) -> str | None:
+    """The UTF-8 text of ``path``, or None with a warning when it is too large or not UTF-8."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            warnings.append(f"{display}: skipped, larger than {MAX_BYTES // 1_000_000} MB")
+            return None
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        warnings.append(f"{display}: skipped, not UTF-8 text ({error.reason})")
+    except OSError as error:
+        warnings.append(f"{display}: skipped, cannot read ({error.strerror})")
+    return None
+
+
+def parse_yaml(text: str, display: str) -> list[YamlDoc]:
+    """Every document of ``text``; malformed YAML is a FitnessError pointing at its line."""
+    loader = _Loader(text)
+    docs: list[YamlDoc] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            data = loader.construct_document(node)
+            doc = YamlDoc(display, data)
+            if node is not None:
+                _index(node, (), doc, set())
+            docs.append(doc)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise FitnessError(f"malformed YAML: {error.problem or error}", display, line) from error
+    except yaml.YAMLError as error:
+        raise FitnessError(f"malformed YAML: {error}", display) from error
+    except RecursionError as error:
+        raise FitnessError("malformed YAML: nested too deeply", display) from error
+    finally:
+        loader.dispose()
+    return docs
+
+
+def relative(path: Path | str, root: Path) -> str:
+    """``path`` relative to ``root`` with POSIX separators (``..`` when it lies outside)."""
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def walk_files(root: Path, max_depth: int) -> Iterator[tuple[Path, int]]:
+    """Files under ``root`` with their depth (0 = directly in root), sorted, at most ``max_depth`` deep.
+
+    Hidden folders and ``SKIP_DIRS`` are not entered; symlinked folders are not followed.
+    """
+    base = str(root)
+    for directory, dirs, files in os.walk(root):
+        depth = 0 if directory == base else os.path.relpath(directory, base).count(os.sep) + 1
+        if depth >= max_depth:
+            dirs.clear()
+        else:
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+        for name in sorted(files):
+            yield Path(directory, name), depth
+
+
+def _index(node: yaml.Node, path: KeyPath, doc: YamlDoc, seen: set[int]) -> None:
+    """Record lines (and raw scalars) of ``node``; an aliased node is entered once (no blow-up)."""
+    doc.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode):
+        doc.scalars[path] = str(node.value)
+        return
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = _key(key_node)
+            child = (*path, key)
+            doc.lines[child] = key_node.start_mark.line + 1
+            _index(value_node, child, doc, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index(item, (*path, index), doc, seen)
+
+
+def _key(node: yaml.ScalarNode) -> str | int:
+    """The key as the safe constructor makes it: ints stay ints, everything else is the text."""
+    value = str(node.value)
+    if node.tag == "tag:yaml.org,2002:int":
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value

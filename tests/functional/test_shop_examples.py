@@ -1,0 +1,97 @@
+"""The microservice examples: exact service findings on the shop, a clean pass on shop-fixed."""
+
+from __future__ import annotations
+
+import json
+
+from tests.functional.conftest import run_fitness
+
+EXPECTED_SHOP = {
+    ("FIT120", "database-per-service", ("datastore:shop-db/shop", "inventory", "orders")),
+    ("FIT122", "one-owner-per-table", ("table:stock_reservations",)),
+    ("FIT123", "deploy-alone", ("datastore:shop-db/shop", "inventory", "orders")),
+    ("FIT123", "deploy-alone", ("inventory", "orders", "inventory.service", "orders.schemas")),
+    ("FIT123", "deploy-alone", ("orders", "inventory", "orders.service", "inventory.models")),
+    ("FIT123", "deploy-alone", ("table:stock_reservations", "inventory", "orders")),
+    ("FIT124", "short-sync-chains", ("orders", "payments", "inventory", "notifications")),
+    ("FIT126", "no-event-ping-pong", ("orders", "payments")),
+    ("FIT127", "not-a-distributed-monolith", ("inventory", "notifications", "orders", "payments")),
+    ("FIT303", "shared-table", ("table:stock_items", "inventory", "orders")),
+    ("FIT303", "shared-table", ("table:stock_reservations", "inventory", "orders")),
+    ("FIT304", "cross-service-access", ("orders", "table:stock_items")),
+    ("FIT304", "cross-service-access", ("orders", "table:stock_reservations")),
+    ("FIT305", "service-imports", ("inventory", "orders")),
+    ("FIT305", "service-imports", ("orders", "inventory")),
+}
+
+
+def check(example, *extra: str) -> tuple[int, dict]:
+    result = run_fitness("check", str(example), "--no-cache", "--format", "json", *extra)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_shop_reports_exactly_its_planted_smells(example_copy) -> None:
+    code, document = check(example_copy("shop"))
+    assert code == 1
+    found = {
+        (f["code"], f["rule"], tuple(f["subjects"])) for f in document["findings"] if f["severity"] != "info"
+    }
+    assert found == EXPECTED_SHOP
+    summary = document["summary"]
+    assert summary["services"] == ["inventory", "notifications", "orders", "payments"]
+    assert summary["datastores"] == ["cache", "kafka", "payments-db", "shop-db"]
+
+
+def test_shop_evidence_points_at_the_lines(example_copy) -> None:
+    _, document = check(example_copy("shop"))
+    by_key = {(f["code"], f["subjects"][0]): f for f in document["findings"]}
+    shared_db = by_key["FIT120", "datastore:shop-db/shop"]
+    assert {(loc["path"], loc["line"]) for loc in shared_db["locations"]} == {
+        ("docker-compose.yml", 7),
+        ("docker-compose.yml", 15),
+    }
+    chain = by_key["FIT124", "orders"]
+    assert "availability 0.999^4 = 0.9960" in chain["message"]
+    writes = by_key["FIT304", "orders"]
+    assert writes["locations"][0]["path"] == "services/orders/orders/service.py"
+
+
+def test_hardcoded_endpoints_and_shared_library_are_info(example_copy) -> None:
+    _, document = check(example_copy("shop"))
+    infos = sorted((f["code"], tuple(f["subjects"])) for f in document["findings"] if f["severity"] == "info")
+    assert ("FIT310", ("inventory", "notifications")) in infos
+    assert ("FIT306", ("library:shopcommon", "orders", "payments")) in infos
+
+
+def test_shop_fixed_passes_even_on_warnings(example_copy) -> None:
+    code, document = check(example_copy("shop-fixed"), "--fail-on", "warning")
+    assert code == 0, [f["message"] for f in document["findings"]]
+    assert document["summary"]["datastores"] == ["cache", "inventory-db", "kafka", "orders-db", "payments-db"]
+
+
+def test_service_graph_levels(example_copy) -> None:
+    shop = str(example_copy("shop"))
+    services = json.loads(run_fitness("graph", shop, "--level", "services", "--format", "json").stdout)
+    edges = {(e["source"], e["target"], e["style"]) for e in services["edges"]}
+    assert ("orders", "payments", "solid") in edges
+    assert ("orders", "order-placed", "dashed") in edges
+    assert ("orders", "shop-db", "dotted") in edges
+    highlighted = {n["id"] for n in services["nodes"] if n["on_cycle"]}
+    assert "shop-db" in highlighted  # shared database
+    tables = json.loads(run_fitness("graph", shop, "--level", "tables", "--format", "json").stdout)
+    assert {(e["source"], e["target"], e["label"]) for e in tables["edges"]} >= {
+        ("orders", "stock_reservations", "writes"),
+        ("inventory", "stock_reservations", "writes"),
+        ("orders", "stock_items", "reads"),
+    }
+    events = run_fitness("graph", shop, "--level", "events", "--format", "mermaid")
+    assert events.returncode == 0 and "order-placed" in events.stdout
+    dot = run_fitness("graph", shop, "--level", "services", "--format", "dot").stdout
+    assert '"shop-db" [label="shop-db", shape=cylinder, fillcolor="#ffe3e3", color="#c92a2a"];' in dot
+
+
+def test_service_levels_without_services_say_so(example_copy) -> None:
+    result = run_fitness("graph", str(example_copy("layered")), "--level", "services")
+    assert result.returncode == 2
+    assert "no services found" in result.stderr
