@@ -19,7 +19,7 @@ from fitness import __version__
 from fitness.adr import decision_findings, decision_summary
 from fitness.analyze import analyze
 from fitness.analyze.services import service_smells
-from fitness.collect.discover import discover_packages, discover_source_roots
+from fitness.collect.discover import discover_library_roots, discover_packages, discover_source_roots
 from fitness.collect.git_changes import changed_files
 from fitness.collect.python_imports import ImportScan, collect_imports
 from fitness.collect.services import ServiceScan, collect_services, plan_services
@@ -53,7 +53,7 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
     changed = None if options.changed_since is None else changed_files(root, options.changed_since)
     plan = plan_services(root, config.services)
     source_roots = list(config.source_roots) or _unique(
-        [*discover_source_roots(root), *plan.source_roots(root)]
+        [*discover_source_roots(root), *plan.source_roots(root), *discover_library_roots(root)]
     )
     packages = list(config.packages) or [
         name for source_root in source_roots for name in discover_packages(root, source_root)
@@ -300,7 +300,13 @@ def starter_config(root: Path) -> str:
     order: list[str] = []
     if len(packages) == 1:
         order = _layer_order(view, packages[0])
-    return starter_yaml(analysis.summary["source_roots"], packages, order)
+    return starter_yaml(
+        analysis.summary["source_roots"],
+        packages,
+        order,
+        analysis.summary.get("services", []),
+        analysis.summary.get("datastores", []),
+    )
 
 
 def _layer_order(view: ImportView, package: str) -> list[str]:

@@ -53,3 +53,20 @@ def discover_packages(root: Path, source_root: str) -> list[str]:
         if (child / "__init__.py").is_file():
             found.append(name)
     return found
+
+
+LIBRARY_FOLDERS = ("libs", "lib", "packages", "shared", "common")
+
+
+def discover_library_roots(root: Path) -> list[str]:
+    """``libs/<name>/`` folders that hold packages: a monorepo's shared libraries are source roots too."""
+    found = []
+    for folder in LIBRARY_FOLDERS:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for child in sorted(base.iterdir()):
+            relative = f"{folder}/{child.name}"
+            if child.is_dir() and not child.name.startswith(".") and discover_packages(root, relative):
+                found.append(relative)
+    return found

@@ -95,3 +95,49 @@ def test_service_levels_without_services_say_so(example_copy) -> None:
     result = run_fitness("graph", str(example_copy("layered")), "--level", "services")
     assert result.returncode == 2
     assert "no services found" in result.stderr
+
+
+def test_init_discovers_services_and_proposes_service_rules(example_copy) -> None:
+    shop = example_copy("shop")
+    (shop / "fitness.yaml").unlink()
+    assert run_fitness("init", str(shop)).returncode == 0
+    text = (shop / "fitness.yaml").read_text()
+    assert "# Services found: inventory, notifications, orders, payments" in text
+    assert "# Datastores and brokers found: cache, kafka, payments-db, shop-db" in text
+    assert "- libs/shopcommon" in text
+    for rule_type in ("no-shared-database", "max-sync-chain", "no-event-cycles", "max-distributed-monolith-score"):
+        assert f"type: {rule_type}" in text
+    _, document = check(shop)
+    assert {"FIT120", "FIT124", "FIT126"} <= {f["code"] for f in document["findings"]}
+
+
+POLYGLOT = {
+    "docker-compose.yml": (
+        "services:\n"
+        "  web:\n    build: ./web\n    environment:\n      API_URL: http://api:8080\n"
+        "  api:\n    build: ./api\n    environment:\n"
+        "      SPRING_DATASOURCE_URL: jdbc:postgresql://db:5432/shop\n"
+        "  worker:\n    build: ./worker\n    environment:\n      DB_HOST: db\n      DB_NAME: shop\n"
+        "  db:\n    image: postgres:16\n"
+    ),
+    "web/package.json": '{"name": "web"}\n',
+    "web/src/client.js": "export const items = () => fetch('http://api:8080/items');\n",
+    "api/pom.xml": "<project/>\n",
+    "api/src/main/java/App.java": 'class App { String w = "http://worker:9000/jobs"; }\n',
+    "worker/go.mod": "module worker\n",
+    "worker/main.go": 'package main\nconst jobs = "http://api:8080/jobs"\n',
+}
+
+
+def test_services_in_other_languages_get_language_agnostic_evidence(write_tree) -> None:
+    root = write_tree(POLYGLOT)
+    result = run_fitness("check", str(root), "--no-cache", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["summary"]["services"] == ["api", "web", "worker"]
+    found = {(f["code"], tuple(f["subjects"])) for f in document["findings"]}
+    assert ("FIT301", ("datastore:db/shop", "api", "worker")) in found
+    assert ("FIT308", ("api", "worker")) in found  # api -> worker -> api
+    graph = json.loads(run_fitness("graph", str(root), "--level", "services", "--format", "json").stdout)
+    calls = {(e["source"], e["target"]) for e in graph["edges"] if e["style"] == "solid"}
+    assert calls == {("web", "api"), ("api", "worker"), ("worker", "api")}
