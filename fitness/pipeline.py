@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from fitness import __version__
-from fitness.adr import decision_findings, decision_summary
 from fitness.analyze import analyze
 from fitness.analyze.services import service_smells
 from fitness.collect.discover import discover_library_roots, discover_packages, discover_source_roots
@@ -24,7 +23,7 @@ from fitness.collect.git_changes import changed_files
 from fitness.collect.python_imports import ImportScan, collect_imports
 from fitness.collect.services import ServiceScan, collect_services, plan_services
 from fitness.config import Config, load_config
-from fitness.model import Analysis, ArchGraph, FitnessError, Location
+from fitness.model import Analysis, ArchGraph, FitnessError, Location, Severity
 from fitness.model.findings import Chain, Finding
 from fitness.model.service_view import ServiceView
 from fitness.model.views import ImportView
@@ -86,7 +85,7 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
             *_not_covered(smells, outcome.findings),
             *outcome.findings,
             *_rooted(outcome.unused_ignores, root),
-            *_rooted(decision_findings(root, config.adr, config.rules), root),
+            *_rooted(_decision_findings(root, config), root),
         ],
         metrics=metrics,
         summary={
@@ -99,7 +98,7 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
             "imports": scan.imports,
             "rules": [rule_summary(r) for r in rules],
             **_service_summary(services),
-            **decision_summary(root, config.adr, config.rules),
+            **_decision_summary(root, config),
         },
         warnings=[*scan.skipped, *services.warnings],
     )
@@ -108,6 +107,23 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
     if options.changed_since is not None and changed is not None:
         keep_changed(analysis, options.changed_since, changed)
     return analysis
+
+
+def _decision_findings(root: Path, config: Config) -> list[Finding]:
+    """FIT003 for rules pointing at missing, rejected or superseded ADRs (fitness.adr loads lazily)."""
+    if not any(spec.adr is not None for spec in config.rules):
+        return []
+    from fitness.adr import decision_findings
+
+    return decision_findings(root, config.adr, config.rules)
+
+
+def _decision_summary(root: Path, config: Config) -> dict[str, Any]:
+    if not any(spec.adr is not None for spec in config.rules):
+        return {}
+    from fitness.adr import decision_summary
+
+    return decision_summary(root, config.adr, config.rules)
 
 
 def _service_summary(scan: ServiceScan) -> dict[str, Any]:
@@ -331,3 +347,58 @@ def _layer_order(view: ImportView, package: str) -> list[str]:
 
 def _indent(text: str) -> str:
     return "".join(f"  {line}\n" for line in text.splitlines())
+
+
+def draw_svg(dot_text: str) -> str | None:
+    """Graphviz's SVG of ``dot_text``, or None when the ``dot`` program is missing or fails: the HTML
+    report then lists the graph as text instead of failing."""
+    import graphviz
+
+    try:
+        return str(graphviz.Source(dot_text).pipe(format="svg", encoding="utf-8"))
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        return None
+
+
+def load_analysis(path: Path) -> Analysis:
+    """An Analysis saved by ``fitness check --format json=FILE`` (FitnessError when it is not one)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise FitnessError(f"not valid JSON: {error.msg}", str(path), error.lineno) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise FitnessError(f"cannot read: {error}", str(path)) from error
+    if not isinstance(data, dict):
+        raise FitnessError("not a fitness analysis (expected a JSON object)", str(path))
+    return Analysis.from_json(data, str(path))
+
+
+def html_report(analysis: Analysis, fail_on: str = "error", generated: str = "") -> str:
+    """The self-contained HTML page for ``analysis`` (``fitness report``), graphs drawn with Graphviz."""
+    from fitness.model import Severity
+    from fitness.report import html
+    from fitness.report.options import ReportOptions
+
+    return html.render(analysis, ReportOptions(fail_on=Severity(fail_on)), draw_svg, generated)
+
+
+def gallery(examples: Path) -> dict[str, str]:
+    """``{file name: HTML}``: the report of every system in ``examples`` and an index linking them."""
+    from fitness.report import html
+
+    pages: dict[str, str] = {}
+    entries = []
+    for folder in sorted(p for p in examples.iterdir() if (p / "fitness.yaml").is_file()):
+        analysis = run(folder, Options(cache=False))
+        pages[f"{folder.name}.html"] = html_report(analysis)
+        failing = analysis.failing(Severity.ERROR)
+        entries.append(
+            {
+                "name": folder.name,
+                "href": f"{folder.name}.html",
+                "failed": bool(failing),
+                "verdict": f"{len(analysis.findings)} findings, {len(failing)} failing",
+            }
+        )
+    pages["index.html"] = html.render_index(entries)
+    return pages

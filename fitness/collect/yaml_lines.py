@@ -130,11 +130,15 @@ def relative(path: Path | str, root: Path) -> str:
 def walk_files(root: Path, max_depth: int) -> Iterator[tuple[Path, int]]:
     """Files under ``root`` with their depth (0 = directly in root), sorted, at most ``max_depth`` deep.
 
-    Hidden folders and ``SKIP_DIRS`` are not entered; symlinked folders are not followed.
+    Hidden folders, ``SKIP_DIRS`` and Python packages (folders with ``__init__.py``, below the root)
+    are not entered; symlinked folders are not followed.
     """
     base = str(root)
     for directory, dirs, files in os.walk(root):
         depth = 0 if directory == base else os.path.relpath(directory, base).count(os.sep) + 1
+        if depth and "__init__.py" in files:
+            dirs.clear()  # inside a Python package: code, not deployment manifests (and huge on big trees)
+            continue
         if depth >= max_depth:
             dirs.clear()
         else:
