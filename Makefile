@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck dogfood bench clean
+.PHONY: demo test lint format typecheck dogfood bench clean graphviz chromium gallery
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,17 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: check the bundled example (it breaks its rules on purpose), its fixed twin, and draw its graph
-demo: $(STAMP)
+## demo: check the bundled examples (they break their rules on purpose), a fixed twin, draw a graph, write an HTML report
+demo: $(STAMP) graphviz
 	@echo "== fitness check examples/layered (violations expected: exit 1)"
 	-$(BIN)/fitness check examples/layered
 	@echo "== fitness check examples/layered-fixed (clean: exit 0)"
 	$(BIN)/fitness check examples/layered-fixed
 	@echo "== fitness graph examples/layered --level packages --format mermaid"
 	$(BIN)/fitness graph examples/layered --level packages --format mermaid
+	@echo "== fitness check examples/shop (services: shared database, sync chain, event cycle; exit 1)"
+	-$(BIN)/fitness check examples/shop
+	@echo "== fitness report examples/shop -o build/shop-report.html (open it in a browser)"
+	$(BIN)/fitness report examples/shop -o build/shop-report.html
 
 ## test: lint, type-check, the whole test suite, fitness checking its own architecture and its ADRs
-test: $(STAMP) lint typecheck
+test: $(STAMP) graphviz chromium lint typecheck
 	$(BIN)/pytest
 	$(MAKE) dogfood
 	$(BIN)/fitness adr lint docs/adr
@@ -40,6 +44,20 @@ typecheck: $(STAMP)
 
 dogfood: $(STAMP)
 	$(BIN)/fitness check .
+
+# Graphviz's `dot` draws the report's graphs; chromium runs the report's browser test. Installed when missing
+# (apt-get, with sudo when not root).
+SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null && echo sudo)
+
+graphviz:
+	@command -v dot >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y graphviz)
+
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+## gallery: regenerate reports/ (the HTML report of every system in examples/)
+gallery: $(STAMP) graphviz
+	$(BIN)/python tools/gallery.py
 
 ## bench: fitness against import-linter on real corpora (installs them into bench/.venv)
 bench: $(STAMP)

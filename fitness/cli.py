@@ -40,6 +40,15 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file (default: fitness.yaml or pyproject.toml).")
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .fitness_cache/.")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="WINDOW",
+        help="Git history window for churn and co-change: '12 months' (default, before the newest "
+        "commit), '90 days', an ISO date or 'all'. Overrides history.since.",
+    ),
+]
 
 
 def main() -> None:
@@ -159,6 +168,7 @@ def check(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show info findings.")] = False,
     no_cache: NoCacheOpt = False,
+    since: SinceOpt = None,
 ) -> None:
     """Check the rules: exit 0 when clean, 1 on violations, 2 on usage or config errors."""
     from fitness import pipeline
@@ -177,6 +187,7 @@ def check(
         cache=not no_cache,
         baseline_path=None if update_baseline else baseline,
         changed_since=changed_since,
+        since=_guard(lambda: None if since is None else pipeline.parse_since_option(since)),
     )
     analysis = _guard(lambda: pipeline.run(path, options))
     for warning in analysis.warnings:
@@ -320,3 +331,72 @@ def init(
     text = _guard(lambda: pipeline.starter_config(path))
     _guard(lambda: write_atomic(target, text))
     typer.echo(f"wrote {target}")
+
+
+@app.command()
+def report(
+    path: PathArg = Path("."),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path(
+        "reports/index.html"
+    ),
+    from_json: Annotated[
+        Path | None,
+        typer.Option("--from", help="Render a saved analysis (fitness check --format json=FILE)."),
+    ] = None,
+    fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning or info.")] = "error",
+    timestamp: Annotated[bool, typer.Option("--timestamp", help="Show when the page was written.")] = False,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Write one self-contained HTML report (findings, graphs, matrices, metrics, decisions)."""
+    import datetime
+
+    from fitness import pipeline
+    from fitness.model import Severity
+
+    if fail_on not in {s.value for s in Severity}:
+        _fail(f"--fail-on must be error, warning or info, not {fail_on!r}")
+    if from_json is not None:
+        source = from_json
+        analysis = _guard(lambda: pipeline.load_analysis(source))
+    else:
+        options = pipeline.Options(config_path=config, cache=not no_cache)
+        analysis = _guard(lambda: pipeline.run(path, options))
+    for warning in analysis.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    generated = (
+        datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if timestamp else ""
+    )
+    text = pipeline.html_report(analysis, fail_on, generated)
+    _guard(lambda: write_atomic(output, text))
+    if pipeline.draw_svg("digraph {}") is None:
+        typer.echo("note: Graphviz's dot program is missing; graphs are listed as text", err=True)
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+def score(
+    path: PathArg = Path("."),
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    since: SinceOpt = None,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Granularity: for each service (or package), split, keep or merge, with the forces behind it."""
+    from fitness import pipeline
+    from fitness.report.score import SCORE_FORMATS, render
+
+    if output_format not in SCORE_FORMATS:
+        _fail(f"unknown format {output_format!r}; choose one of {', '.join(SCORE_FORMATS)}")
+    options = pipeline.Options(
+        config_path=config,
+        cache=not no_cache,
+        granularity=True,
+        since=_guard(lambda: None if since is None else pipeline.parse_since_option(since)),
+    )
+    analysis = _guard(lambda: pipeline.run(path, options))
+    for warning in analysis.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    text = render(analysis, output_format)
+    _guard(lambda: _emit(text, output))

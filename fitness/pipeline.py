@@ -20,11 +20,14 @@ from fitness.analyze import analyze
 from fitness.analyze.services import service_smells
 from fitness.collect.discover import discover_library_roots, discover_packages, discover_source_roots
 from fitness.collect.git_changes import changed_files
+from fitness.collect.git_history import collect_history
 from fitness.collect.python_imports import ImportScan, collect_imports
 from fitness.collect.services import ServiceScan, collect_services, plan_services
 from fitness.config import Config, load_config
 from fitness.model import Analysis, ArchGraph, FitnessError, Location, Severity
 from fitness.model.findings import Chain, Finding
+from fitness.model.granularity import granularity_metrics
+from fitness.model.history import HistorySettings, parse_since
 from fitness.model.service_view import ServiceView
 from fitness.model.views import ImportView
 from fitness.rules import baseline
@@ -32,6 +35,7 @@ from fitness.rules.base import RuleType
 from fitness.rules.evaluate import build_rules, needs_external, run_rules
 
 CACHE_DIR = ".fitness_cache"
+HISTORY_RULES = frozenset({"max-co-change"})  # rule types that need git history (warn when it is missing)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class Options:
     cache: bool = True
     baseline_path: Path | None = None
     changed_since: str | None = None  # report only findings touching files changed since this git rev
+    since: str | None = None  # git history window (``--since``), overrides ``history.since``
+    granularity: bool = False  # score granularity even for a package-only system (``fitness score``)
 
 
 def run(root: Path, options: Options | None = None, config: Config | None = None) -> Analysis:
@@ -71,12 +77,22 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
             cache_dir=root / CACHE_DIR / "grimp" if options.cache else None,
         )
     services = collect_services(graph, root, plan, config.sql_dialect)
+    history = collect_history(
+        graph,
+        root,
+        history_settings(config, options),
+        config.analysis.package_depth or default_depth(packages),
+        required=options.granularity or any(spec.type in HISTORY_RULES for spec in config.rules),
+    )
     view = ImportView.from_graph(graph)
     rules = build_rules(config.rules, view)
     depth = config.analysis.package_depth or default_depth(packages)
     metrics, smells = analyze(view, config.analysis, depth)
     if services.services:
         smells = [*smells, *service_smells(ServiceView.from_graph(graph), config.analysis)]
+    granularity = _granularity(graph, config, depth, options, rules, history.summary())
+    if granularity is not None:
+        metrics.update(granularity_metrics(granularity))
     outcome = run_rules(rules, view, metrics, depth)
     analysis = Analysis(
         root=root.name,
@@ -98,9 +114,11 @@ def run(root: Path, options: Options | None = None, config: Config | None = None
             "imports": scan.imports,
             "rules": [rule_summary(r) for r in rules],
             **_service_summary(services),
+            "history": history.summary(),
+            **({"granularity": granularity} if granularity is not None else {}),
             **_decision_summary(root, config),
         },
-        warnings=[*scan.skipped, *services.warnings],
+        warnings=[*scan.skipped, *services.warnings, *history.warnings],
     )
     if options.baseline_path is not None:
         apply_baseline(analysis, options.baseline_path)
@@ -126,6 +144,31 @@ def _decision_summary(root: Path, config: Config) -> dict[str, Any]:
     return decision_summary(root, config.adr, config.rules)
 
 
+def _granularity(
+    graph: ArchGraph,
+    config: Config,
+    depth: int,
+    options: Options,
+    rules: list[RuleType],
+    history: dict[str, Any],
+) -> dict[str, Any] | None:
+    """The granularity table (``fitness.analyze.granularity``) when anyone will look at it: for a system
+    of services, for ``fitness score`` and for granularity rules. A package-only ``fitness check`` skips
+    it (community detection imports networkx: 0.15 s that a plain check should not pay)."""
+    from fitness.model.graph import NodeKind
+
+    wanted = (
+        options.granularity
+        or bool(graph.nodes(NodeKind.SERVICE))
+        or any(getattr(rule, "needs_granularity", False) for rule in rules)
+    )
+    if not wanted:
+        return None
+    from fitness.analyze.granularity import score_granularity
+
+    return score_granularity(graph, config.granularity, depth, history)
+
+
 def _service_summary(scan: ServiceScan) -> dict[str, Any]:
     """What the service collectors saw, and what they could not resolve (never silently dropped)."""
     if not scan.services:
@@ -139,6 +182,21 @@ def _service_summary(scan: ServiceScan) -> dict[str, Any]:
             for u in scan.unresolved
         ],
     }
+
+
+def history_settings(config: Config, options: Options) -> HistorySettings:
+    """``history:`` of fitness.yaml with ``--since`` over it (``fitness check`` and ``fitness score``)."""
+    if options.since is None:
+        return config.history
+    return replace(config.history, since=parse_since_option(options.since))
+
+
+def parse_since_option(text: str) -> str:
+    """Validate ``--since`` (``12 months``, ``90 days``, ``2024-01-31``, ``all``); FitnessError if bad."""
+    try:
+        return parse_since(text).text
+    except ValueError as error:
+        raise FitnessError(f"--{error}") from error
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -375,7 +433,6 @@ def load_analysis(path: Path) -> Analysis:
 
 def html_report(analysis: Analysis, fail_on: str = "error", generated: str = "") -> str:
     """The self-contained HTML page for ``analysis`` (``fitness report``), graphs drawn with Graphviz."""
-    from fitness.model import Severity
     from fitness.report import html
     from fitness.report.options import ReportOptions
 
@@ -384,12 +441,19 @@ def html_report(analysis: Analysis, fail_on: str = "error", generated: str = "")
 
 def gallery(examples: Path) -> dict[str, str]:
     """``{file name: HTML}``: the report of every system in ``examples`` and an index linking them."""
+    import shutil
+    import tempfile
+
     from fitness.report import html
 
     pages: dict[str, str] = {}
     entries = []
     for folder in sorted(p for p in examples.iterdir() if (p / "fitness.yaml").is_file()):
-        analysis = run(folder, Options(cache=False))
+        with tempfile.TemporaryDirectory() as scratch:
+            # a copy outside this repository: the example's report must not depend on our own git history
+            copy = Path(scratch) / folder.name
+            shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".fitness_cache", "__pycache__"))
+            analysis = run(copy, Options(cache=False))
         pages[f"{folder.name}.html"] = html_report(analysis)
         failing = analysis.failing(Severity.ERROR)
         entries.append(

@@ -14,6 +14,8 @@ from fitness.config.source import KeyPath, Source, read_pyproject, read_yaml
 from fitness.config.validate import Collector, suggest
 from fitness.model import ConfigError, FitnessError, Severity
 from fitness.model.decisions import ADR_FORMATS, ADR_STATUSES, AdrSettings, normalize_status
+from fitness.model.granularity import FORCES, GRANULARITY_KEYS, GranularitySettings
+from fitness.model.history import HISTORY_KEYS, HistorySettings, parse_since
 from fitness.model.rulespec import IgnoreSpec, RuleSpec
 from fitness.model.servicespec import ServiceSpec
 from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
@@ -31,6 +33,8 @@ TOP_KEYS = (
     "services",
     "sql_dialect",
     "adr",
+    "granularity",
+    "history",
 )
 RULE_KEYS = ("id", "type", "severity", "because", "adr", "ignore")
 SEVERITIES = tuple(severity.value for severity in Severity)
@@ -100,6 +104,8 @@ def _build(root: Path, source: Source) -> Config:
         services=_services(collector, data.get("services")),
         sql_dialect=collector.scalar(data, "sql_dialect", str, (), None),
         adr=_adr(collector, data.get("adr")),
+        granularity=_granularity(collector, data.get("granularity")),
+        history=_history(collector, data.get("history")),
     )
     if collector.errors:
         raise ConfigError(collector.errors)
@@ -132,6 +138,78 @@ def _adr(collector: Collector, raw: Any) -> AdrSettings:
         )
         status = "Proposed"
     return AdrSettings(dir=folder, format=fmt, default_status=status)
+
+
+def _granularity(collector: Collector, raw: Any) -> GranularitySettings:
+    """``granularity: {weights: {scope: 0.8, ...}, split_threshold: 0.5, merge_threshold: 0.5, margin: 0.1}``."""
+    default = GranularitySettings()
+    if raw is None:
+        return default
+    where: KeyPath = ("granularity",)
+    if not isinstance(raw, dict):
+        collector.add(
+            where, "granularity: expected a mapping (weights, split_threshold, merge_threshold, margin)"
+        )
+        return default
+    collector.unknown_keys(raw, GRANULARITY_KEYS, where)
+    numbers = {}
+    for key in ("split_threshold", "merge_threshold", "margin"):
+        value = collector.scalar(raw, key, float, where, getattr(default, key))
+        numbers[key] = _unit_interval(collector, (*where, key), value, getattr(default, key))
+    weights = dict(default.weights)
+    table = raw.get("weights")
+    if table is not None and not isinstance(table, dict):
+        collector.add(
+            (*where, "weights"), "granularity.weights: expected a mapping of force to weight (0..1)"
+        )
+    elif table:
+        at: KeyPath = (*where, "weights")
+        collector.unknown_keys(table, FORCES, at)
+        for force in FORCES:
+            value = collector.scalar(table, force, float, at, weights[force])
+            weights[force] = _unit_interval(collector, (*at, force), value, weights[force])
+    return GranularitySettings(weights=weights, **numbers)
+
+
+def _unit_interval(collector: Collector, where: KeyPath, value: float, default: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        collector.add(where, f"{'.'.join(map(str, where))}: must be between 0 and 1, got {value:g}")
+        return default
+    return value
+
+
+def _history(collector: Collector, raw: Any) -> HistorySettings:
+    """``history: {since: 12 months, max_commits: 50000, min_revisions: 5, min_shared: 5, min_degree: 30,
+    max_changeset_size: 30, enabled: true}`` (git churn and co-change, code-maat's defaults)."""
+    default = HistorySettings()
+    if raw is None:
+        return default
+    where: KeyPath = ("history",)
+    if not isinstance(raw, dict):
+        collector.add(where, f"history: expected a mapping ({', '.join(HISTORY_KEYS)})")
+        return default
+    collector.unknown_keys(raw, HISTORY_KEYS, where)
+    since = collector.scalar(raw, "since", str, where, default.since)
+    try:
+        parse_since(since)
+    except ValueError as error:
+        collector.add((*where, "since"), f"history.{error}")
+        since = default.since
+    counts = {}
+    for key in ("max_commits", "min_revisions", "min_shared", "max_changeset_size"):
+        value = collector.scalar(raw, key, int, where, getattr(default, key))
+        if value < 1:
+            collector.add((*where, key), f"history.{key}: must be 1 or more, got {value}")
+            value = getattr(default, key)
+        counts[key] = value
+    degree = collector.scalar(raw, "min_degree", float, where, default.min_degree)
+    if not 0.0 <= degree <= 100.0:
+        collector.add(
+            (*where, "min_degree"), f"history.min_degree: must be a percent (0..100), got {degree:g}"
+        )
+        degree = default.min_degree
+    enabled = collector.scalar(raw, "enabled", bool, where, True)
+    return HistorySettings(enabled=enabled, since=since, min_degree=degree, **counts)
 
 
 def _analysis(collector: Collector, raw: Any) -> AnalysisSettings:

@@ -14,6 +14,13 @@ from typing import Any
 
 from fitness.config.loader import RULE_KEYS, SERVICE_KEYS, SEVERITIES, TOP_KEYS
 from fitness.model.decisions import ADR_FORMATS, ADR_STATUSES
+from fitness.model.granularity import (
+    DEFAULT_MARGIN,
+    DEFAULT_MERGE_THRESHOLD,
+    DEFAULT_SPLIT_THRESHOLD,
+    DEFAULT_WEIGHTS,
+)
+from fitness.model.history import HistorySettings
 from fitness.model.thresholds import DEFAULT_SMELLS
 
 CUSTOM_TYPE = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
@@ -135,6 +142,80 @@ def _analysis() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {"package_depth": depth, **smells},
     }
+
+
+def _granularity() -> dict[str, Any]:
+    def unit(description: str, default: float) -> dict[str, Any]:
+        return {"type": "number", "minimum": 0, "maximum": 1, "default": default, "description": description}
+
+    return {
+        "type": "object",
+        "description": "fitness score: weights of the granularity forces (0..1) and the verdict thresholds.",
+        "additionalProperties": False,
+        "properties": {
+            "weights": {
+                "type": "object",
+                "description": "Weight per force; pressure = 1 - prod(1 - weight * score).",
+                "additionalProperties": False,
+                "properties": {
+                    force: unit(f"Weight of the {force.replace('_', ' ')} force.", weight)
+                    for force, weight in DEFAULT_WEIGHTS.items()
+                },
+            },
+            "split_threshold": unit("Split pressure from which a service is split.", DEFAULT_SPLIT_THRESHOLD),
+            "merge_threshold": unit(
+                "Merge pressure from which services are merged.", DEFAULT_MERGE_THRESHOLD
+            ),
+            "margin": unit("How far one pressure must exceed the other for a verdict.", DEFAULT_MARGIN),
+        },
+    }
+
+
+TOP_SCHEMAS["granularity"] = _granularity()
+
+
+def _history() -> dict[str, Any]:
+    default = HistorySettings()
+
+    def count(description: str, value: int) -> dict[str, Any]:
+        return {"type": "integer", "minimum": 1, "default": value, "description": description}
+
+    return {
+        "type": "object",
+        "description": "Git history (churn and co-change, code-maat's method): window, bounds, thresholds.",
+        "additionalProperties": False,
+        "properties": {
+            "enabled": {"type": "boolean", "default": True, "description": "Read git history at all."},
+            "since": {
+                "type": "string",
+                "default": default.since,
+                "pattern": r"^\s*(all|\d+\s*(day|week|month|year)s?(\s+ago)?|\d{4}-\d{2}-\d{2})\s*$",
+                "description": "Window: '12 months' (before the newest commit), '90 days', an ISO date or 'all'.",
+            },
+            "max_commits": count(
+                "Most commits read (the newest); more marks history truncated.", default.max_commits
+            ),
+            "min_revisions": count(
+                "Commits each of a pair needs before co-change is reported.", default.min_revisions
+            ),
+            "min_shared": count(
+                "Shared commits a pair needs before co-change is reported.", default.min_shared
+            ),
+            "min_degree": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 100,
+                "default": default.min_degree,
+                "description": "Lowest co-change degree reported (percent of the pair's average commits).",
+            },
+            "max_changeset_size": count(
+                "Commits touching more files than this are ignored (bulk edits).", default.max_changeset_size
+            ),
+        },
+    }
+
+
+TOP_SCHEMAS["history"] = _history()
 
 
 def _rule(rule_types: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fitness.model.decisions import AdrSettings
+from fitness.model.granularity import GranularitySettings
+from fitness.model.history import HistorySettings
 from fitness.model.rulespec import RuleSpec
 from fitness.model.servicespec import ServiceSpec
 from fitness.model.thresholds import AnalysisSettings
@@ -26,3 +28,5 @@ class Config:
     services: tuple[ServiceSpec, ...] = ()
     sql_dialect: str | None = None
     adr: AdrSettings = field(default_factory=AdrSettings)
+    granularity: GranularitySettings = field(default_factory=GranularitySettings)
+    history: HistorySettings = field(default_factory=HistorySettings)

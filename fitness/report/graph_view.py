@@ -74,7 +74,11 @@ def _services(view: ServiceView) -> GraphData:
             edges.append((topic, source, 1))
             styles[topic, source] = "dashed"
     cyclic = {s for component in cyclic_components(view.services, view.calls) for s in component}
-    shared = {store for store, users in _users(view).items() if len(users) > 1}
+    shared = {
+        store
+        for store, users in _users(view).items()
+        if len(users) > 1 and view.store_roles.get(store, "database") == "database"
+    }  # a broker or cache used by many is normal; a database used by many is the smell
     return GraphData("services", sorted(kinds), sorted(set(edges)), cyclic | shared, kinds, styles)
 
 

@@ -14,7 +14,9 @@ from fitness.model.rulespec import RuleSpec
 from fitness.rules.acyclic import Acyclic
 from fitness.rules.allowed_only import AllowedOnly
 from fitness.rules.base import RuleType
+from fitness.rules.co_change import MaxCoChange
 from fitness.rules.forbidden import Forbidden
+from fitness.rules.granularity import MaxMergePressure, MaxSplitPressure
 from fitness.rules.independence import Independence
 from fitness.rules.layers import Layers
 from fitness.rules.no_external import NoExternal
@@ -45,6 +47,9 @@ BUILTIN: dict[str, type[RuleType]] = {
         NoServiceCycles,
         NoEventCycles,
         MaxDistributedMonolithScore,
+        MaxSplitPressure,
+        MaxMergePressure,
+        MaxCoChange,
     )
 }
 

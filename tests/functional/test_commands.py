@@ -6,11 +6,12 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.functional.conftest import REPO, run_fitness
 
 
-def test_make_demo_commands_behave_as_the_readme_says() -> None:
+def test_make_demo_commands_behave_as_the_readme_says(tmp_path: Path) -> None:
     makefile = (REPO / "Makefile").read_text()
     demo = makefile.split("\ndemo:")[1].split("\n\n")[0]
     commands = re.findall(r"\$\(BIN\)/fitness (.+)", demo)
@@ -18,9 +19,14 @@ def test_make_demo_commands_behave_as_the_readme_says() -> None:
         "check examples/layered",
         "check examples/layered-fixed",
         "graph examples/layered --level packages --format mermaid",
+        "check examples/shop",
+        "report examples/shop -o build/shop-report.html",
     ]
-    codes = [run_fitness(*command.split(), "--no-cache").returncode for command in commands]
-    assert codes == [1, 0, 0]
+    out = tmp_path / "shop-report.html"
+    runs = [command.replace("build/shop-report.html", str(out)).split() for command in commands]
+    codes = [run_fitness(*args, "--no-cache").returncode for args in runs]
+    assert codes == [1, 0, 0, 1, 0]
+    assert out.read_text().startswith("<!DOCTYPE html>")
 
 
 def test_readme_names_the_two_setup_commands_and_ci_runs_the_test_one() -> None:

@@ -105,7 +105,12 @@ def test_init_discovers_services_and_proposes_service_rules(example_copy) -> Non
     assert "# Services found: inventory, notifications, orders, payments" in text
     assert "# Datastores and brokers found: cache, kafka, payments-db, shop-db" in text
     assert "- libs/shopcommon" in text
-    for rule_type in ("no-shared-database", "max-sync-chain", "no-event-cycles", "max-distributed-monolith-score"):
+    for rule_type in (
+        "no-shared-database",
+        "max-sync-chain",
+        "no-event-cycles",
+        "max-distributed-monolith-score",
+    ):
         assert f"type: {rule_type}" in text
     _, document = check(shop)
     assert {"FIT120", "FIT124", "FIT126"} <= {f["code"] for f in document["findings"]}

@@ -147,3 +147,24 @@ def test_analysis_settings(tmp_path: Path) -> None:
         Severity.WARNING,
     )
     assert smells["module_cycles"].enabled is True
+
+
+def test_history_section(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        "history:\n  since: 6 months\n  min_degree: 40\n  max_changeset_size: 50\n  enabled: true\n",
+    )
+    history = config.history
+    assert (history.since, history.min_degree, history.max_changeset_size, history.min_shared) == (
+        "6 months",
+        40.0,
+        50,
+        5,
+    )
+
+
+def test_history_errors_name_file_and_line(tmp_path: Path) -> None:
+    found = errors(tmp_path, "history:\n  since: soon\n  min_shared: 0\n  min_degre: 3\n")
+    assert any("fitness.yaml:2" in e and "since" in e and "12 months" in e for e in found)
+    assert any("fitness.yaml:3" in e and "min_shared" in e for e in found)
+    assert any("fitness.yaml:4" in e and "min_degree" in e for e in found)

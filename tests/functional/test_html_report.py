@@ -1,0 +1,178 @@
+"""The HTML report in a real browser: Debian's chromium (``/usr/bin/chromium``) driven by Playwright.
+
+``make test`` installs chromium when it is missing; never ``playwright install``. The page is opened
+from file:// with the network off: no console errors, every graph drawn and visible, the findings
+filter works, and a system whose names carry script payloads runs none of them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.functional.conftest import EXAMPLES, REPO, run_fitness
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT = REPO / "docs" / "report-screenshot.png"
+
+PAYLOADS = [
+    "<script>window.__pwned=1</script>",
+    'x"><img src=x onerror="window.__pwned=2;document.title=\'pwned\'">',
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (make test installs it)")
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed (make test installs it)")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Any, report: Path, width: int = 1280) -> tuple[Any, list[str]]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(report.as_uri())
+    return page, errors
+
+
+def test_shop_report_draws_every_graph_and_filters_findings(browser: Any, tmp_path: Path) -> None:
+    report = tmp_path / "shop.html"
+    result = run_fitness("report", str(EXAMPLES / "shop"), "-o", str(report), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    page, errors = open_page(browser, report)
+
+    graphs = page.locator("section.graph")
+    assert graphs.count() >= 3  # services, packages, modules
+    for index in range(graphs.count()):
+        svg = graphs.nth(index).locator("svg")
+        assert svg.count() == 1 and svg.is_visible()
+        assert svg.bounding_box()["height"] > 50
+    assert page.locator("#matrix tr.shared").count() >= 1
+    assert page.locator("#dsm table.dsm").is_visible()
+
+    findings = page.locator("li.finding")
+    total = findings.count()
+    page.select_option("select[data-filter=severity]", "warning")
+    warnings = page.locator("li.finding:visible")
+    assert 0 < warnings.count() < total
+    assert all(w == "warning" for w in warnings.evaluate_all("els => els.map(e => e.dataset.severity)"))
+    assert page.locator("#shown-count").text_content() == str(warnings.count())
+    page.select_option("select[data-filter=severity]", "")
+    page.select_option("select[data-filter=service]", "payments")
+    assert 0 < page.locator("li.finding:visible").count() < total
+    page.select_option("select[data-filter=service]", "")
+    assert page.locator("li.finding:visible").count() == total
+
+    page.locator("#metrics table.sortable th", has_text="fan_in").first.click()
+    first = page.locator("#metrics table.sortable tbody tr").first.locator("td").nth(0).text_content()
+    assert first
+
+    page.screenshot(path=str(tmp_path / "shop.png"), full_page=True)
+    assert errors == []
+
+
+def test_screenshot_for_the_readme(browser: Any, tmp_path: Path) -> None:
+    """The README's picture: the top of the shop's report (refreshed by every run)."""
+    report = tmp_path / "shop.html"
+    assert run_fitness("report", str(EXAMPLES / "shop"), "-o", str(report), "--no-cache").returncode == 0
+    page, errors = open_page(browser, report)
+    page.screenshot(path=str(tmp_path / "top.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 1500})
+    if os.environ.get("FITNESS_UPDATE_SCREENSHOT"):  # refresh the README's picture on purpose only
+        SCREENSHOT.write_bytes((tmp_path / "top.png").read_bytes())
+    assert errors == []
+
+
+def test_names_from_the_analysed_system_never_run_as_script(browser: Any, tmp_path: Path) -> None:
+    system = hostile_system(tmp_path / "hostile")
+    report = tmp_path / "hostile.html"
+    result = run_fitness("report", str(system), "-o", str(report), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    text = report.read_text(encoding="utf-8")
+    assert "__pwned" in text  # the payloads are on the page, as text
+    page, _ = open_page(browser, report)
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned") is None
+    assert page.title() == "fitness · hostile"
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 2  # the page's own data and script, nothing injected
+    shown = page.locator("body").inner_text()
+    for payload in PAYLOADS:
+        assert payload.split(">")[0] in shown or payload in shown
+    assert page.locator("section.graph svg").count() >= 1
+
+
+def hostile_system(root: Path) -> Path:
+    """Two services named like payloads, sharing a table and a database, publishing to a payload topic,
+    with a payload in an SQL string literal."""
+    (root / "a" / "app").mkdir(parents=True)
+    (root / "b" / "other").mkdir(parents=True)
+    (root / "a" / "app" / "__init__.py").write_text("")
+    (root / "b" / "other" / "__init__.py").write_text("")
+    table = PAYLOADS[0].replace("1", "3")
+    (root / "a" / "app" / "main.py").write_text(
+        "import os\n"
+        "from kafka import KafkaProducer\n"
+        "from sqlalchemy import create_engine, text\n\n"
+        'engine = create_engine(os.environ["DATABASE_URL"])\n'
+        'producer = KafkaProducer(bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"])\n\n\n'
+        "def go() -> None:\n"
+        "    with engine.begin() as db:\n"
+        f"        db.execute(text('INSERT INTO \"{table}\" (a) VALUES (1)'))\n"
+        f"        db.execute(text({'SELECT ' + repr(PAYLOADS[1]) + ' FROM x'!r}))\n"
+        f"    producer.send({PAYLOADS[0].replace('1', '6')!r}, {{'a': 1}})\n"
+    )
+    (root / "b" / "other" / "main.py").write_text(
+        "import os\n"
+        "from sqlalchemy import create_engine, text\n\n"
+        'engine = create_engine(os.environ["DATABASE_URL"])\n\n\n'
+        "def go() -> None:\n"
+        "    with engine.begin() as db:\n"
+        f"        db.execute(text('UPDATE \"{table}\" SET a = 2'))\n"
+    )
+    first, second = (name.replace('"', '\\"') for name in PAYLOADS)
+    (root / "docker-compose.yml").write_text(
+        "services:\n"
+        f'  "{first}":\n'
+        "    build: ./a\n"
+        "    environment:\n"
+        "      DATABASE_URL: postgresql://u:p@db:5432/main\n"
+        "      KAFKA_BOOTSTRAP_SERVERS: kafka:9092\n"
+        f'  "{second}":\n'
+        "    build: ./b\n"
+        "    environment:\n"
+        "      DATABASE_URL: postgresql://u:p@db:5432/main\n"
+        "  db:\n    image: postgres:16\n"
+        "  kafka:\n    image: bitnami/kafka:3.7\n"
+    )
+    (root / "fitness.yaml").write_text(
+        "version: 1\nrules:\n"
+        "  - id: database-per-service\n    type: no-shared-database\n"
+        "  - id: one-owner-per-table\n    type: table-ownership\n"
+    )
+    return root
