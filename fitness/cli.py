@@ -10,16 +10,16 @@ import contextlib
 import os
 import sys
 import tempfile
-import traceback
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import Annotated
 
 import typer
 
 from fitness import __version__
 from fitness.cli_adr import adr_app
+from fitness.cli_common import fail as _fail
+from fitness.cli_common import guard as _guard
 from fitness.exit_codes import ExitCode
 
 app = typer.Typer(
@@ -32,8 +32,6 @@ app = typer.Typer(
 )
 app.add_typer(adr_app, name="adr")
 
-_state = {"debug": False}
-T = TypeVar("T")
 
 PathArg = Annotated[Path, typer.Argument(help="Project folder to analyse.")]
 ConfigOpt = Annotated[
@@ -69,26 +67,7 @@ def _root(
     ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
-    _state["debug"] = debug
-
-
-def _guard(action: Callable[[], T]) -> T:
-    """Run ``action``; a FitnessError becomes one line on stderr and exit code 2."""
-    from fitness.model import FitnessError
-
-    try:
-        return action()
-    except FitnessError as error:
-        if _state["debug"]:
-            traceback.print_exc()
-        for line in str(error).splitlines():
-            typer.echo(f"error: {line}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(ExitCode.USAGE)
+    del debug  # read back by cli_common.debug_enabled() from the click context
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -8,14 +8,13 @@ so registering this sub-app costs ``fitness --version`` nothing.
 from __future__ import annotations
 
 import sys
-import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
-import click
 import typer
 
+from fitness.cli_common import fail as _fail
+from fitness.cli_common import guard as _guard
 from fitness.exit_codes import ExitCode
 
 if TYPE_CHECKING:
@@ -35,7 +34,6 @@ adr_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-T = TypeVar("T")
 
 DirArg = Annotated[
     Path | None,
@@ -61,26 +59,6 @@ FormatOpt = Annotated[
 ]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Date to write (YYYY-MM-DD; default today).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .fitness_cache/.")]
-
-
-def _guard(action: Callable[[], T]) -> T:
-    """Run ``action``; a FitnessError becomes one line on stderr and exit code 2."""
-    from fitness.model import FitnessError
-
-    try:
-        return action()
-    except FitnessError as error:
-        context = click.get_current_context(silent=True)
-        if context is not None and context.find_root().params.get("debug"):
-            traceback.print_exc()
-        for line in str(error).splitlines():
-            typer.echo(f"error: {line}", err=True)
-        raise typer.Exit(ExitCode.USAGE) from None
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(ExitCode.USAGE)
 
 
 def _config(project: Path, config_path: Path | None) -> Config:
