@@ -267,16 +267,21 @@ def default_depth(packages: list[str]) -> int:
     return max((name.count(".") + 2 for name in packages), default=2)
 
 
+def read_json(path: Path, invalid: str, unreadable: str) -> Any:
+    """A JSON file's data; a FitnessError naming the file (and the line of a syntax error) otherwise."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise FitnessError(f"{invalid}: {error.msg}", str(path), error.lineno) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise FitnessError(f"{unreadable}: {error}", str(path)) from error
+
+
 def apply_baseline(analysis: Analysis, path: Path) -> None:
     """Mark findings new/unchanged against the baseline file and record stale entries."""
     if not path.exists():
         raise FitnessError("baseline file not found (create it with --update-baseline)", str(path))
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise FitnessError(f"corrupt baseline: {error.msg}", str(path), error.lineno) from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise FitnessError(f"cannot read baseline: {error}", str(path)) from error
+    data = read_json(path, "corrupt baseline", "cannot read baseline")
     known = baseline.from_document(data, str(path))
     analysis.baseline_state, analysis.stale = baseline.compare(analysis.findings, known)
 
@@ -420,12 +425,7 @@ def draw_svg(dot_text: str) -> str | None:
 
 def load_analysis(path: Path) -> Analysis:
     """An Analysis saved by ``fitness check --format json=FILE`` (FitnessError when it is not one)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise FitnessError(f"not valid JSON: {error.msg}", str(path), error.lineno) from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise FitnessError(f"cannot read: {error}", str(path)) from error
+    data = read_json(path, "not valid JSON", "cannot read")
     if not isinstance(data, dict):
         raise FitnessError("not a fitness analysis (expected a JSON object)", str(path))
     return Analysis.from_json(data, str(path))
