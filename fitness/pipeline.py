@@ -9,6 +9,7 @@ for finding in analysis.sorted_findings():
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from dataclasses import dataclass, replace
@@ -51,7 +52,22 @@ class Options:
 
 
 def run(root: Path, options: Options | None = None, config: Config | None = None) -> Analysis:
-    """Analyse ``root`` and return the Analysis (raises FitnessError on bad input)."""
+    """Analyse ``root`` and return the Analysis (raises FitnessError on bad input).
+
+    The cyclic garbage collector is paused meanwhile: building the graph allocates hundreds of thousands
+    of small objects and no reference cycles, and the collector's passes over them cost a quarter of a
+    large run. It is switched back on (if it was on) when the analysis ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(root, options, config)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(root: Path, options: Options | None, config: Config | None) -> Analysis:
     options = options or Options()
     root = root.resolve() if root.exists() else root
     config = config or load_config(root, options.config_path)
