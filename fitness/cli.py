@@ -243,12 +243,12 @@ def graph(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Draw the module or package import graph (cycles highlighted)."""
-    from fitness import pipeline
+    from fitness import pipeline, tasks
 
-    if output_format not in pipeline.GRAPH_FORMATS:
-        _fail(f"unknown format {output_format!r}; choose one of {', '.join(pipeline.GRAPH_FORMATS)}")
+    if output_format not in tasks.GRAPH_FORMATS:
+        _fail(f"unknown format {output_format!r}; choose one of {', '.join(tasks.GRAPH_FORMATS)}")
     options = pipeline.Options(config_path=config, cache=not no_cache)
-    text = _guard(lambda: pipeline.render_graph(path, options, level, depth, output_format))
+    text = _guard(lambda: tasks.render_graph(path, options, level, depth, output_format))
     _guard(lambda: _emit(text, output))
 
 
@@ -261,10 +261,10 @@ def path_command(
     no_cache: NoCacheOpt = False,
 ) -> None:
     """Show the shortest import chains from IMPORTER to IMPORTED, each link with file:line."""
-    from fitness import pipeline
+    from fitness import pipeline, tasks
 
     options = pipeline.Options(config_path=config, cache=not no_cache)
-    chains = _guard(lambda: pipeline.find_chains(path, options, importer, imported))
+    chains = _guard(lambda: tasks.find_chains(path, options, importer, imported))
     if not chains:
         typer.echo(f"{importer} does not import {imported}, directly or indirectly")
         raise typer.Exit(ExitCode.VIOLATIONS)
@@ -279,9 +279,9 @@ def explain(
     code: Annotated[str, typer.Argument(help="A finding code (FIT102) or rule type (layers).")],
 ) -> None:
     """Explain a finding code or rule type: what it means, an example, how to fix it."""
-    from fitness import pipeline
+    from fitness import tasks
 
-    text = _guard(lambda: pipeline.explain(code))
+    text = _guard(lambda: tasks.explain(code))
     typer.echo(text, nl=False)
 
 
@@ -290,9 +290,9 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
 ) -> None:
     """Print the JSON Schema of fitness.yaml (for editor autocomplete; see the README)."""
-    from fitness import pipeline
+    from fitness import tasks
 
-    text = _guard(pipeline.schema_text)
+    text = _guard(tasks.schema_text)
     _guard(lambda: _emit(text, output))
 
 
@@ -302,12 +302,12 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing fitness.yaml.")] = False,
 ) -> None:
     """Discover packages and write a starter fitness.yaml (never overwrites without --force)."""
-    from fitness import pipeline
+    from fitness import tasks
 
     target = path / "fitness.yaml"
     if target.exists() and not force:
         _fail(f"{target} already exists; use --force to overwrite it")
-    text = _guard(lambda: pipeline.starter_config(path))
+    text = _guard(lambda: tasks.starter_config(path))
     _guard(lambda: write_atomic(target, text))
     typer.echo(f"wrote {target}")
 
@@ -330,14 +330,14 @@ def report(
     """Write one self-contained HTML report (findings, graphs, matrices, metrics, decisions)."""
     import datetime
 
-    from fitness import pipeline
+    from fitness import pipeline, tasks
     from fitness.model import Severity
 
     if fail_on not in {s.value for s in Severity}:
         _fail(f"--fail-on must be error, warning or info, not {fail_on!r}")
     if from_json is not None:
         source = from_json
-        analysis = _guard(lambda: pipeline.load_analysis(source))
+        analysis = _guard(lambda: tasks.load_analysis(source))
     else:
         options = pipeline.Options(config_path=config, cache=not no_cache)
         analysis = _guard(lambda: pipeline.run(path, options))
@@ -346,9 +346,9 @@ def report(
     generated = (
         datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if timestamp else ""
     )
-    text = pipeline.html_report(analysis, fail_on, generated)
+    text = tasks.html_report(analysis, fail_on, generated)
     _guard(lambda: write_atomic(output, text))
-    if pipeline.draw_svg("digraph {}") is None:
+    if tasks.draw_svg("digraph {}") is None:
         typer.echo("note: Graphviz's dot program is missing; graphs are listed as text", err=True)
     typer.echo(f"wrote {output}")
 

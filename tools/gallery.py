@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fitness.pipeline import gallery
+from fitness.tasks import gallery
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"

@@ -14,9 +14,9 @@ from fitness.config import load_config, loader
 from fitness.config.schema import SERVICE_SCHEMAS, TOP_SCHEMAS, config_schema
 from fitness.model import FitnessError
 from fitness.model.thresholds import DEFAULT_SMELLS
-from fitness.pipeline import config_schema as full_schema
 from fitness.rules.registry import rule_types
 from fitness.rules.schema import rule_type_schemas
+from fitness.tasks import config_schema as full_schema
 
 REPO = Path(__file__).resolve().parents[3]
 CONFIGS = sorted([REPO / "fitness.yaml", *REPO.glob("examples/*/fitness.yaml")])
