@@ -48,6 +48,7 @@ def render_graph(root: Path, options: Options, level: str, depth: int | None, fm
 
 
 def _svg(dot_text: str) -> str:
+    """Graphviz's SVG of ``dot_text``; a FitnessError when the ``dot`` program is missing or fails."""
     import graphviz
 
     try:
@@ -56,6 +57,8 @@ def _svg(dot_text: str) -> str:
         raise FitnessError(
             "Graphviz's 'dot' program is not installed (apt install graphviz); use --format dot"
         ) from error
+    except (graphviz.CalledProcessError, OSError) as error:
+        raise FitnessError(f"Graphviz's dot failed: {error}") from error
 
 
 def find_chains(root: Path, options: Options, importer: str, imported: str) -> list[Chain]:
@@ -141,11 +144,9 @@ def _indent(text: str) -> str:
 def draw_svg(dot_text: str) -> str | None:
     """Graphviz's SVG of ``dot_text``, or None when the ``dot`` program is missing or fails: the HTML
     report then lists the graph as text instead of failing."""
-    import graphviz
-
     try:
-        return str(graphviz.Source(dot_text).pipe(format="svg", encoding="utf-8"))
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        return _svg(dot_text)
+    except FitnessError:
         return None
 
 

@@ -60,7 +60,7 @@ def _shared_databases(view: ServiceView, _: float | None) -> list[Finding]:
     findings = []
     for (store, database), services in shared_databases(view).items():
         where = f"database {database!r} on {store}" if database else f"datastore {store} (database not named)"
-        evidence = [e for s in services for e in view.evidence(s, store, EdgeKind.CONNECTS)]
+        evidence = view.connect_evidence(services, store)
         findings.append(
             _finding(
                 "FIT301",
@@ -90,7 +90,7 @@ def _shared_infrastructure(view: ServiceView, _: float | None) -> list[Finding]:
         if len(named) < 2 or len(services) < 2:
             continue
         layout = "; ".join(f"{db}: {', '.join(sorted(names))}" for db, names in sorted(named.items()))
-        evidence = [e for s in services for e in view.evidence(s, store, EdgeKind.CONNECTS)]
+        evidence = view.connect_evidence(services, store)
         findings.append(
             _finding(
                 "FIT302",

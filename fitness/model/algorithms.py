@@ -102,19 +102,6 @@ def shortest_path(
     return None
 
 
-def reachable(succ: Succ, sources: Iterable[str]) -> set[str]:
-    """Every node reachable from ``sources`` (sources included)."""
-    seen = set(sources)
-    queue = deque(seen)
-    while queue:
-        node = queue.popleft()
-        for child in succ.get(node, ()):
-            if child not in seen:
-                seen.add(child)
-                queue.append(child)
-    return seen
-
-
 def reach_counts(nodes: Iterable[str], succ: Succ) -> dict[str, int]:
     """How many nodes each node reaches, itself included (a row sum of the visibility matrix).
 

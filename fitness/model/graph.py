@@ -48,11 +48,6 @@ def node_id(kind: NodeKind, name: str) -> str:
     return kind + ":" + name  # str concatenation skips Enum's slow ``.value`` descriptor
 
 
-def split_id(identifier: str) -> tuple[NodeKind, str]:
-    kind, _, name = identifier.partition(":")
-    return NodeKind(kind), name
-
-
 @dataclass(frozen=True)
 class Node:
     id: str

@@ -96,6 +96,10 @@ class ServiceView:
         edge = self.graph.edge(node_id(NodeKind.SERVICE, source), _target_id(kind, target), kind)
         return edge.evidence if edge else ()
 
+    def connect_evidence(self, services: Iterable[str], store: str) -> list[Evidence]:
+        """Where each of ``services`` was seen connecting to datastore ``store``."""
+        return [e for service in services for e in self.evidence(service, store, EdgeKind.CONNECTS)]
+
     def access_evidence(self, service: str, table: str) -> tuple[Evidence, ...]:
         found: list[Evidence] = []
         for kind in (EdgeKind.WRITES, EdgeKind.READS):

@@ -209,15 +209,6 @@ def range_errors(
     return []
 
 
-def cut_advice(chain: Chain) -> str:
-    """What to cut for a chain: the one import that, removed, breaks it (the first link)."""
-    if not chain:
-        return ""
-    link = chain[0]
-    where = f" ({link.path}:{link.line})" if link.line else ""
-    return f"remove or invert the import {link.importer} -> {link.imported}{where}"
-
-
 def _coerce(value: Any, kind: str) -> tuple[Any, bool]:
     if kind == "any":
         return value, True

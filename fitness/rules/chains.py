@@ -45,11 +45,6 @@ def chains_between(
     return result
 
 
-def count_direct(view: ImportView, sources: Collection[str], targets: Collection[str]) -> int:
-    target_set = set(targets)
-    return sum(1 for a in sources for b in view.succ.get(a, ()) if b in target_set)
-
-
 def edge_to_cut(chains: list[Chain]) -> str:
     """The import shared by most chains (ties: the one nearest the forbidden end), as advice."""
     if not chains:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from fitness.model import Finding
-from fitness.model.graph import EdgeKind
 from fitness.model.service_view import monolith_groups, monolith_score, shared_databases
 from fitness.rules.base import Option, RuleContext
 from fitness.rules.service_data import ServiceRule, located
@@ -59,7 +58,7 @@ class ServicesIndependent(ServiceRule):
         for (store, database), services in shared_databases(view).items():
             both = sorted(set(services) & chosen)
             if len(both) > 1:
-                evidence = [e for name in both for e in view.evidence(name, store, EdgeKind.CONNECTS)]
+                evidence = view.connect_evidence(both, store)
                 findings.append(
                     self.finding(
                         f"{', '.join(both)} share database {database or store}",

@@ -7,7 +7,6 @@ from typing import ClassVar
 
 from fitness.model import Finding, FitnessError, Location
 from fitness.model.evidence import Evidence
-from fitness.model.graph import EdgeKind
 from fitness.model.service_view import ServiceView, ownership, shared_databases
 from fitness.model.views import ImportView
 from fitness.rules.base import Option, RuleContext, RuleType
@@ -59,7 +58,7 @@ class NoSharedDatabase(ServiceRule):
         for (store, database), services in shared_databases(context.services).items():
             if store in self.opts["allow"] or f"{store}/{database}" in self.opts["allow"]:
                 continue
-            evidence = [e for s in services for e in context.services.evidence(s, store, EdgeKind.CONNECTS)]
+            evidence = context.services.connect_evidence(services, store)
             what = f"database {database!r} on {store}" if database else f"datastore {store}"
             findings.append(
                 self.finding(
