@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fitness.collect.git_history import collect_history
+from fitness.collect.git.history import collect_history
 from fitness.model import ArchGraph, EdgeKind, NodeKind
 from fitness.model.history import HistorySettings
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitness.collect.yaml_lines import walk_files
+from fitness.collect.manifests.yaml_lines import walk_files
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
 from fitness.model.servicespec import ServiceSpec
 
 if TYPE_CHECKING:
-    from fitness.collect.facts import Call, Connection, Datastore, DeployedService, EnvVar, Unresolved
+    from fitness.model.facts import Call, Connection, Datastore, DeployedService, EnvVar, Unresolved
 
 # The manifest and service collectors (and sqlglot) take a tenth of a second to import: a plain Python
 # package pays for them only when its tree holds YAML files or service folders.
@@ -90,8 +90,8 @@ def plan_services(root: Path, specs: Sequence[ServiceSpec]) -> ServicePlan:
     """Read fitness.yaml's services, docker-compose and Kubernetes manifests, and service folders."""
     if not specs and not _may_hold_services(root):
         return ServicePlan({}, {}, [])
-    from fitness.collect.compose import scan_compose
-    from fitness.collect.kubernetes import scan_kubernetes
+    from fitness.collect.manifests.compose import scan_compose
+    from fitness.collect.manifests.kubernetes import scan_kubernetes
 
     compose, kubernetes = scan_compose(root), scan_kubernetes(root)
     services = _merge_services(root, specs, [*compose.services, *kubernetes.services])
@@ -113,9 +113,9 @@ def collect_services(
     services, stores = plan.services, plan.stores
     if not services:
         return scan
-    from fitness.collect.calls import scan_calls  # with sqlglot, 0.1 s to import: only when needed
-    from fitness.collect.connections import connections_from_env, scan_config_connections
-    from fitness.collect.sql_tables import scan_tables
+    from fitness.collect.code.calls import scan_calls  # with sqlglot, 0.1 s to import: only when needed
+    from fitness.collect.manifests.connections import connections_from_env, scan_config_connections
+    from fitness.collect.sql.tables import scan_tables
 
     for service in services.values():
         _add_service_node(graph, service)
@@ -189,7 +189,7 @@ def _merge_services(
         if item.build and not service.folders and (root / item.build).is_dir():
             service.folders = [item.build]
     if not services:
-        from fitness.collect.conventions import scan_service_folders
+        from fitness.collect.manifests.conventions import scan_service_folders
 
         for item in scan_service_folders(root):
             services[item.name] = _Service(
@@ -324,8 +324,8 @@ def _env_calls(env: Iterable[EnvVar]) -> list[Call]:
     """URLs in a service's env vars and config that name a host (the calls collector reads source)."""
     from urllib.parse import urlsplit
 
-    from fitness.collect.connections import redact
-    from fitness.collect.facts import Call
+    from fitness.collect.manifests.connections import redact
+    from fitness.model.facts import Call
 
     calls = []
     for var in env:

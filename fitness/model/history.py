@@ -1,6 +1,6 @@
 """Version-control history as pure data: the window, the filters, churn and co-change (code-maat's method).
 
-No I/O here: ``fitness.collect.git_history`` reads ``git log`` and hands the change sets to these functions,
+No I/O here: ``fitness.collect.git.history`` reads ``git log`` and hands the change sets to these functions,
 so the arithmetic is testable without git.
 
 Co-change (temporal coupling) of two entities (packages, services) = the commits that touched both divided

@@ -15,7 +15,7 @@ from tests.functional.conftest import run_fitness
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "examples" / "make_shop_history.py"
 
-pytest.importorskip("fitness.collect.git_history", reason="the git history collector is not built yet")
+pytest.importorskip("fitness.collect.git.history", reason="the git history collector is not built yet")
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
 
 

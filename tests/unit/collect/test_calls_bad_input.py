@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitness.collect import calls
-from fitness.collect.calls import scan_calls
+from fitness.collect.code import calls
+from fitness.collect.code.calls import scan_calls
 from tests.conftest import WriteTree
 
 

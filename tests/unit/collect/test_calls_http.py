@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitness.collect.calls import CallScan, scan_calls
-from fitness.collect.facts import Call, Unresolved
+from fitness.collect.code.calls import CallScan, scan_calls
+from fitness.model.facts import Call, Unresolved
 from fitness.model import Evidence
 from tests.conftest import WriteTree
 

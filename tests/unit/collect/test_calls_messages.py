@@ -3,8 +3,8 @@ Celery, Nameko, Redis)."""
 
 from __future__ import annotations
 
-from fitness.collect.calls import CallScan, scan_calls
-from fitness.collect.facts import Call
+from fitness.collect.code.calls import CallScan, scan_calls
+from fitness.model.facts import Call
 from fitness.model import Evidence
 from tests.conftest import WriteTree
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fitness.collect.compose import classify_image, find_compose_files, scan_compose
-from fitness.collect.facts import DeployedService, EnvVar, ManifestScan
+from fitness.collect.manifests.compose import classify_image, find_compose_files, scan_compose
+from fitness.model.facts import DeployedService, EnvVar, ManifestScan
 from fitness.model import Evidence, FitnessError
 from tests.conftest import WriteTree
 

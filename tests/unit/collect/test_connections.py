@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fitness.collect.connections import (
+from fitness.collect.manifests.connections import (
     connections_from_env,
     env_text,
     find_config_files,
@@ -13,7 +13,7 @@ from fitness.collect.connections import (
     redact,
     scan_config_connections,
 )
-from fitness.collect.facts import Connection, EnvVar
+from fitness.model.facts import Connection, EnvVar
 from fitness.model import Evidence
 from tests.conftest import WriteTree
 

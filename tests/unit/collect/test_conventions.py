@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from fitness.collect.conventions import scan_service_folders
+from fitness.collect.manifests.conventions import scan_service_folders
 from fitness.model import Evidence
 from tests.conftest import WriteTree
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fitness.collect.git_changes import changed_files
+from fitness.collect.git.changes import changed_files
 from fitness.model import FitnessError
 from tests.git_helpers import commit_all, git, init_repo
 

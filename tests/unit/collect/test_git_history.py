@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fitness.collect.git_history import collect_history, parse_log
+from fitness.collect.git.history import collect_history, parse_log
 from fitness.model import ArchGraph, EdgeKind, NodeKind
 from fitness.model.history import HistorySettings
 from tests.git_helpers import commit_files, git, init_repo, shop_history

@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from fitness.collect.facts import DeployedService, ManifestScan
-from fitness.collect.kubernetes import find_manifest_files, scan_kubernetes
+from fitness.model.facts import DeployedService, ManifestScan
+from fitness.collect.manifests.kubernetes import find_manifest_files, scan_kubernetes
 from fitness.model import Evidence, FitnessError
 from tests.conftest import WriteTree
 

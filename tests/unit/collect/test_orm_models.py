@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitness.collect.facts import ModelClass
-from fitness.collect.sql_tables import SqlScan, scan_tables
+from fitness.model.facts import ModelClass
+from fitness.collect.sql.tables import SqlScan, scan_tables
 from fitness.model import Evidence
 from tests.conftest import WriteTree
 

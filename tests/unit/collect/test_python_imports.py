@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fitness.collect.discover import discover_packages, discover_source_roots
-from fitness.collect.python_imports import collect_imports
+from fitness.collect.python.discover import discover_packages, discover_source_roots
+from fitness.collect.python.imports import collect_imports
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
 from tests.conftest import WriteTree
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fitness.collect import sql_tables
-from fitness.collect.facts import TableAccess
-from fitness.collect.sql_tables import SqlScan, scan_tables, table_accesses
+from fitness.collect.sql import tables as sql_tables
+from fitness.model.facts import TableAccess
+from fitness.collect.sql.tables import SqlScan, scan_tables, table_accesses
 from fitness.model import Evidence
 from tests.conftest import WriteTree
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-from fitness.collect.facts import Call
+from fitness.model.facts import Call
 from fitness.model import Evidence
 
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?"

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from fitness.collect.facts import Connection, EnvVar
-from fitness.collect.yaml_lines import parse_yaml, read_text, relative, walk_files
+from fitness.model.facts import Connection, EnvVar
+from fitness.collect.manifests.yaml_lines import parse_yaml, read_text, relative, walk_files
 from fitness.model import Evidence, FitnessError
 
 SCHEMES = {

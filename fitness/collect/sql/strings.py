@@ -6,7 +6,7 @@ import ast
 import re
 from typing import NamedTuple, Union
 
-from fitness.collect.orm_models import PyFile, dotted, unparse, words
+from fitness.collect.python.orm_models import PyFile, dotted, unparse, words
 
 SQL_START = re.compile(
     r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*\(?\s*"

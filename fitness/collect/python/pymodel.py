@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
-from fitness.collect.facts import Call, Message, Unresolved
+from fitness.model.facts import Call, Message, Unresolved
 
 Scope = tuple[str, ...]  # () is the module, ("Orders",) a class body, ("Orders", "place") a method
 MAX_DEPTH = 40  # name -> value -> name ... hops, and nested expressions, followed before giving up

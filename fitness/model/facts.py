@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from fitness.model import Evidence
+from fitness.model.evidence import Evidence
 
 # -- data ---------------------------------------------------------------------------------------
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fitness.collect.compose import classify_image, datastore_databases
-from fitness.collect.connections import env_text
-from fitness.collect.facts import Datastore, DeployedService, EnvVar, ManifestScan
-from fitness.collect.yaml_lines import KeyPath, YamlDoc, parse_yaml, read_text, relative, walk_files
+from fitness.collect.manifests.compose import classify_image, datastore_databases
+from fitness.collect.manifests.connections import env_text
+from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
+from fitness.collect.manifests.yaml_lines import KeyPath, YamlDoc, parse_yaml, read_text, relative, walk_files
 from fitness.model import Evidence
 
 WORKLOAD_KINDS = frozenset(

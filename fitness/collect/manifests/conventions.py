@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fitness.collect.facts import DeployedService
-from fitness.collect.yaml_lines import SKIP_DIRS, relative
+from fitness.model.facts import DeployedService
+from fitness.collect.manifests.yaml_lines import SKIP_DIRS, relative
 from fitness.model import Evidence
 
 SERVICE_FOLDERS = frozenset({"services", "service", "apps", "svc", "microservices"})

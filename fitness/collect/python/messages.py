@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import ast
 
-from fitness.collect.calls_pymodel import Ctx, Found, PyModule, Str, argument, keyword
-from fitness.collect.facts import Call, Message, Unresolved
+from fitness.collect.python.pymodel import Ctx, Found, PyModule, Str, argument, keyword
+from fitness.model.facts import Call, Message, Unresolved
 from fitness.model import Evidence
 
 KAFKA_CONSUMERS = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"})

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from fitness.collect.calls_pymodel import Found, PyModule
-from fitness.collect.calls_python import detect
-from fitness.collect.calls_pywalk import Registry, docstring_lines, parse_module
-from fitness.collect.calls_text import scan_text
-from fitness.collect.facts import Call, Message, Unresolved
+from fitness.collect.python.pymodel import Found, PyModule
+from fitness.collect.python.http import detect
+from fitness.collect.python.pywalk import Registry, docstring_lines, parse_module
+from fitness.collect.code.text import scan_text
+from fitness.model.facts import Call, Message, Unresolved
 
 MAX_BYTES = 2 * 1024 * 1024
 SOURCE_SUFFIXES = frozenset(

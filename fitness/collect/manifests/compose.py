@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fitness.collect.connections import env_text, parse_dotenv
-from fitness.collect.facts import Datastore, DeployedService, EnvVar, ManifestScan
-from fitness.collect.yaml_lines import KeyPath, YamlDoc, parse_yaml, read_text, relative, walk_files
+from fitness.collect.manifests.connections import env_text, parse_dotenv
+from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
+from fitness.collect.manifests.yaml_lines import KeyPath, YamlDoc, parse_yaml, read_text, relative, walk_files
 from fitness.model import Evidence, FitnessError
 
 KNOWN_IMAGES: dict[str, tuple[str, str]] = {

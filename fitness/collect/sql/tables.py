@@ -34,13 +34,13 @@ from pathlib import Path
 
 from sqlglot import exp
 
-from fitness.collect import orm_models as orm
-from fitness.collect.facts import ModelClass, ModelUse, TableAccess, Unresolved
-from fitness.collect.orm_declare import Models
-from fitness.collect.orm_uses import canonical_use, model_uses
-from fitness.collect.sql_migrations import migration_ops
-from fitness.collect.sql_parse import TABLE_COMMAND, Sql, Stmt, quiet, table_accesses
-from fitness.collect.sql_strings import (
+from fitness.collect.python import orm_models as orm
+from fitness.model.facts import ModelClass, ModelUse, TableAccess, Unresolved
+from fitness.collect.python.orm_declare import Models
+from fitness.collect.python.orm_uses import canonical_use, model_uses
+from fitness.collect.sql.migrations import migration_ops
+from fitness.collect.sql.parse import TABLE_COMMAND, Sql, Stmt, quiet, table_accesses
+from fitness.collect.sql.strings import (
     DYN,
     HINTS,
     LOWER_HINTS,

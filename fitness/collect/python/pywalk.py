@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from fitness.collect.calls_pymodel import Binding, ClassInfo, Ctx, FunctionInfo, PyModule, Scope
+from fitness.collect.python.pymodel import Binding, ClassInfo, Ctx, FunctionInfo, PyModule, Scope
 
 
 class Registry:

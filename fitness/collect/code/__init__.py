@@ -1,0 +1,1 @@
+"""Collectors that read source in any language: endpoints, clients, listeners."""

@@ -1,0 +1,1 @@
+"""Collectors that read git: history, co-change, changed files."""

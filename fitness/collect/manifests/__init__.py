@@ -1,0 +1,1 @@
+"""Collectors that read deployment and configuration files: compose, Kubernetes, Helm, config."""

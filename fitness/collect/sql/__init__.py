@@ -1,0 +1,1 @@
+"""Collectors that read SQL: strings in code, .sql files, migrations."""
