@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck dogfood bench clean graphviz chromium gallery
+.PHONY: demo test lint format typecheck dogfood bench accuracy clean graphviz chromium gallery
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ gallery: $(STAMP) graphviz
 ## bench: fitness against import-linter on real corpora (installs them into bench/.venv)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## accuracy: precision and recall of the service analysis against the labelled corpus (../shared/corpus)
+accuracy: $(STAMP)
+	$(BIN)/python bench/accuracy.py
 
 clean:
 	rm -rf $(VENV) .fitness_cache .pytest_cache .mypy_cache .ruff_cache

@@ -18,12 +18,14 @@ import typer
 
 from fitness import __version__
 from fitness.cli_adr import adr_app
+from fitness.cli_common import GuardedGroup
 from fitness.cli_common import fail as _fail
 from fitness.cli_common import guard as _guard
 from fitness.exit_codes import ExitCode
 
 app = typer.Typer(
     name="fitness",
+    cls=GuardedGroup,
     help="Architecture fitness functions: import rules, cycles and metrics, as a CI gate.",
     add_completion=False,
     no_args_is_help=True,

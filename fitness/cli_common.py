@@ -1,17 +1,21 @@
-"""What every command module of the CLI shares: one-line errors with exit code 2, and --debug.
+"""What every command module of the CLI shares: one-line errors, exit codes, and --debug.
 
 ``fitness.cli`` and ``fitness.cli_adr`` both use these, so a FitnessError looks the same from every
 command: ``error: path:line: message`` on stderr, exit 2, and the traceback only with ``--debug``.
+Anything else that escapes a command is a crash, never a verdict: ``GuardedGroup`` turns it into one
+line and exit 3 (Ctrl-C: exit 130), so CI cannot mistake it for "violations found" (exit 1).
 """
 
 from __future__ import annotations
 
+import errno
 import traceback
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 import typer
+from typer.core import TyperGroup
 
 from fitness.exit_codes import ExitCode
 
@@ -42,3 +46,47 @@ def fail(message: str) -> NoReturn:
     """A usage error found by the CLI itself: one line, exit code 2."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(ExitCode.USAGE)
+
+
+class GuardedGroup(TyperGroup):
+    """The root command group: an unexpected exception in any command becomes exit code 3.
+
+    Usage errors (click's own, and FitnessError through ``guard``) and ``typer.Exit`` pass through
+    untouched, as does a broken pipe (click handles it). Everything else (a bug, RecursionError,
+    MemoryError, a plugin rule that raises) prints one line on stderr, the traceback only with
+    ``--debug``, and exits 3; Ctrl-C prints ``fitness: interrupted`` and exits 130. Output files are
+    written only after the whole run succeeded (``fitness.cli.write_all``), so a crash leaves none.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            typer.echo("fitness: interrupted", err=True)
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise
+            crashed(error)
+        except Exception as error:
+            crashed(error)
+
+
+def crashed(error: BaseException) -> NoReturn:
+    """Report an internal error: the traceback with --debug, then one line; exit 3."""
+    if debug_enabled():
+        traceback.print_exception(error)
+    typer.echo(f"fitness: {internal_error_line(error, debug_enabled())}", err=True)
+    raise typer.Exit(ExitCode.INTERNAL) from None
+
+
+def internal_error_line(error: BaseException, debug: bool = False) -> str:
+    """``internal error: RuntimeError: boom (run with --debug for the traceback)``, on one line."""
+    text = " ".join(str(error).split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    kind = type(error).__name__
+    hint = "" if debug else " (run with --debug for the traceback)"
+    return f"internal error: {kind}: {text}{hint}" if text else f"internal error: {kind}{hint}"

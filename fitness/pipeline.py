@@ -19,9 +19,9 @@ from typing import Any
 from fitness import __version__
 from fitness.analyze import analyze
 from fitness.analyze.services import service_smells
-from fitness.collect.python.discover import discover_library_roots, discover_packages, discover_source_roots
 from fitness.collect.git.changes import changed_files
 from fitness.collect.git.history import collect_history
+from fitness.collect.python.discover import discover_library_roots, discover_packages, discover_source_roots
 from fitness.collect.python.imports import ImportScan, collect_imports
 from fitness.collect.services import ServiceScan, collect_services, plan_services
 from fitness.config import Config, load_config

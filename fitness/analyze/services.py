@@ -19,7 +19,6 @@ from fitness.model.findings import Finding, Severity
 from fitness.model.graph import EdgeKind
 from fitness.model.service_view import (
     ServiceView,
-    longest_chains,
     monolith_groups,
     monolith_score,
     ownership,
@@ -209,7 +208,8 @@ def _shared_library(view: ServiceView, threshold: float | None) -> list[Finding]
 def _sync_chains(view: ServiceView, threshold: float | None) -> list[Finding]:
     limit = int(threshold if threshold is not None else 3)
     findings = []
-    for chain in longest_chains(view.calls):
+    search = view.call_chains()
+    for chain in search.chains:
         hops = len(chain) - 1
         if hops <= limit:
             continue
@@ -223,12 +223,16 @@ def _sync_chains(view: ServiceView, threshold: float | None) -> list[Finding]:
                 "FIT307",
                 "sync-chain",
                 f"synchronous chain of {hops} calls: {' -> '.join(chain)} (availability "
-                f"0.999^{len(chain)} = {availability:.4f}{latency})",
+                f"0.999^{len(chain)} = {availability:.4f}{latency}){search.note()}",
                 tuple(chain),
                 evidence,
                 "replace consequences with events, let the caller keep a replica of the data it keeps "
                 "asking for, and put timeouts and circuit breakers on every remaining hop",
-                data={"hops": hops, "availability": round(availability, 6)},
+                data={
+                    "hops": hops,
+                    "availability": round(availability, 6),
+                    **({} if search.complete else {"complete": False}),
+                },
             )
         )
     return findings

@@ -1,8 +1,16 @@
-"""Assemble services, datastores, tables and topics into the ArchGraph from what the collectors saw.
+"""The service side: components from config and manifests, facts from their files, one resolver.
 
-Precedence of facts: ``services:`` in fitness.yaml, then docker-compose, then Kubernetes, then the
-one-folder-per-service convention. Every inferred edge keeps how it was seen (declared, manifest,
-env, config, code, sql, orm ...) and where; what cannot be resolved is counted and listed.
+1. **Plan** (before any source file is read): ``services:`` in fitness.yaml, then docker-compose, then
+   Kubernetes, then the one-folder-per-service convention. One component has one identity across them
+   (``orders.api`` and ``orders-api``; ``teastore-webui`` and ``webui`` under a release prefix), with the
+   other names kept as aliases. A component deployed from a registry image finds its source folder by
+   name; a component whose own Dockerfile starts ``FROM mongo:5`` is a datastore.
+2. **Facts**: each file of a component is read once and shared by the Python ``ast`` pass, the text
+   pass and the source detectors of :mod:`fitness.collect.code.registry`; config files give settings.
+3. **Roles**: service or infra (:mod:`fitness.collect.resolve.roles`), datastores by image, base image,
+   port and use (a component others reach with ``mysql://`` and that has no source here is a database).
+4. **Resolve** (:mod:`fitness.collect.resolve.calls`): settings into addresses into calls, topics into
+   topic nodes, connections into datastore edges; what stays unresolved is counted with its location.
 """
 
 from __future__ import annotations
@@ -15,35 +23,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fitness.collect.manifests.yaml_lines import walk_files
+from fitness.collect.resolve.identity import LOOPBACK, Identities, normal
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
 from fitness.model.servicespec import ServiceSpec
 
 if TYPE_CHECKING:
-    from fitness.model.facts import Call, Connection, Datastore, DeployedService, EnvVar, Unresolved
+    from fitness.collect.resolve.calls import ComponentFacts
+    from fitness.model.facts import Connection, Datastore, DeployedService, Unresolved
 
-# The manifest and service collectors (and sqlglot) take a tenth of a second to import: a plain Python
-# package pays for them only when its tree holds YAML files or service folders.
 SERVICE_PARENTS = ("services", "service", "apps", "svc", "microservices", "src")
-
 SKIP_DIRS = frozenset(
     {
-        ".git",
-        "node_modules",
-        ".venv",
-        "venv",
-        "__pycache__",
-        "vendor",
-        "dist",
-        "build",
-        ".tox",
-        "tests",
-        "test",
+        *(".git", "node_modules", ".venv", "venv", "__pycache__", "vendor", "dist", "build", ".tox"),
+        *("tests", "test", "target", "bin", "obj", ".gradle", ".mvn", "coverage", "e2e"),
     }
 )  # a service's tests talk to fakes and fixtures: their URLs and SQL are not the service's wiring
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
 MAX_FILES_PER_SERVICE = 20_000
-ENV_URL = re.compile(r"URL from environment variable (\w+)")
 BROKER_SCHEMES = frozenset({"amqp", "amqps", "kafka", "nats", "mqtt", "sqs"})
+DATABASE_SCHEMES = frozenset(
+    {"postgresql", "postgres", "mysql", "mariadb", "mongodb", "redis", "sqlserver", "oracle", "cassandra"}
+)
+BUILD_MARKERS = frozenset(
+    {"dockerfile", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "go.mod", "cargo.toml"}
+    | {"pyproject.toml", "requirements.txt", "setup.py", "gemfile", "composer.json", "mix.exs"}
+)
+_EMBEDDED = re.compile(r"^jdbc:(h2|hsqldb|derby|sqlite):(?:file:|tcp:)?(?!mem:)([^;?]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -53,6 +57,8 @@ class ServiceScan:
     unresolved: list[Unresolved] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sql_statements: int = 0
+    call_sites: int = 0
+    addresses: int = 0
 
 
 @dataclass
@@ -65,6 +71,7 @@ class _Service:
     aliases: set[str] = field(default_factory=set)
     deployed: list[DeployedService] = field(default_factory=list)
     spec: ServiceSpec | None = None
+    copies: list[str] = field(default_factory=list)  # shared code its image is built with
 
 
 @dataclass
@@ -92,11 +99,24 @@ def plan_services(root: Path, specs: Sequence[ServiceSpec]) -> ServicePlan:
         return ServicePlan({}, {}, [])
     from fitness.collect.manifests.compose import scan_compose
     from fitness.collect.manifests.kubernetes import scan_kubernetes
+    from fitness.collect.manifests.source_folders import adopt_folders
 
     compose, kubernetes = scan_compose(root), scan_kubernetes(root)
+    if not compose.services and not kubernetes.services and not _holds_python(root):
+        from fitness.collect.manifests.yaml_lines import EXAMPLE_DIRS, SKIP_DIRS
+
+        skip = SKIP_DIRS - EXAMPLE_DIRS  # the system is deployed from its examples/ folder
+        compose, kubernetes = scan_compose(root, skip), scan_kubernetes(root, skip)
     services = _merge_services(root, specs, [*compose.services, *kubernetes.services])
     stores = _datastores([*compose.datastores, *kubernetes.datastores])
-    return ServicePlan(services, stores, [*compose.warnings, *kubernetes.warnings])
+    stores.update(adopt_folders(root, services, stores))
+    return ServicePlan(services, dict(sorted(stores.items())), [*compose.warnings, *kubernetes.warnings])
+
+
+def _holds_python(root: Path) -> bool:
+    if any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
+        return True
+    return any((child / "__init__.py").is_file() for child in root.iterdir() if child.is_dir())
 
 
 def _may_hold_services(root: Path) -> bool:
@@ -113,43 +133,56 @@ def collect_services(
     services, stores = plan.services, plan.stores
     if not services:
         return scan
-    from fitness.collect.code.calls import scan_calls  # with sqlglot, 0.1 s to import: only when needed
-    from fitness.collect.manifests.connections import connections_from_env, scan_config_connections
+    from fitness.collect.resolve.calls import resolve_calls
+    from fitness.collect.service_facts import component_facts, read_service_files
     from fitness.collect.sql.tables import scan_tables
 
-    for service in services.values():
-        _add_service_node(graph, service)
-    _add_datastores(graph, stores.values())
-    hosts = _host_index(services)
-    store_hosts = {alias: store.name for store in stores.values() for alias in (store.name, *store.aliases)}
-    files = {name: _files(root, service.folders) for name, service in services.items()}
+    files = {name: _files(root, [*service.folders, *service.copies]) for name, service in services.items()}
+    texts = {name: read_service_files(files[name], root, scan.warnings) for name in services}
+    components = {
+        name: component_facts(service, files[name], texts[name], root, scan.warnings)
+        for name, service in services.items()
+    }
+    identities = Identities.build(
+        [
+            *((s.name, s.aliases, [p for d in s.deployed for p in d.published]) for s in services.values()),
+            *((d.name, d.aliases, ()) for d in stores.values()),
+        ]
+    )
+    connections = {name: _connections(components[name], root, scan.warnings) for name in services}
+    by_use = _databases_by_use(services, files, connections, identities)
+    roles = {name: _role(services[name], components[name], texts[name]) for name in services}
+    for name, service in services.items():
+        if name not in by_use:
+            _add_service_node(graph, service, roles[name])
+    _add_datastores(graph, [*stores.values(), *by_use.values()])
     _contain_modules(graph, services)
+    callable_services = {name for name in services if name not in by_use}
+    scan.unresolved.extend(
+        resolve_calls(
+            graph, [components[n] for n in sorted(callable_services)], identities, callable_services
+        )
+    )
+    _demote_idle_proxies(graph, services, components, texts, roles, callable_services)
+    _demote_idle_brokers(graph)
+    store_hosts = {
+        normal(alias): store.name
+        for store in [*stores.values(), *by_use.values()]
+        for alias in (store.name, *store.aliases)
+    }
     models: dict[str, str] = {}
     table_scans = {}
-    for name in sorted(services):
+    for name in sorted(callable_services):
         table_scans[name] = scan_tables(files[name], root, dialect)
         models.update({model.qualname: model.table for model in table_scans[name].models})
-    for name, service in sorted(services.items()):
+    for name in sorted(callable_services):
         sid = f"service:{name}"
-        env = [var for deployed in service.deployed for var in deployed.env]
-        connections = connections_from_env(env)
-        config_connections, config_env, warnings = scan_config_connections(files[name], root)
-        scan.warnings.extend(warnings)
-        _connect(graph, sid, [*connections, *config_connections], store_hosts, hosts, stores)
-        spec = service.spec
+        _connect(graph, sid, connections[name], store_hosts, identities, callable_services, stores)
+        spec = services[name].spec
         for store in spec.datastores if spec else ():
             graph.add_node(NodeKind.DATASTORE, store)
             declared = Evidence("fitness.yaml", spec.line if spec else 0, f"datastores: {store}", "declared")
             graph.add_edge(sid, f"datastore:{store}", EdgeKind.CONNECTS, [declared])
-        calls = scan_calls(files[name], root)
-        scan.warnings.extend(calls.warnings)
-        scan.unresolved.extend(_resolved_from_env(calls.unresolved, [*env, *config_env]))
-        manifest_calls = _env_calls([*env, *config_env])
-        _add_calls(graph, name, [*calls.calls, *manifest_calls], hosts)
-        for message in calls.messages:
-            topic = graph.add_node(NodeKind.TOPIC, message.topic, {"broker": message.broker})
-            kind = EdgeKind.PUBLISHES if message.direction == "publish" else EdgeKind.SUBSCRIBES
-            graph.add_edge(sid, topic, kind, [message.evidence])
         tables = table_scans[name]
         scan.sql_statements += tables.statements
         scan.warnings.extend(tables.warnings)
@@ -159,10 +192,13 @@ def collect_services(
         for use in tables.uses:
             if use.qualname in models:
                 _access(graph, sid, models[use.qualname], use.mode, use.evidence)
+        facts = components[name].facts
+        scan.call_sites += len(facts.addresses) + len(facts.names) + len(facts.routes) + len(facts.refs)
+        scan.addresses += sum(len(v) for v in components[name].settings.by_key.values())
     _declare_owners(graph, services)
-    scan.services = sorted(services)
-    scan.datastores = sorted(stores)
-    scan.unresolved.sort()
+    scan.services = sorted(callable_services)
+    scan.datastores = sorted({*stores, *by_use})
+    scan.unresolved = sorted(set(scan.unresolved))
     return scan
 
 
@@ -182,12 +218,19 @@ def _merge_services(
         service.aliases = set(spec.aliases)
         service.spec = spec
         services[spec.name] = service
+    index: dict[str, str] = {normal(name): name for name in services}
+    prefixes = _prefixes([item.name for item in deployed])
     for item in deployed:
-        service = services.setdefault(item.name, _Service(item.name, item.source, item.evidence))
+        name = _same(item.name, index, prefixes) or item.name
+        service = services.setdefault(name, _Service(name, item.source, item.evidence))
+        index.setdefault(normal(name), name)
         service.deployed.append(item)
         service.aliases.update(item.aliases)
+        if item.name != name:
+            service.aliases.add(item.name)
         if item.build and not service.folders and (root / item.build).is_dir():
             service.folders = [item.build]
+        service.copies.extend(c for c in item.copies if c not in service.copies)
     if not services:
         from fitness.collect.manifests.conventions import scan_service_folders
 
@@ -198,7 +241,90 @@ def _merge_services(
     return dict(sorted(services.items()))
 
 
-def _add_service_node(graph: ArchGraph, service: _Service) -> None:
+def _prefixes(names: Iterable[str]) -> list[str]:
+    """Release prefixes: ``teastore-`` when three or more deployments are named ``teastore-*``."""
+    counts: dict[str, int] = {}
+    for name in {normal(n) for n in names}:
+        if "-" in name:
+            prefix = name.split("-", 1)[0] + "-"
+            counts[prefix] = counts.get(prefix, 0) + 1
+    return sorted(prefix for prefix, count in counts.items() if count >= 3)
+
+
+def _same(name: str, index: dict[str, str], prefixes: list[str]) -> str | None:
+    """The component already known under another spelling of ``name``, if any."""
+    key = normal(name)
+    if key in index:
+        return index[key]
+    for prefix in prefixes:
+        if key.startswith(prefix) and key[len(prefix) :] in index:
+            return index[key[len(prefix) :]]
+        if prefix + key in index:
+            return index[prefix + key]
+    return None
+
+
+def _role(service: _Service, component: ComponentFacts, texts: dict[str, str]) -> tuple[str, str]:
+    from fitness.collect.resolve.roles import classify
+
+    spec_role = str(service.spec.annotations.get("role", "")) if service.spec else ""
+    if spec_role:
+        return spec_role, "declared in fitness.yaml"
+    if service.deployed:
+        roles = {d.role for d in service.deployed}
+        manifest_role = next(iter(roles)) if len(roles) == 1 else ""
+    else:
+        manifest_role = ""
+    images = sorted({i for d in service.deployed for i in (d.image, d.base_image) if i})
+    build = "\n".join(text for path, text in sorted(texts.items()) if _is_build_file(path))
+    routes = len(component.facts.routes)
+    found = classify(service.name, images, manifest_role, build, routes)
+    return found.role, found.why
+
+
+def _demote_idle_proxies(
+    graph: ArchGraph,
+    services: dict[str, _Service],
+    components: dict[str, ComponentFacts],
+    texts: dict[str, dict[str, str]],
+    roles: dict[str, tuple[str, str]],
+    names: set[str],
+) -> None:
+    """A proxy with no code, no routes and no caller forwards nothing anyone wrote down: infra."""
+    from fitness.collect.resolve.roles import is_proxy
+
+    for name in sorted(names):
+        if roles[name][0] != "service" or components[name].has_code or components[name].facts.routes:
+            continue
+        images = sorted({i for d in services[name].deployed for i in (d.image, d.base_image) if i})
+        dockerfile = "\n".join(
+            text for path, text in texts[name].items() if path.lower().endswith("dockerfile")
+        )
+        proxy = is_proxy(images, dockerfile)
+        sid = f"service:{name}"
+        if proxy and not graph.predecessors(sid, EdgeKind.CALLS):
+            why = f"a {proxy} proxy with no routes, no code and no caller"
+            graph.add_node(NodeKind.SERVICE, name, {"role": "infra", "role_why": why})
+
+
+def _demote_idle_brokers(graph: ArchGraph) -> None:
+    """A broker no service exchanges a message through is monitoring or leftover plumbing: infra."""
+    if any(True for _ in graph.nodes(NodeKind.TOPIC)):
+        return
+    for node in graph.nodes(NodeKind.DATASTORE):
+        if node.attrs.get("role") == "broker":
+            why = "a broker no service publishes to or consumes from"
+            graph.add_node(NodeKind.DATASTORE, node.name, {"role": "infra", "role_why": why})
+
+
+def _is_build_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name in ("pom.xml", "build.gradle", "build.gradle.kts") or (
+        name.endswith(".java") and "Application" in name
+    )
+
+
+def _add_service_node(graph: ArchGraph, service: _Service, role: tuple[str, str]) -> None:
     images = sorted({d.image for d in service.deployed if d.image})
     attrs = {
         "source": service.source,
@@ -206,27 +332,12 @@ def _add_service_node(graph: ArchGraph, service: _Service) -> None:
         "aliases": sorted(service.aliases),
         "images": images,
         "annotations": dict(service.spec.annotations) if service.spec else {},
+        "role": role[0],
     }
+    if role[1]:
+        attrs["role_why"] = role[1]
     evidence = [service.evidence, *(d.evidence for d in service.deployed)]
     graph.add_node(NodeKind.SERVICE, service.name, attrs, evidence)
-
-
-def _host_index(services: dict[str, _Service]) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for name, service in services.items():
-        for host in (name, *sorted(service.aliases)):
-            index.setdefault(host.lower(), name)
-    return index
-
-
-def resolve_host(host: str, index: dict[str, str]) -> str | None:
-    """``inventory``, ``inventory:8000``, ``inventory.shop.svc.cluster.local`` -> ``inventory``."""
-    bare = host.lower().split(":")[0]
-    if bare in index:
-        return index[bare]
-    if bare.endswith(".svc.cluster.local") or bare.count(".") == 1:
-        return index.get(bare.split(".")[0])
-    return None
 
 
 def _contain_modules(graph: ArchGraph, services: dict[str, _Service]) -> None:
@@ -250,6 +361,9 @@ def _files(root: Path, folders: Iterable[str]) -> list[Path]:
     found: list[Path] = []
     for folder in folders:
         base = root / folder
+        if base.is_file():
+            found.append(base)
+            continue
         for current, dirs, names in os.walk(base):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
             found.extend(Path(current) / n for n in sorted(names))
@@ -279,21 +393,79 @@ def _add_datastores(graph: ArchGraph, stores: Iterable[Datastore]) -> None:
         graph.add_node(NodeKind.DATASTORE, store.name, attrs, [store.evidence])
 
 
+def _connections(component: ComponentFacts, root: Path, warnings: list[str]) -> list[Connection]:
+    """The datastore connections of a component's best-ranked settings (manifest env, then config)."""
+    from fitness.collect.manifests.connections import connections_from_env
+    from fitness.model.facts import Connection, EnvVar
+
+    env = [
+        EnvVar(setting.key, setting.value, setting.evidence)
+        for values in component.settings.by_key.values()
+        for setting in values
+        if setting.evidence.how != "default"
+    ]
+    found = connections_from_env(env)
+    for var in env:
+        match = _EMBEDDED.match(var.value.strip())
+        if match:
+            engine, path = match.group(1).lower(), match.group(2).strip()
+            base = re.sub(r"[^A-Za-z0-9_-]+", "", path.rstrip("/").rsplit("/", 1)[-1]) or "db"
+            found.append(Connection(f"{base}-{engine}", None, base, f"embedded-{engine}", var.evidence))
+    return found
+
+
+def _databases_by_use(
+    services: dict[str, _Service],
+    files: dict[str, list[Path]],
+    connections: dict[str, list[Connection]],
+    identities: Identities,
+) -> dict[str, Datastore]:
+    """Components with no source here that others reach with a database scheme are databases."""
+    from fitness.model.facts import Datastore
+
+    found: dict[str, Datastore] = {}
+    for name in sorted(connections):
+        for connection in connections[name]:
+            if connection.scheme not in DATABASE_SCHEMES:
+                continue
+            target = identities.host(connection.host, connection.port)
+            if target is None or target == name or target not in services or files.get(target):
+                continue
+            store = services[target]
+            kind = "redis" if connection.scheme == "redis" else connection.scheme
+            role = "cache" if kind == "redis" else "database"
+            evidence = store.evidence._replace(text=f"{store.evidence.text} (reached as {connection.scheme})")
+            found.setdefault(target, Datastore(target, kind, role, evidence, tuple(sorted(store.aliases))))
+    return found
+
+
 def _connect(
     graph: ArchGraph,
     sid: str,
     connections: Iterable[Connection],
     store_hosts: dict[str, str],
-    service_hosts: dict[str, str],
+    identities: Identities,
+    services: set[str],
     stores: dict[str, Datastore],
 ) -> None:
     for connection in connections:
         host = connection.host.lower()
-        if resolve_host(host, service_hosts) is not None and host not in store_hosts:
+        if connection.scheme.startswith("embedded-"):
+            engine = connection.scheme.split("-", 1)[1]
+            graph.add_node(NodeKind.DATASTORE, host, {"kind": engine, "role": "database", "embedded": True})
+            graph.add_edge(
+                sid,
+                f"datastore:{host}",
+                EdgeKind.CONNECTS,
+                [connection.evidence],
+                {"database": connection.database},
+            )
+            continue
+        name = store_hosts.get(normal(host)) or store_hosts.get(normal(host.split(".")[0]))
+        if name is None and identities.host(host, connection.port) in services:
             continue  # a URL of another service: a call, not a datastore
         if host in LOOPBACK:
             continue  # a local default (``${DB_HOST:localhost}``), not a shared server
-        name = store_hosts.get(host) or store_hosts.get(host.split(".")[0])
         if name is None:
             if connection.scheme in ("http", "https", "grpc", "tcp", ""):
                 continue  # no hint that this host is a datastore (tcp: a bare host:port)
@@ -317,51 +489,7 @@ def _connect(
         )
 
 
-# -- calls and tables ---------------------------------------------------------------------------
-
-
-def _env_calls(env: Iterable[EnvVar]) -> list[Call]:
-    """URLs in a service's env vars and config that name a host (the calls collector reads source)."""
-    from urllib.parse import urlsplit
-
-    from fitness.collect.manifests.connections import redact
-    from fitness.model.facts import Call
-
-    calls = []
-    for var in env:
-        if "://" not in var.value:
-            continue
-        parts = urlsplit(var.value)
-        if parts.scheme in ("http", "https", "grpc", "ws", "wss") and parts.hostname:
-            protocol = "grpc" if parts.scheme == "grpc" else "http"
-            calls.append(Call(parts.hostname, redact(var.value), protocol, var.evidence))
-    return calls
-
-
-def _resolved_from_env(unresolved: Iterable[Unresolved], env: Iterable[EnvVar]) -> list[Unresolved]:
-    """Drop "URL from environment variable X" when the service's manifest sets X (then it is a call)."""
-    names = {var.name for var in env}
-    kept = []
-    for item in unresolved:
-        match = ENV_URL.match(item.reason)
-        if item.kind == "url" and match and match.group(1) in names:
-            continue
-        kept.append(item)
-    return kept
-
-
-def _add_calls(graph: ArchGraph, name: str, calls: Iterable[Call], hosts: dict[str, str]) -> None:
-    for call in calls:
-        target = resolve_host(call.host, hosts)
-        if target is None or target == name:
-            continue
-        graph.add_edge(
-            f"service:{name}",
-            f"service:{target}",
-            EdgeKind.CALLS,
-            [call.evidence],
-            {"protocol": call.protocol},
-        )
+# -- tables -------------------------------------------------------------------------------------
 
 
 def _access(graph: ArchGraph, sid: str, table: str, mode: str, evidence: Evidence) -> None:

@@ -77,6 +77,116 @@ class Message:
     evidence: Evidence
 
 
+# -- addresses: what the resolver joins into calls ------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Setting:
+    """A configuration key defined to a value where a component reads it.
+
+    From a manifest's env (``how="manifest"``), a config file of the component (``application.yml``,
+    ``appsettings.json``, ``.env``: ``how="config"``) or a default written in code
+    (``os.getenv("CART_ADDR", "cart:7070")``, ``${x.url:http://x}``: ``how="default"``). Keys are compared in
+    canonical form (:func:`canonical_key`), so ``customercore.baseURL`` and ``CUSTOMERCORE_BASEURL`` meet
+    (Spring's relaxed binding, .NET's ``Section__Key``)."""
+
+    key: str
+    value: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, order=True)
+class SettingRef:
+    """Code that reads a setting by key: ``os.getenv("CART_ADDR")``, ``process.env.CART_ADDR``,
+    ``@Value("${customercore.baseURL}")``, ``mustMapEnv(&addr, "CART_ADDR")``."""
+
+    key: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, order=True)
+class AddressUse:
+    """An address a component calls, as written: a literal (``http://cart:7070/x``, ``cart:7070``) or a
+    template whose ``${KEY}`` parts are settings (``http://${BALANCES_API_ADDR}/balances``).
+    ``protocol`` is ``http``, ``grpc``, ``ws`` or ``unknown``."""
+
+    template: str
+    protocol: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, order=True)
+class NameUse:
+    """A call to a service by its logical name, found by discovery rather than an address: a Feign
+    client's ``name``, ``lb://orders`` in a gateway route, a registry lookup or a service-name enum
+    constant (``Service.PERSISTENCE``), a nameko ``RpcProxy("orders")``. ``name`` may be a ``${KEY}``
+    template."""
+
+    name: str
+    protocol: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, order=True)
+class Route:
+    """A reverse-proxy or gateway route of the component that holds the config: requests matching
+    ``match`` (``/api/``, ``Path=/orders/**``) go to ``template`` (an address or ``${KEY}`` template, or a
+    logical name when ``by_name``). nginx ``proxy_pass``, Envoy clusters, Spring Cloud Gateway, Zuul,
+    Ocelot, YARP."""
+
+    match: str
+    template: str
+    evidence: Evidence
+    by_name: bool = False
+
+
+@dataclass(frozen=True, order=True)
+class ProtoUse:
+    """A gRPC (or Thrift) service named in code: ``role="serves"`` where a component implements it
+    (``pb.RegisterCartServiceServer``, ``extends CartServiceGrpc.CartServiceImplBase``,
+    ``add_CartServiceServicer_to_server``), ``role="stub"`` where it holds a client for it
+    (``pb.NewCartServiceClient``, ``CartServiceGrpc.newBlockingStub``, ``CartServiceStub(channel)``,
+    ``new CartServiceClient(addr)``). ``service`` is the proto service name (``CartService``)."""
+
+    service: str
+    role: str  # "serves" | "stub"
+    evidence: Evidence
+
+
+@dataclass
+class SourceFacts:
+    """Everything the source detectors saw in one component's files."""
+
+    settings: list[Setting] = field(default_factory=list)
+    refs: list[SettingRef] = field(default_factory=list)
+    addresses: list[AddressUse] = field(default_factory=list)
+    names: list[NameUse] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    protos: list[ProtoUse] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def extend(self, other: SourceFacts) -> None:
+        for name in (
+            *("settings", "refs", "addresses", "names", "routes", "protos", "messages", "unresolved"),
+            "warnings",
+        ):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def canonical_key(key: str) -> str:
+    """One spelling for a setting's key, as Spring's relaxed binding and .NET's env mapping see it:
+    upper case, letters and digits only.
+
+    >>> canonical_key("customercore.baseURL"), canonical_key("CUSTOMERCORE_BASEURL")
+    ('CUSTOMERCOREBASEURL', 'CUSTOMERCOREBASEURL')
+    >>> canonical_key("Services__Catalog-Url"), canonical_key("my-service.url")
+    ('SERVICESCATALOGURL', 'MYSERVICEURL')
+    """
+    return "".join(char for char in key.upper() if char.isalnum())
+
+
 # -- deployment ---------------------------------------------------------------------------------
 
 
@@ -105,6 +215,13 @@ class DeployedService:
     links: tuple[str, ...] = ()
     env: tuple[EnvVar, ...] = ()
     ports: tuple[int, ...] = ()
+    published: tuple[
+        int, ...
+    ] = ()  # host ports (compose ``"8100:8080"`` -> 8100): ``localhost:8100`` reaches it
+    base_image: str = ""  # the final ``FROM`` of its Dockerfile when it is built here
+    role: str = ""  # a role the manifest states: ``job`` (init/migration), ``test``, ``infra``; else ""
+    rank: int = 0  # how primary its manifest is (0 = the base deployment); overlays and extras rank higher
+    copies: tuple[str, ...] = ()  # files and folders its Dockerfile copies in from outside its folder
 
 
 @dataclass(frozen=True)

@@ -67,14 +67,21 @@ class ChainLink:
 Chain = tuple[ChainLink, ...]
 
 
+Import = tuple[str, str]  # (importer module, imported module)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One violation or smell.
 
     ``code`` is the stable rule code (FIT101 ...), ``rule`` the id the team gave the rule in fitness.yaml.
-    ``subjects`` names what the finding is about (modules, packages, services) and is, with the code and
-    rule id, all the fingerprint hashes: line numbers and messages may change without making an old
-    finding look new to a baseline.
+    ``subjects`` names what the finding is about (modules, packages, services). ``imports`` are the module
+    imports behind a finding about imports between module groups (``domain -> adapters``): the first
+    import of every route from one side to the other, so each chain shown starts with one of them, and
+    ``len(imports)`` is how many routes the chains were picked from. The fingerprint hashes the code, the
+    rule id, the subjects and these imports, never line numbers or messages: moving code keeps it, a new
+    import between the same packages changes it (and ``subject_key``, without the imports, still groups
+    it with its old self; see ``fitness.rules.baseline``).
     """
 
     code: str
@@ -88,11 +95,29 @@ class Finding:
     because: str = ""
     adr: int | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False)
+    imports: tuple[Import, ...] = ()
 
     @property
     def fingerprint(self) -> str:
+        """Code, rule, subjects and the imports behind the finding (``a -> b``), hashed; no line numbers."""
+        if not self.imports:
+            return self.subject_key
+        edges = (f"{importer} -> {imported}" for importer, imported in sorted(set(self.imports)))
+        key = "\x1f".join((self.code, self.rule, *self.subjects, "\x1e", *edges))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def subject_key(self) -> str:
+        """Code, rule and subjects hashed: the fingerprint of fitness before it hashed the imports."""
         key = "\x1f".join((self.code, self.rule, *self.subjects))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def routes_note(self) -> str:
+        """``5 of 93 chains shown`` when the chains are a few of more routes, else ``""``."""
+        if len(self.imports) <= len(self.chains) or not self.chains:
+            return ""
+        return f"{len(self.chains)} of {len(self.imports)} chains shown"
 
     def sort_key(self) -> tuple[Any, ...]:
         return (-self.severity.rank, self.code, self.rule, self.subjects, self.message)
@@ -110,6 +135,7 @@ class Finding:
             "because": self.because,
             "adr": self.adr,
             "data": self.data,
+            **({"imports": [list(pair) for pair in self.imports]} if self.imports else {}),
             "fingerprint": self.fingerprint,
         }
 
@@ -129,4 +155,5 @@ class Finding:
             because=str(data.get("because", "")),
             adr=data.get("adr"),
             data=dict(data.get("data", {})),
+            imports=tuple((str(pair[0]), str(pair[1])) for pair in data.get("imports", [])),
         )

@@ -5,10 +5,12 @@ Derived from the graph (never stored twice), used by the service smells and the 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fitness.model.algorithms import cyclic_components, strongly_connected_components
+from fitness.model.call_chains import ChainSearch, longest_chains
 from fitness.model.evidence import Evidence
 from fitness.model.graph import ArchGraph, EdgeKind, NodeKind, node_id
 
@@ -29,14 +31,21 @@ class ServiceView:
     imports: dict[str, set[str]] = field(default_factory=dict)  # service -> services it imports
     module_owner: dict[str, str] = field(default_factory=dict)  # module -> service
     store_roles: dict[str, str] = field(default_factory=dict)  # datastore -> database|broker|cache|...
+    _chains: ChainSearch | None = field(default=None, repr=False)
 
     @classmethod
     def from_graph(cls, graph: ArchGraph) -> ServiceView:
-        services = sorted(node.name for node in graph.nodes(NodeKind.SERVICE))
+        # infrastructure (registries, tracing, load generators, jobs) is drawn, never judged
+        services = sorted(
+            node.name
+            for node in graph.nodes(NodeKind.SERVICE)
+            if node.attrs.get("role", "service") != "infra"
+        )
+        known = {node_id(NodeKind.SERVICE, name) for name in services}
         view = cls(graph, services)
         for name in services:
             sid = node_id(NodeKind.SERVICE, name)
-            view.calls[name] = {_name(t) for t in graph.successors(sid, EdgeKind.CALLS)}
+            view.calls[name] = {_name(t) for t in graph.successors(sid, EdgeKind.CALLS) if t in known}
             view.publishes[name] = {_name(t) for t in graph.successors(sid, EdgeKind.PUBLISHES)}
             view.subscribes[name] = {_name(t) for t in graph.successors(sid, EdgeKind.SUBSCRIBES)}
             for table in graph.successors(sid, EdgeKind.READS):
@@ -60,6 +69,12 @@ class ServiceView:
         for (importer, imported), _ in view.cross_imports().items():
             view.imports[view.module_owner[importer]].add(view.module_owner[imported])
         return view
+
+    def call_chains(self) -> ChainSearch:
+        """The longest synchronous call chains (``fitness.model.call_chains``), searched once per view."""
+        if self._chains is None:
+            self._chains = longest_chains(self.calls)
+        return self._chains
 
     def tables(self) -> list[str]:
         return sorted(set(self.readers) | set(self.writers) | set(self.owners))
@@ -164,36 +179,6 @@ def ownership(view: ServiceView, table: str) -> str:
     return "none"
 
 
-def longest_chains(calls: dict[str, set[str]]) -> list[list[str]]:
-    """The longest simple call chain starting at each entry service (no incoming calls), cycles cut."""
-    nodes = sorted(calls)
-    best: dict[str, list[str]] = {}
-
-    def longest(node: str, on_path: frozenset[str]) -> list[str]:
-        if node in best and not (set(best[node]) & on_path):
-            return best[node]
-        result = [node]
-        for child in sorted(calls.get(node, ())):
-            if child in on_path:
-                continue
-            tail = longest(child, on_path | {node})
-            if len(tail) + 1 > len(result):
-                result = [node, *tail]
-        best[node] = result
-        return result
-
-    called = {c for children in calls.values() for c in children}
-    entries = [n for n in nodes if n not in called] or nodes
-    chains = [longest(entry, frozenset()) for entry in entries]
-    unique = {tuple(c) for c in chains}
-    return sorted((list(c) for c in unique if not _inside(c, unique)), key=lambda c: (-len(c), c))
-
-
-def _inside(chain: tuple[str, ...], others: set[tuple[str, ...]]) -> bool:
-    text = "\x1f" + "\x1f".join(chain) + "\x1f"
-    return any(o != chain and text in "\x1f" + "\x1f".join(o) + "\x1f" for o in others)
-
-
 def monolith_groups(view: ServiceView) -> list[tuple[list[str], dict[str, list[str]]]]:
     """Groups of services coupled by the signals, each with ``signal -> [evidence summaries]``."""
     links: dict[str, set[str]] = {s: set() for s in view.services}
@@ -201,8 +186,9 @@ def monolith_groups(view: ServiceView) -> list[tuple[list[str], dict[str, list[s
 
     def couple(names: Iterable[str], signal: str, why: str) -> None:
         group = sorted(set(names))
-        for a in group:
-            links[a].update(b for b in group if b != a)
+        for a, b in itertools.pairwise(group):  # a path joins the group as well as a clique, linearly
+            links[a].add(b)
+            links[b].add(a)
         signals.setdefault(frozenset(group), {}).setdefault(signal, []).append(why)
 
     for table in view.tables():
@@ -216,24 +202,25 @@ def monolith_groups(view: ServiceView) -> list[tuple[list[str], dict[str, list[s
             couple((a, b), "shared code", f"{a} imports {b}")
     for component in cyclic_components(view.services, view.calls):
         couple(component, "sync cycle", " <-> ".join(component))
-    for chain in longest_chains(view.calls):
+    for chain in view.call_chains().chains:
         if len(chain) > 3:
             couple(chain, "long sync chain", " -> ".join(chain))
     for edge in view.graph.iter_edges(EdgeKind.CO_CHANGES):
         a, b = edge.source.partition(":")[2], edge.target.partition(":")[2]
         if a in links and b in links:
             couple((a, b), "co-change", f"{a} and {b} change together ({edge.attrs.get('degree', '?')}%)")
-    groups = []
-    for component in strongly_connected_components(view.services, links):
-        if len(component) < 2:
-            continue
-        fired: dict[str, list[str]] = {}
-        for members, found in signals.items():
-            if members <= set(component):
-                for signal, reasons in found.items():
-                    fired.setdefault(signal, []).extend(reasons)
-        groups.append((component, {k: sorted(set(v)) for k, v in sorted(fired.items())}))
-    return groups
+    components = [c for c in strongly_connected_components(view.services, links) if len(c) > 1]
+    component_of = {member: index for index, component in enumerate(components) for member in component}
+    fired: list[dict[str, list[str]]] = [{} for _ in components]
+    for members, found in signals.items():  # a coupled group lies inside one component: its first member's
+        index = component_of.get(min(members)) if members else None
+        if index is not None:
+            for signal, reasons in found.items():
+                fired[index].setdefault(signal, []).extend(reasons)
+    return [
+        (component, {k: sorted(set(v)) for k, v in sorted(fired[index].items())})
+        for index, component in enumerate(components)
+    ]
 
 
 def monolith_score(fired: dict[str, list[str]]) -> float:

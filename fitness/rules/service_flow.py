@@ -8,7 +8,6 @@ from typing import ClassVar
 from fitness.model import Finding
 from fitness.model.algorithms import cyclic_components
 from fitness.model.graph import EdgeKind
-from fitness.model.service_view import longest_chains
 from fitness.rules.base import Option, RuleContext
 from fitness.rules.service_data import ServiceRule, located
 
@@ -31,17 +30,19 @@ class MaxSyncChain(ServiceRule):
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.services
         findings = []
-        for chain in longest_chains(view.calls):
+        search = view.call_chains()
+        for chain in search.chains:
             if len(chain) - 1 <= self.opts["max"]:
                 continue
             evidence = [e for a, b in itertools.pairwise(chain) for e in view.evidence(a, b, EdgeKind.CALLS)]
             findings.append(
                 self.finding(
                     f"synchronous chain of {len(chain) - 1} calls (max {self.opts['max']}): {' -> '.join(chain)}; "
-                    f"availability 0.999^{len(chain)} = {0.999 ** len(chain):.4f}",
+                    f"availability 0.999^{len(chain)} = {0.999 ** len(chain):.4f}{search.note()}",
                     tuple(chain),
                     locations=located(evidence),
                     fix=self.advice,
+                    data={} if search.complete else {"complete": False},
                 )
             )
         return findings

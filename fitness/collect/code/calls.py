@@ -28,15 +28,15 @@ from __future__ import annotations
 import os
 import re
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from fitness.collect.python.pymodel import Found, PyModule
-from fitness.collect.python.http import detect
-from fitness.collect.python.pywalk import Registry, docstring_lines, parse_module
 from fitness.collect.code.text import scan_text
+from fitness.collect.python.http import detect
+from fitness.collect.python.pymodel import Found, PyModule
+from fitness.collect.python.pywalk import Registry, docstring_lines, parse_module
 from fitness.model.facts import Call, Message, Unresolved
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -81,7 +81,10 @@ class CallScan:
     warnings: list[str] = field(default_factory=list)
 
 
-def scan_calls(files: Iterable[Path], root: Path) -> CallScan:
+Reader = Callable[[str, str, list[str]], "str | None"]
+
+
+def scan_calls(files: Iterable[Path], root: Path, reader: Reader | None = None) -> CallScan:
     """Calls, messages and unresolved endpoints in ``files`` (a relative path is taken from the current
     folder, or from ``root`` when it does not exist there).
 
@@ -97,14 +100,14 @@ def scan_calls(files: Iterable[Path], root: Path) -> CallScan:
         relative = os.path.relpath(absolute, base).replace(os.sep, "/")
         if relative.startswith("../"):
             scan.warnings.append(f"{absolute}: outside the analysed root {base}, skipped")
-        elif _wanted(relative):
+        elif wanted_file(relative):
             paths[relative] = absolute
     registry = Registry(scan.warnings)
     texts: list[tuple[str, str, bool]] = []  # (path, text, is config) for the text pass
     python: dict[str, tuple[str, str]] = {}  # path -> (module name, text)
     init_dirs: dict[str, bool] = {}
     for relative in sorted(paths):
-        text = _read(paths[relative], relative, scan.warnings)
+        text = (reader or read_text_file)(paths[relative], relative, scan.warnings)
         if text is None:
             continue
         if relative.endswith(".py"):
@@ -189,7 +192,8 @@ def _imports(name: str, path: str, text: str) -> set[str]:
     return found
 
 
-def _wanted(relative: str) -> bool:
+def wanted_file(relative: str) -> bool:
+    """Source, config and Dockerfiles outside dependency folders, lock files and minified bundles."""
     parts = relative.split("/")
     name = parts[-1].lower()
     if any(part in SKIPPED_DIRS for part in parts[:-1]):
@@ -206,7 +210,8 @@ def _is_source(relative: str) -> bool:
     return os.path.splitext(relative.lower())[1] in SOURCE_SUFFIXES
 
 
-def _read(absolute: str, relative: str, warnings: list[str]) -> str | None:
+def read_text_file(absolute: str, relative: str, warnings: list[str]) -> str | None:
+    """The file as text, or None with a warning: too large, binary, not UTF-8, minified JavaScript."""
     try:
         size = os.path.getsize(absolute)
         if size > MAX_BYTES:

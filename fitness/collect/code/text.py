@@ -27,8 +27,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 
-from fitness.model.facts import Call
 from fitness.model import Evidence
+from fitness.model.facts import Call
 
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?"
 _END = r"(?=[\s/?#:'\"`<>),;\]}|\\]|$)"

@@ -22,9 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from fitness.collect.manifests.connections import env_text, parse_dotenv
-from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
-from fitness.collect.manifests.yaml_lines import KeyPath, YamlDoc, parse_yaml, read_text, relative, walk_files
+from fitness.collect.manifests.yaml_lines import (
+    SKIP_DIRS,
+    KeyPath,
+    YamlDoc,
+    parse_yaml,
+    read_text,
+    relative,
+    walk_files,
+)
 from fitness.model import Evidence, FitnessError
+from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
 
 KNOWN_IMAGES: dict[str, tuple[str, str]] = {
     # databases
@@ -105,7 +113,12 @@ DATABASE_VARS = (
 """Env vars of a database container that name the databases it creates (comma lists allowed)."""
 
 MAX_DEPTH = 3
-_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
+_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
+_ROLE_WORDS = {
+    **dict.fromkeys(("test", "tests", "e2e", "it", "integration"), "test"),
+    **dict.fromkeys(("observability", "monitoring", "profiling", "logging", "tracing", "metrics"), "infra"),
+}
+"""Words in a compose file's name that say what the services defined only there are for."""
 _BASE_NAMES = frozenset({"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"})
 _VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_]\w*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_]\w*)")
 _CREATE_DATABASE = re.compile(
@@ -129,9 +142,13 @@ def classify_image(image: str) -> tuple[str, str] | None:
     return KNOWN_IMAGES.get(name) or KNOWN_IMAGES.get(name.rsplit("/", 1)[-1])
 
 
-def find_compose_files(root: Path, max_depth: int = MAX_DEPTH) -> list[Path]:
+def find_compose_files(
+    root: Path, max_depth: int = MAX_DEPTH, skip: frozenset[str] = SKIP_DIRS
+) -> list[Path]:
     """Compose files under ``root``: shallow folders first, each folder's base file before its overrides."""
-    found = [(depth, path) for path, depth in walk_files(root, max_depth) if _COMPOSE_NAME.match(path.name)]
+    found = [
+        (depth, path) for path, depth in walk_files(root, max_depth, skip) if _COMPOSE_NAME.match(path.name)
+    ]
 
     def order(item: tuple[int, Path]) -> tuple[int, str, int, str]:
         depth, path = item
@@ -142,11 +159,20 @@ def find_compose_files(root: Path, max_depth: int = MAX_DEPTH) -> list[Path]:
     return [path for _, path in sorted(found, key=order)]
 
 
-def scan_compose(root: Path) -> ManifestScan:
+def scan_compose(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
     """Services and datastores of every compose file under ``root``."""
     scan = ManifestScan()
     records: dict[str, _Record] = {}
-    for path in find_compose_files(root):
+    for path in find_compose_files(root, MAX_DEPTH, skip):
+        folder = relative(path.parent, root)
+        owner = next(
+            (r for r in records.values() if r.build not in ("", ".") and _inside(folder, r.build)), None
+        )
+        if owner is not None:
+            scan.warnings.append(
+                f"{relative(path, root)}: inside the source of service {owner.name}, read as its local setup; skipped"
+            )
+            continue
         _scan_file(path, root, records, scan.warnings)
     for record in records.values():
         for target, alias in record.link_aliases:
@@ -155,6 +181,10 @@ def scan_compose(root: Path) -> ManifestScan:
     for record in records.values():
         _emit(record, scan)
     return scan
+
+
+def _inside(folder: str, parent: str) -> bool:
+    return folder == parent or folder.startswith(parent.rstrip("/") + "/")
 
 
 # -- one file -----------------------------------------------------------------------------------
@@ -167,6 +197,10 @@ class _Record:
     image: str = ""
     build: str = ""
     base_image: str = ""  # the final FROM of a built service's Dockerfile
+    role: str = ""  # from the name of the file(s) defining it: "test", "infra" or "" (a base file)
+    rank: int = 0  # depth of the folder of the first file defining it
+    published: list[int] = field(default_factory=list)
+    copies: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     depends_on: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
@@ -239,8 +273,13 @@ def _read_service(file: _File, name: str, spec: dict[Any, Any], where: KeyPath) 
     seen = f"image {image}" if image else f"build {build}" if build else "no image or build"
     record = _Record(name, Evidence(file.display, file.doc.line(where), f"{name}: {seen}", "manifest"))
     record.image, record.build = image, build
-    if not image and dockerfile is not None:
+    if dockerfile is not None:
         record.base_image = _final_from(dockerfile)
+        _, _, context = _build_context(file, spec.get("build"))
+        record.copies = _copied(dockerfile, file, build, context or dockerfile.parent)
+    record.role = _file_role(file.path.name)
+    record.rank = file.display.count("/")
+    record.published = _published(file, spec.get("ports"))
     for key in ("container_name", "hostname"):
         alias = _text(file, spec.get(key))
         if alias and alias != name and alias not in record.aliases:
@@ -274,21 +313,27 @@ def _text(file: _File, value: Any) -> str:
 
 def _build(file: _File, build: Any) -> tuple[str, Path | None]:
     """Source folder relative to root and the Dockerfile, for ``build: ./x`` or ``{context, dockerfile}``."""
+    source, dockerfile, _ = _build_context(file, build)
+    return source, dockerfile
+
+
+def _build_context(file: _File, build: Any) -> tuple[str, Path | None, Path | None]:
+    """:func:`_build` and the build context folder."""
     if isinstance(build, dict):
         context, dockerfile = _text(file, build.get("context")) or ".", _text(file, build.get("dockerfile"))
     elif build is not None:
         context, dockerfile = _text(file, build), ""
     else:
-        return "", None
+        return "", None, None
     if "://" in context or context.startswith("git@"):
-        return "", None
+        return "", None, None
     folder = Path(os.path.normpath(file.path.parent / context))
     docker_path = Path(os.path.normpath(folder / (dockerfile or "Dockerfile")))
     source = folder
     inner = docker_path.parent
     if dockerfile and inner != folder and inner.name.lower() not in {"docker", "dockerfiles", "build", "ci"}:
         source = inner  # context ".", dockerfile "services/orders/Dockerfile": the source is services/orders
-    return relative(source, file.root), docker_path
+    return relative(source, file.root), docker_path, folder
 
 
 def _final_from(dockerfile: Path) -> str:
@@ -304,6 +349,33 @@ def _final_from(dockerfile: Path) -> str:
         if match.group(2):
             stages[match.group(2).lower()] = image
     return image
+
+
+_COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(?!--from)(?:--\S+\s+)*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _copied(dockerfile: Path, file: _File, source: str, context: Path) -> list[str]:
+    """Files and folders (relative to the root) the Dockerfile copies from its build context that lie
+    outside the service's own folder: ``COPY src/shared/tools.py src/agents`` makes them its code too."""
+    try:
+        text = dockerfile.read_text(encoding="utf-8", errors="replace")[:200_000]
+    except OSError:
+        return []
+    found: list[str] = []
+    for match in _COPY.finditer(text):
+        parts = match.group(1).split()
+        if parts and parts[0].startswith("["):
+            continue  # JSON form: rare for sources outside the folder
+        for item in parts[:-1]:
+            if "$" in item or "*" in item or item in (".", "./"):
+                continue
+            target = Path(os.path.normpath(context / item))
+            shown = relative(target, file.root)
+            if shown.startswith("..") or not target.exists() or _inside(shown, source):
+                continue
+            if shown not in found:
+                found.append(shown)
+    return found[:20]
 
 
 def _network_aliases(networks: Any) -> list[str]:
@@ -326,11 +398,16 @@ def _environment(file: _File, environment: Any, where: KeyPath) -> list[EnvVar]:
                     f"{file.display}:{file.doc.line((*where, key))}: env {key} is not a value"
                 )
                 continue
-            pairs.append((str(key), _scalar(file.doc, value, (*where, key)), (*where, key)))
+            text = _scalar(file.doc, value, (*where, key))
+            if value is None:  # ``CART_ADDR:`` with no value: passed through from the .env
+                text = file.variables.get(str(key), "")
+            pairs.append((str(key), text, (*where, key)))
     elif isinstance(environment, list):
         for index, item in enumerate(environment):
             if isinstance(item, str):
-                name, _, value = item.partition("=")
+                name, equals, value = item.partition("=")
+                if not equals:  # ``- CART_ADDR``: passed through from the .env next to the file
+                    value = file.variables.get(name.strip(), "")
                 pairs.append((name.strip(), value, (*where, index)))
     env = []
     for name, value, path in pairs:
@@ -382,6 +459,27 @@ def _ports(file: _File, ports: Any) -> list[int]:
     return found
 
 
+def _published(file: _File, ports: Any) -> list[int]:
+    """Host ports: ``"8100:8080"`` -> 8100, ``"127.0.0.1:5432:5432"`` -> 5432, ``{published: 80}``."""
+    found = []
+    for item in ports if isinstance(ports, list) else []:
+        if isinstance(item, dict):
+            item = item.get("published", "")
+            text = _text(file, item)
+        else:
+            parts = _text(file, item).split("/", 1)[0].split(":")
+            text = parts[-2] if len(parts) >= 2 else ""
+        first = text.split("-", 1)[0].strip()
+        if first.isdigit() and int(first) not in found:
+            found.append(int(first))
+    return found
+
+
+def _file_role(name: str) -> str:
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return next((_ROLE_WORDS[w] for w in words if w in _ROLE_WORDS), "")
+
+
 def _init_databases(file: _File, volumes: Any) -> list[str]:
     """Databases created by SQL or shell scripts mounted on /docker-entrypoint-initdb.d."""
     names: list[str] = []
@@ -429,6 +527,8 @@ def _merge(into: _Record, other: _Record) -> None:
     """An override file's definition on top of the base one: scalars replaced, lists extended."""
     into.image = other.image or into.image
     into.build = other.build or into.build
+    into.role = into.role if into.role == other.role else ""  # in a base file too: not only a test's
+    into.published.extend(port for port in other.published if port not in into.published)
     into.base_image = other.base_image or into.base_image
     for mine, theirs in (
         (into.aliases, other.aliases),
@@ -445,6 +545,8 @@ def _merge(into: _Record, other: _Record) -> None:
 
 def _emit(record: _Record, scan: ManifestScan) -> None:
     known = classify_image(record.image) or classify_image(record.base_image)
+    if known is not None and record.role and known[1] != "infra":
+        known = (known[0], "infra")  # a database of the test or observability setup
     if known is None:
         scan.services.append(
             DeployedService(
@@ -458,6 +560,11 @@ def _emit(record: _Record, scan: ManifestScan) -> None:
                 links=tuple(record.links),
                 env=tuple(record.env),
                 ports=tuple(record.ports),
+                published=tuple(record.published),
+                base_image=record.base_image,
+                role=record.role,
+                rank=record.rank,
+                copies=tuple(record.copies),
             )
         )
         return

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from fitness.model.facts import Connection, EnvVar
 from fitness.collect.manifests.yaml_lines import parse_yaml, read_text, relative, walk_files
 from fitness.model import Evidence, FitnessError
+from fitness.model.facts import Connection, EnvVar
 
 SCHEMES = {
     "postgres": "postgresql",
@@ -139,7 +139,7 @@ _REDACTIONS = (
 )
 _CONFIG_NAMES = re.compile(
     r"^(?:\.env(?:\..+)?|.+\.env|(?:application|bootstrap)(?:[-.].+)?\.(?:ya?ml|properties)"
-    r"|appsettings(?:\..+)?\.json)$",
+    r"|appsettings(?:\..+)?\.json|config(?:[-.][\w-]+)?\.(?:json|ya?ml))$",
     re.IGNORECASE,
 )
 _SPRING_DEFAULT = re.compile(r"\$\{[^}:]+:([^}]*)\}")
@@ -160,7 +160,7 @@ def scan_config_connections(
 
     ``files`` may be every file of a service folder: only names ``find_config_files`` would pick are read
     (``.env``, ``.env.*``, ``*.env``, ``application*``/``bootstrap*`` ``.yml``/``.yaml``/``.properties``,
-    ``appsettings*.json``); the rest are ignored without a warning.
+    ``appsettings*.json``, ``config*.json|yml`` of Node config libraries); the rest are ignored without a warning.
 
     Returns the connections found (evidence how ``config``), every setting as an EnvVar (name as written:
     ``spring.datasource.url``, ``ConnectionStrings:Catalog``; evidence how ``config``) and warnings for

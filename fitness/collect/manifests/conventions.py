@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fitness.model.facts import DeployedService
 from fitness.collect.manifests.yaml_lines import SKIP_DIRS, relative
 from fitness.model import Evidence
+from fitness.model.facts import DeployedService
 
 SERVICE_FOLDERS = frozenset({"services", "service", "apps", "svc", "microservices"})
 NOT_SERVICES = frozenset(

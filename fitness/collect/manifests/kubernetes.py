@@ -28,13 +28,22 @@ from typing import Any
 
 from fitness.collect.manifests.compose import classify_image, datastore_databases
 from fitness.collect.manifests.connections import env_text
-from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
-from fitness.collect.manifests.yaml_lines import KeyPath, YamlDoc, parse_yaml, read_text, relative, walk_files
+from fitness.collect.manifests.yaml_lines import (
+    SKIP_DIRS,
+    KeyPath,
+    YamlDoc,
+    parse_yaml,
+    read_text,
+    relative,
+    walk_files,
+)
 from fitness.model import Evidence
+from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
 
 WORKLOAD_KINDS = frozenset(
-    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "DeploymentConfig", "Rollout"}
+    {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "DeploymentConfig", "Rollout", "Job", "CronJob"}
 )
+JOB_KINDS = frozenset({"Job", "CronJob"})
 MANIFEST_DIRS = frozenset(
     {
         "k8s",
@@ -61,10 +70,10 @@ _FROM_SECRET = "<secret>"  # evidence text of an indexed Secret value until _var
 _VAR_REF = re.compile(r"(?<!\$)\$\(([A-Za-z_][\w.-]*)\)")
 
 
-def find_manifest_files(root: Path) -> list[Path]:
+def find_manifest_files(root: Path, skip: frozenset[str] = SKIP_DIRS) -> list[Path]:
     """YAML files that may hold manifests (their text is checked for apiVersion and kind later)."""
     found = []
-    for path, depth in walk_files(root, MAX_DEPTH_IN_MANIFEST_DIRS):
+    for path, depth in walk_files(root, MAX_DEPTH_IN_MANIFEST_DIRS, skip):
         if path.suffix.lower() not in {".yml", ".yaml"}:
             continue
         parts = {part.lower() for part in path.relative_to(root).parts[:-1]}
@@ -73,24 +82,25 @@ def find_manifest_files(root: Path) -> list[Path]:
     return found
 
 
-def scan_kubernetes(root: Path) -> ManifestScan:
+def scan_kubernetes(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
     """Workloads (as services or datastores) of every plain manifest under ``root``."""
     scan = ManifestScan()
     objects: list[_Object] = []
-    for path in find_manifest_files(root):
+    for path in find_manifest_files(root, skip):
         objects.extend(_read_objects(path, root, scan.warnings))
     index = _Index(objects, scan.warnings)
-    records: dict[str, _Workload] = {}
+    records: dict[tuple[str, str], _Workload] = {}
     for obj in objects:
         if obj.kind in WORKLOAD_KINDS:
             workload = _read_workload(obj, index)
-            if workload.name in records:
-                records[workload.name].merge(workload)
+            key = (workload.name, _folder(obj.doc.path))
+            if key in records:
+                records[key].merge(workload)
             else:
-                records[workload.name] = workload
+                records[key] = workload
     for obj in objects:
         if obj.kind == "Service":
-            _attach_service(obj, records.values())
+            _attach_service(obj, [w for (_, folder), w in records.items() if _near(obj.doc.path, folder)])
     for workload in records.values():
         _emit(workload, scan)
     return scan
@@ -150,7 +160,7 @@ class _Index:
     """ConfigMap and Secret values by (namespace, name, key), with the evidence of each value."""
 
     def __init__(self, objects: list[_Object], warnings: list[str]) -> None:
-        self.values: dict[tuple[str, str, str], dict[str, tuple[str, Evidence]]] = {}
+        self.values: dict[tuple[str, str, str], dict[str, dict[str, tuple[str, Evidence]]]] = {}
         self.warnings = warnings
         for obj in objects:
             if obj.kind == "ConfigMap":
@@ -159,11 +169,20 @@ class _Index:
                 self._add(obj, "secret", "data", decode=True)
                 self._add(obj, "secret", "stringData", decode=False)
 
-    def get(self, kind: str, namespace: str, name: str) -> dict[str, tuple[str, Evidence]] | None:
-        return self.values.get((kind, namespace, name))
+    def get(
+        self, kind: str, namespace: str, name: str, near: str = ""
+    ) -> dict[str, tuple[str, Evidence]] | None:
+        """The ConfigMap or Secret of that name defined nearest to ``near`` (the file using it): the
+        same name in an overlay or an extras folder is another deployment's value."""
+        found = self.values.get((kind, namespace, name))
+        if not found:
+            return None
+        best = min(found, key=lambda folder: (-_shared(folder, _folder(near)), folder.count("/"), folder))
+        return found[best]
 
     def _add(self, obj: _Object, kind: str, section: str, decode: bool) -> None:
-        entries = self.values.setdefault((kind, obj.namespace, obj.name), {})
+        folders = self.values.setdefault((kind, obj.namespace, obj.name), {})
+        entries = folders.setdefault(_folder(obj.doc.path), {})
         for key, raw in _dict(obj.data.get(section)).items():
             line = obj.line(section, key)
             value = _text(raw)
@@ -194,6 +213,7 @@ class _Workload:
     aliases: list[str] = field(default_factory=list)
     env: list[EnvVar] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
+    job: bool = False
 
     def merge(self, other: _Workload) -> None:
         """A second definition (a kustomize overlay): image replaced, the rest added."""
@@ -206,6 +226,8 @@ class _Workload:
 
 def _read_workload(obj: _Object, index: _Index) -> _Workload:
     spec = _dict(obj.data.get("spec"))
+    if obj.kind == "CronJob":
+        spec = _dict(_dict(spec.get("jobTemplate")).get("spec"))
     template = _dict(spec.get("template"))
     pod = _dict(template.get("spec"))
     labels = _dict(_dict(template.get("metadata")).get("labels")) or _dict(
@@ -218,6 +240,7 @@ def _read_workload(obj: _Object, index: _Index) -> _Workload:
         obj.name, obj.namespace, Evidence(obj.doc.path, obj.line("metadata", "name"), seen, "manifest")
     )
     workload.image = image
+    workload.job = obj.kind in JOB_KINDS
     workload.labels = {str(k): _text(v) for k, v in labels.items()}
     for section in ("initContainers", "containers"):
         for position, container in enumerate(_list(pod.get(section))):
@@ -241,7 +264,7 @@ def _container_env(obj: _Object, container: dict[str, Any], where: KeyPath, inde
             if ref_key not in source:
                 continue
             ref = _dict(source.get(ref_key))
-            entries = index.get(kind, obj.namespace, _text(ref.get("name")))
+            entries = index.get(kind, obj.namespace, _text(ref.get("name")), obj.doc.path)
             if entries is None:
                 _missing(obj, index, (*where, "envFrom", position), kind, ref, "")
                 continue
@@ -277,7 +300,7 @@ def _value_from(
             continue
         ref = _dict(value_from.get(ref_key))
         key = _text(ref.get("key"))
-        entries = index.get(kind, obj.namespace, _text(ref.get("name")))
+        entries = index.get(kind, obj.namespace, _text(ref.get("name")), obj.doc.path)
         if entries is None or key not in entries:
             _missing(obj, index, where, kind, ref, key)
             return None
@@ -320,7 +343,7 @@ def _attach_service(service: _Object, workloads: Iterable[_Workload]) -> None:
 
 
 def _emit(workload: _Workload, scan: ManifestScan) -> None:
-    known = classify_image(workload.image)
+    known = None if workload.job else classify_image(workload.image)  # a job loading a database is a job
     if known is None:
         scan.services.append(
             DeployedService(
@@ -331,6 +354,8 @@ def _emit(workload: _Workload, scan: ManifestScan) -> None:
                 aliases=tuple(workload.aliases),
                 env=tuple(workload.env),
                 ports=tuple(workload.ports),
+                role="job" if workload.job else "",
+                rank=_folder(workload.evidence.path).count("/") + 1,
             )
         )
         return
@@ -345,6 +370,25 @@ def _emit(workload: _Workload, scan: ManifestScan) -> None:
             databases=tuple(datastore_databases(kind, workload.env)),
         )
     )
+
+
+def _folder(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _shared(a: str, b: str) -> int:
+    """How many leading folders two folders share."""
+    count = 0
+    for x, y in zip(a.split("/"), b.split("/"), strict=False):
+        if x != y or not x:
+            break
+        count += 1
+    return count
+
+
+def _near(path: str, folder: str) -> bool:
+    """A Service selects the workloads of its own deployment: same folder tree, or the only one."""
+    return _shared(_folder(path), folder) > 0 or "/" not in path or not folder
 
 
 def _dict(value: Any) -> dict[Any, Any]:

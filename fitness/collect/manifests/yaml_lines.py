@@ -55,6 +55,8 @@ SKIP_DIRS = frozenset(
     }
 )
 """Folder names never entered when looking for manifests and config files (hidden folders neither)."""
+EXAMPLE_DIRS = frozenset({"examples", "example"})
+"""Read for manifests only when nothing outside them is deployable (a system deployed from examples/)."""
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -127,7 +129,7 @@ def relative(path: Path | str, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
 
 
-def walk_files(root: Path, max_depth: int) -> Iterator[tuple[Path, int]]:
+def walk_files(root: Path, max_depth: int, skip: frozenset[str] = SKIP_DIRS) -> Iterator[tuple[Path, int]]:
     """Files under ``root`` with their depth (0 = directly in root), sorted, at most ``max_depth`` deep.
 
     Hidden folders, ``SKIP_DIRS`` and Python packages (folders with ``__init__.py``, below the root)
@@ -142,7 +144,7 @@ def walk_files(root: Path, max_depth: int) -> Iterator[tuple[Path, int]]:
         if depth >= max_depth:
             dirs.clear()
         else:
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in skip)
         for name in sorted(files):
             yield Path(directory, name), depth
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 import ast
 import re
 
+from fitness.collect.code.text import skipped_host
 from fitness.collect.python.messages import KAFKA_CONSUMERS, MESSAGE_METHODS, MessageDetector
 from fitness.collect.python.pymodel import Ctx, Found, PyModule, Str, argument, keyword
-from fitness.collect.code.text import skipped_host
 from fitness.model.facts import Call, Unresolved
 
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options")

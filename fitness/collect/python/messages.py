@@ -32,8 +32,8 @@ from __future__ import annotations
 import ast
 
 from fitness.collect.python.pymodel import Ctx, Found, PyModule, Str, argument, keyword
-from fitness.model.facts import Call, Message, Unresolved
 from fitness.model import Evidence
+from fitness.model.facts import Call, Message, Unresolved
 
 KAFKA_CONSUMERS = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"})
 CONSTRUCTORS: dict[str, str] = {

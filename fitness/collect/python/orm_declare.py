@@ -15,8 +15,17 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fitness.collect.python.orm_models import (
+    PyFile,
+    app_label,
+    dotted,
+    is_table,
+    qualify,
+    snake,
+    unparse,
+    words,
+)
 from fitness.model.facts import ModelClass, Unresolved
-from fitness.collect.python.orm_models import PyFile, app_label, dotted, is_table, qualify, snake, unparse, words
 
 DJANGO_BASES = words(
     "django.db.models.Model django.db.models.base.Model django.contrib.gis.db.models.Model "

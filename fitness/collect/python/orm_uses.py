@@ -10,8 +10,8 @@ import ast
 import re
 import sys
 
-from fitness.model.facts import ModelUse
 from fitness.collect.python.orm_models import PyFile, dotted, words
+from fitness.model.facts import ModelUse
 
 NOT_MODELS = frozenset(sys.stdlib_module_names) | words("sqlalchemy sqlmodel peewee playhouse")
 DJANGO_READ = words(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from fitness.model.facts import TableAccess, Unresolved
 from fitness.collect.python.orm_models import PyFile, Site, app_label, arg, keyword_str, qualify, words
+from fitness.model.facts import TableAccess, Unresolved
 
 # Alembic operations -> the (position, keyword) slots that name a table
 ALEMBIC_OPS: dict[str, tuple[tuple[int, str], ...]] = {

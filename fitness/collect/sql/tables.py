@@ -35,7 +35,6 @@ from pathlib import Path
 from sqlglot import exp
 
 from fitness.collect.python import orm_models as orm
-from fitness.model.facts import ModelClass, ModelUse, TableAccess, Unresolved
 from fitness.collect.python.orm_declare import Models
 from fitness.collect.python.orm_uses import canonical_use, model_uses
 from fitness.collect.sql.migrations import migration_ops
@@ -60,6 +59,7 @@ from fitness.collect.sql.strings import (
     sqlalchemy_text,
 )
 from fitness.model import Evidence
+from fitness.model.facts import ModelClass, ModelUse, TableAccess, Unresolved
 
 __all__ = ["SqlScan", "scan_tables", "table_accesses"]
 

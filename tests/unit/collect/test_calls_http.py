@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fitness.collect.code.calls import CallScan, scan_calls
-from fitness.model.facts import Call, Unresolved
 from fitness.model import Evidence
+from fitness.model.facts import Call, Unresolved
 from tests.conftest import WriteTree
 
 

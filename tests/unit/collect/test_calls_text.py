@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fitness.collect.code.calls import CallScan, scan_calls
-from fitness.model.facts import Call
 from fitness.model import Evidence
+from fitness.model.facts import Call
 from tests.conftest import WriteTree
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from fitness.collect.manifests.compose import classify_image, find_compose_files, scan_compose
-from fitness.model.facts import DeployedService, EnvVar, ManifestScan
 from fitness.model import Evidence, FitnessError
+from fitness.model.facts import DeployedService, EnvVar, ManifestScan
 from tests.conftest import WriteTree
 
 

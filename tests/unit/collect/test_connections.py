@@ -13,8 +13,8 @@ from fitness.collect.manifests.connections import (
     redact,
     scan_config_connections,
 )
-from fitness.model.facts import Connection, EnvVar
 from fitness.model import Evidence
+from fitness.model.facts import Connection, EnvVar
 from tests.conftest import WriteTree
 
 

@@ -6,9 +6,9 @@ import base64
 
 import pytest
 
-from fitness.model.facts import DeployedService, ManifestScan
 from fitness.collect.manifests.kubernetes import find_manifest_files, scan_kubernetes
 from fitness.model import Evidence, FitnessError
+from fitness.model.facts import DeployedService, ManifestScan
 from tests.conftest import WriteTree
 
 
@@ -232,7 +232,10 @@ def test_lists_daemonsets_and_missing_references(write_tree: WriteTree) -> None:
         }
     )
     result = scan_kubernetes(root)
-    assert [(s.name, s.image, s.env) for s in result.services] == [("agent", "shop/agent", ())]
+    assert [(s.name, s.image, s.env, s.role) for s in result.services] == [
+        ("agent", "shop/agent", (), ""),
+        ("nightly", "", (), "job"),  # a CronJob is deployed too: a batch or init job, infra
+    ]
     assert result.services[0].evidence.line == 6
     assert result.warnings == [
         "manifests/all.yaml:15: DaemonSet agent uses Secret gone, not found in the scanned manifests",
@@ -297,7 +300,7 @@ def test_manifest_files_deep_only_inside_manifest_folders(write_tree: WriteTree)
     assert sorted(s.name for s in scan_kubernetes(root).services) == ["deep-k8s", "orders", "shallow"]
 
 
-def test_overlay_redefinition_merges(write_tree: WriteTree) -> None:
+def test_each_folder_is_its_own_deployment_ranked_by_depth(write_tree: WriteTree) -> None:
     base = (
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n  template:\n"
         "    spec:\n      containers:\n        - image: %s\n          env: [{name: %s, value: '%s'}]\n"
@@ -308,10 +311,31 @@ def test_overlay_redefinition_merges(write_tree: WriteTree) -> None:
             "k8s/prod/orders.yaml": base % ("shop/orders:2", "B", "2"),
         }
     )
-    [orders] = scan_kubernetes(root).services
-    assert orders.image == "shop/orders:2"
-    assert [(v.name, v.value) for v in orders.env] == [("A", "1"), ("B", "2")]
-    assert orders.evidence.path == "k8s/base/orders.yaml"
+    base_orders, prod_orders = scan_kubernetes(root).services
+    assert (base_orders.image, base_orders.evidence.path) == ("shop/orders:1", "k8s/base/orders.yaml")
+    assert (prod_orders.image, prod_orders.evidence.path) == ("shop/orders:2", "k8s/prod/orders.yaml")
+    assert [(v.name, v.value) for v in prod_orders.env] == [("B", "2")]
+    assert base_orders.rank == prod_orders.rank == 2  # same depth: neither overrides the other
+
+
+def test_a_configmap_is_taken_from_the_nearest_deployment(write_tree: WriteTree) -> None:
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - image: shop/orders\n          envFrom: [{configMapRef: {name: db}}]\n"
+    )
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: db}\ndata: {DB_URL: '%s'}\n"
+    root = write_tree(
+        {
+            "manifests/orders.yaml": deployment,
+            "manifests/config.yaml": config % "postgresql://orders-db/orders",
+            "extras/pool/manifests/orders.yaml": deployment,
+            "extras/pool/manifests/config.yaml": config % "postgresql://pool/shared",
+        }
+    )
+    extras, base = scan_kubernetes(root).services
+    assert [(v.name, v.value) for v in base.env] == [("DB_URL", "postgresql://orders-db/orders")]
+    assert [(v.name, v.value) for v in extras.env] == [("DB_URL", "postgresql://pool/shared")]
+    assert (base.rank, extras.rank) == (1, 3)  # the base deployment's settings win
 
 
 def test_alias_bombs_stay_small(write_tree: WriteTree) -> None:

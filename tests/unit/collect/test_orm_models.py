@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitness.model.facts import ModelClass
 from fitness.collect.sql.tables import SqlScan, scan_tables
 from fitness.model import Evidence
+from fitness.model.facts import ModelClass
 from tests.conftest import WriteTree
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from fitness.collect.sql import tables as sql_tables
-from fitness.model.facts import TableAccess
 from fitness.collect.sql.tables import SqlScan, scan_tables, table_accesses
 from fitness.model import Evidence
+from fitness.model.facts import TableAccess
 from tests.conftest import WriteTree
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fitness.analyze.services import service_smells
 from fitness.model import ArchGraph, Location, Severity
-from fitness.model.service_view import ServiceView, longest_chains, monolith_groups, monolith_score, ownership
+from fitness.model.call_chains import longest_chains
+from fitness.model.service_view import ServiceView, monolith_groups, monolith_score, ownership
 from fitness.model.thresholds import AnalysisSettings
 
 
@@ -93,7 +94,7 @@ def test_distributed_monolith_says_which_signals_fired(shop: ArchGraph) -> None:
 
 def test_longest_chains_cut_cycles() -> None:
     calls = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}
-    assert longest_chains(calls) == [["a", "b", "c", "d"]]
+    assert longest_chains(calls).chains == [["a", "b", "c", "d"]]
 
 
 def test_severity_and_switching_off(shop: ArchGraph) -> None:

@@ -1,0 +1,1 @@
+"""Source detectors, one per framework or construct (see fitness.collect.code.registry)."""

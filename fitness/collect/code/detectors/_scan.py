@@ -1,0 +1,157 @@
+"""Reading code as text for the messaging detectors: brackets, argument lists and statements, skipping
+strings and comments, so that ``send(topic, "a, b)")`` has two arguments."""
+
+from __future__ import annotations
+
+import re
+
+from fitness.collect.source_file import SourceFile
+
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_MAX_STATEMENT = 4000
+
+
+def commented(text: str, offset: int) -> bool:
+    """True when ``offset`` is on a whole-line comment (``//``, ``/*``, ``*``, ``#``)."""
+    start = text.rfind("\n", 0, offset) + 1
+    return text[start:offset].lstrip().startswith(("//", "/*", "*", "#"))
+
+
+_STRINGS = {
+    "'": re.compile(r"'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|$)", re.S),
+    '"': re.compile(r'"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|$)', re.S),
+    "`": re.compile(r"`(?:[^`\\]|\\.)*(?:`|$)", re.S),
+}
+_QUOTES = ('"""', '"', "'", "`")
+_BRACKETS = re.compile(r'"""|["\'`]|//|/\*|[()\[\]{}]')
+_STATEMENT = re.compile(r'"""|["\'`]|//|/\*|[()\[\]{};,\n]')
+_SPLIT: dict[str, re.Pattern[str]] = {}
+
+
+def _past(text: str, j: int, token: str) -> int:
+    """Index after the string or comment that ``token`` opens at ``j`` (a ' or " string ends at the line)."""
+    if token == '"""':
+        end = text.find('"""', j + 3)
+        return len(text) if end < 0 else end + 3
+    if token == "//":
+        end = text.find("\n", j)
+        return len(text) if end < 0 else end
+    if token == "/*":
+        end = text.find("*/", j + 2)
+        return len(text) if end < 0 else end + 2
+    match = _STRINGS[token].match(text, j)
+    return match.end() if match else j + 1
+
+
+def close_of(text: str, at: int) -> int:
+    """Index just past the bracket that closes the one at ``at``; -1 when it is not closed."""
+    stack: list[str] = []
+    i = at
+    while (match := _BRACKETS.search(text, i)) is not None:
+        j, token = match.start(), match.group()
+        if token in _QUOTES or token in ("//", "/*"):
+            i = _past(text, j, token)
+            continue
+        if token in _PAIRS:
+            stack.append(_PAIRS[token])
+        elif not stack or stack.pop() != token:
+            return -1
+        elif not stack:
+            return j + 1
+        i = j + 1
+    return -1
+
+
+def split_top(text: str, sep: str = ",") -> list[str]:
+    """``text`` split on ``sep`` outside brackets, strings and comments; comments are dropped, parts
+    stripped, empty parts dropped."""
+    pattern = _SPLIT.get(sep)
+    if pattern is None:
+        pattern = _SPLIT[sep] = re.compile(r'"""|["\'`]|//|/\*|[()\[\]{}]|' + re.escape(sep))
+    parts: list[str] = []
+    current: list[str] = []
+    depth = i = segment = 0
+    while (match := pattern.search(text, i)) is not None:
+        j, token = match.start(), match.group()
+        if token in _QUOTES:
+            i = _past(text, j, token)
+            continue
+        if token in ("//", "/*"):
+            current.append(text[segment:j] + " ")
+            i = segment = _past(text, j, token)
+            continue
+        if token in _PAIRS:
+            depth += 1
+        elif token in ")]}":
+            depth -= 1
+        elif depth == 0:  # the separator
+            current.append(text[segment:j])
+            parts.append("".join(current))
+            current, segment = [], j + 1
+        i = j + 1
+    current.append(text[segment:])
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def call_args(text: str, paren: int) -> list[str] | None:
+    """The arguments of the call whose ``(`` is at ``paren``."""
+    end = close_of(text, paren)
+    return None if end < 0 else split_top(text[paren + 1 : end - 1])
+
+
+def named(args: list[str], sep: str = "=") -> dict[str, str]:
+    """``name = value`` (annotations, Kotlin) or ``name: value`` (C#, JS objects) parts of ``args``;
+    a positional first part is ``value``; a JS shorthand property ``{ topic }`` is ``topic: topic``."""
+    found: dict[str, str] = {}
+    for index, arg in enumerate(args):
+        match = re.match(rf"^['\"]?(\w+)['\"]?\s*{re.escape(sep)}(?![=>])\s*(.+)$", arg, re.S)
+        if match:
+            found[match.group(1)] = match.group(2).strip()
+        elif index == 0:
+            found["value"] = arg
+        if re.fullmatch(r"\w+", arg) and sep == ":":
+            found.setdefault(arg, arg)
+    return found
+
+
+def statement_end(text: str, i: int) -> int:
+    """End of the expression starting at ``i``: a ``;`` or ``,`` or closing bracket of the enclosing
+    construct, or a line end not continued by an operator (at most ``_MAX_STATEMENT`` characters)."""
+    depth, start, line, comment = 0, i, i, -1
+    while (match := _STATEMENT.search(text, i)) is not None and match.start() - start <= _MAX_STATEMENT:
+        j, token = match.start(), match.group()
+        if token in _QUOTES or token in ("//", "/*"):
+            comment = j if token in ("//", "/*") and comment < 0 else comment
+            i = _past(text, j, token)
+            continue
+        if token in _PAIRS:
+            depth += 1
+        elif token in ")]}":
+            depth -= 1
+            if depth < 0:
+                return j
+        elif depth == 0 and token in ";,":
+            return j
+        elif token == "\n":
+            before = text[line : comment if comment >= 0 else j].rstrip()
+            rest = text[j + 1 : j + 200].lstrip()
+            continued = not before or before.endswith(tuple("+?:|&=,(")) or rest.startswith(tuple(".?:|&+"))
+            if depth == 0 and not continued:
+                return j
+            line, comment = j + 1, -1
+        i = j + 1
+    return min(len(text), start + _MAX_STATEMENT) if match is not None else len(text)
+
+
+def strip_comments(text: str) -> str:
+    """``text`` without its comments (strings kept)."""
+    if "/" not in text:
+        return text.strip()
+    parts = split_top(text, "\0")
+    return parts[0] if parts else ""
+
+
+def find_all(file: SourceFile, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """Matches of ``pattern`` that are not on a whole-line comment."""
+    return [m for m in pattern.finditer(file.text) if not commented(file.text, m.start())]

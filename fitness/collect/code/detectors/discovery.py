@@ -1,0 +1,163 @@
+"""Calls made by logical service name (service discovery), not by address.
+
+``NameUse(name, protocol)``:
+  - Spring Cloud OpenFeign ``@FeignClient(name = "orders")``, ``value =``, ``serviceId =``,
+    ``@FeignClient("orders")`` -> ``orders`` (``http``). With ``url = "${customercore.baseURL}"`` or a literal
+    URL, Feign does not use discovery: ``AddressUse("${customercore.baseURL}", "http")`` instead
+    (``${key:default}`` is written ``${key}``; setting_refs records the default).
+  - ``"lb://orders"`` (``lb:ws://orders``) strings in code -> ``orders``, except in files using
+    ``RouteLocatorBuilder`` (gateway routes, which the gateways detector reports as Routes).
+  - registry lookups on a discovery/Eureka/Consul/load-balancer/registry receiver:
+    ``discoveryClient.getInstances("orders")``, ``loadBalancer.choose("orders")``,
+    ``eurekaClient.getNextServerFromEureka("orders", false)``, ``getInstancesByVipAddress``,
+    ``getApplication("ORDERS")``, ``consulClient.getHealthServices("orders", ...)``, Go
+    ``consul.Health().Service("orders", "", true, nil)``, ``.Catalog().Service(...)``, Node/Python
+    ``consul.health.service("orders")``, .NET ``consul.Health.Service("orders")`` (``unknown``).
+  - service-name enums or constant classes used as call targets: any ``Service.PERSISTENCE`` where the type
+    name ends in ``Service``/``Services``/``ServiceName(s)``/``ServiceType(s)``/``ServiceId(s)`` and the
+    constant is UPPER_CASE -> ``persistence`` (lower case, ``_`` -> ``-``: ``IMAGE_PROVIDER`` ->
+    ``image-provider``), in Java/Kotlin/Scala/Groovy/TypeScript. The enum's own body is no call, nor are
+    import lines. The constant's name is used even when the enum carries a string
+    (``PERSISTENCE("tools.descartes.teastore.persistence")``): the declaration is in another file. The
+    resolver drops names that match no component, and self-calls (``Tracing.init(Service.AUTH...)`` in auth).
+
+Arguments are string literals, same-file constants (``static final String ORDERS = "orders"``) or setting
+reads (``@Value("${orders.name}") String name`` -> ``${orders.name}``); a lookup by any other run-time value
+is an ``Unresolved("name", ...)``. Names are lower-cased unless they are ``${KEY}`` templates.
+RestTemplate/WebClient calls to ``http://orders/...`` are literal URLs, found by another detector.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fitness.collect.code.detectors.grpc import call_args, commented, expression_value
+from fitness.collect.source_file import SourceFile
+from fitness.model.facts import AddressUse, NameUse, SourceFacts, Unresolved
+
+_FEIGN = re.compile(r"@FeignClient\s*\(")
+_ATTRIBUTE = re.compile(r"^(\w+)\s*=\s*(.+)$", re.S)
+_LB = re.compile(r"[\"'`]lb:(?:(wss?|https?):)?//([A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?)")
+_RECEIVER = r"\b\w*(?:[Dd]iscovery|[Ee]ureka|[Cc]onsul|[Bb]alancer|[Rr]egistry)\w*(?:\(\))?\s*\."
+_LOOKUP = re.compile(
+    _RECEIVER
+    + r"(?:getInstances|GetInstances(?:Async)?|choose|getNextServerFromEureka|getInstancesByVipAddress"
+    r"|getInstancesByAppId|getApplication|getHealthServices|getCatalogService|ResolveServiceInstancesAsync)\s*\("
+    r"|\.(?:Health|Catalog|health|catalog)(?:\(\))?\.(?:Service|service)(?:\.nodes)?\s*\("
+)
+_OBJECT_SERVICE = re.compile(r"^\{\s*service\s*:\s*(.+?)\s*[,}]")
+_ENUM_TYPE = r"(?:[A-Z]\w*?)?(?:Service|Services|ServiceNames?|ServiceTypes?|ServiceIds?)"
+_ENUM_USE = re.compile(
+    r"(?<![\w$])(?:[a-z_]\w*\.)*(" + _ENUM_TYPE + r")\.([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b(?!\s*\()"
+)
+_ENUM_DECLARATION = re.compile(r"\benum\s+(?:class\s+)?(" + _ENUM_TYPE + r")\b[^{;]*\{")
+_ENUM_SUFFIXES = frozenset({".java", ".kt", ".scala", ".groovy", ".ts", ".tsx"})
+_IMPORT = re.compile(r"(?:import|using|package)\b")
+
+
+class Discovery:
+    name: str = "discovery"
+    suffixes: frozenset[str] = frozenset(
+        {".java", ".kt", ".scala", ".groovy", ".go", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".py", ".cs"}
+    )
+    triggers: tuple[str, ...] = (
+        "FeignClient",
+        "lb:",
+        "Service",
+        "service(",
+        "getInstances",
+        "choose(",
+        "Eureka",
+    )
+
+    def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        text = file.text
+        if "FeignClient" in text:
+            for match in _FEIGN.finditer(text):
+                if not commented(text, match.start()):
+                    _feign(file, call_args(text, match.end()), match.start(), facts)
+        if "lb:" in text and "RouteLocatorBuilder" not in text:  # gateway DSL routes: the gateways detector
+            for match in _LB.finditer(text):
+                if not commented(text, match.start()):
+                    protocol = "ws" if (match.group(1) or "").startswith("ws") else "http"
+                    facts.names.append(
+                        NameUse(match.group(2).lower(), protocol, file.evidence(match.start(), "code"))
+                    )
+        for match in _LOOKUP.finditer(text):
+            if commented(text, match.start()):
+                continue
+            args = call_args(text, match.end())
+            first = args[0] if args else ""
+            if service := _OBJECT_SERVICE.match(first):
+                first = service.group(1)
+            if not first:
+                continue
+            evidence = file.evidence(match.start(), "code")
+            name = expression_value(first, text)
+            if name and "/" not in name and ":" not in name.replace("${", "").replace("}", ""):
+                facts.names.append(NameUse(_name(name), "unknown", evidence))
+            elif name is None:
+                facts.unresolved.append(
+                    Unresolved("name", f"discovery lookup by a run-time value ({first})", evidence)
+                )
+        if file.suffix in _ENUM_SUFFIXES:
+            _enum_uses(file, facts)
+
+
+def _feign(file: SourceFile, args: list[str], at: int, facts: SourceFacts) -> None:
+    attributes: dict[str, str] = {}
+    for arg in args:
+        attribute = _ATTRIBUTE.match(arg)
+        if attribute:
+            attributes[attribute.group(1)] = attribute.group(2).strip()
+        elif arg:
+            attributes["value"] = arg
+    evidence = file.evidence(at, "code")
+    url = attributes.get("url")
+    template = expression_value(url, file.text) if url else ""
+    if url and template != "":  # url = "" means: by name
+        if template:
+            template = re.sub(r"\$\{([^}:]+):[^}]*\}", r"${\1}", template)
+            facts.addresses.append(AddressUse(template, "http", evidence))
+        else:
+            facts.unresolved.append(Unresolved("url", f"Feign client url is not a literal ({url})", evidence))
+        return
+    raw = attributes.get("name") or attributes.get("value") or attributes.get("serviceId")
+    if not raw:
+        return
+    name = expression_value(raw, file.text)
+    if name:
+        facts.names.append(NameUse(_name(re.sub(r"\$\{([^}:]+):[^}]*\}", r"${\1}", name)), "http", evidence))
+    elif not _ENUM_USE.fullmatch(raw):  # an enum constant is reported by _enum_uses
+        facts.unresolved.append(Unresolved("name", f"Feign client name is not a literal ({raw})", evidence))
+
+
+def _enum_uses(file: SourceFile, facts: SourceFacts) -> None:
+    text = file.text
+    bodies = [(m.end(), _closing_brace(text, m.end())) for m in _ENUM_DECLARATION.finditer(text)]
+    for match in _ENUM_USE.finditer(text):
+        at = match.start()
+        line = text[text.rfind("\n", 0, at) + 1 : at].lstrip()
+        if any(start <= at < end for start, end in bodies) or commented(text, at) or _IMPORT.match(line):
+            continue
+        name = match.group(2).lower().replace("_", "-")
+        facts.names.append(NameUse(name, "unknown", file.evidence(at, "code")))
+
+
+def _closing_brace(text: str, start: int) -> int:
+    depth = 1
+    for index in range(start, len(text)):
+        if text[index] == "{":
+            depth += 1
+        elif text[index] == "}":
+            depth -= 1
+            if not depth:
+                return index
+    return len(text)
+
+
+def _name(name: str) -> str:
+    return name if "${" in name else name.lower()
+
+
+DETECTOR = Discovery()

@@ -1,0 +1,77 @@
+"""Where code reads a setting, and the defaults it writes next to the read, in any language.
+
+References (``SettingRef``): ``${KEY}`` and ``${KEY:default}`` placeholders (Spring ``@Value``, config
+files, JS template literals), string literals shaped like an environment variable (``"CART_ADDR"``:
+``os.Getenv("CART_ADDR")``, ``mustMapEnv(&addr, "CART_ADDR")``, ``Configuration["CART_ADDR"]``),
+``process.env.KEY`` / ``import.meta.env.KEY``, and ``getenv("port")``-style reads of any spelling.
+
+Defaults (``Setting`` with ``how="default"``): ``${KEY:default}`` (and ``${KEY:-default}``),
+``getenv("KEY", "default")`` and every ``*env*("KEY", "default")`` helper, ``getOrDefault("KEY", "d")``,
+``process.env.KEY || "d"`` / ``?? "d"``, ``GetEnvironmentVariable("KEY") ?? "d"``, Rust's
+``env::var("KEY").unwrap_or("d")`` / ``unwrap_or_else(|_| "d".to_string())``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fitness.collect.source_file import SourceFile
+from fitness.model.facts import Setting, SettingRef, SourceFacts
+
+SOURCE = frozenset(
+    {".py", ".go", ".java", ".kt", ".kts", ".scala", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".cs"}
+    | {".rb", ".php", ".rs", ".ex", ".exs", ".cpp", ".cc", ".h", ".hpp", ".vue", ".svelte"}
+)
+CONFIG = frozenset({".yml", ".yaml", ".properties", ".json", ".toml", ".conf", ".xml", ".ini", ".env"})
+
+_KEY = r"[A-Za-z_][\w.\-]*"
+_PLACEHOLDER = re.compile(r"\$\{(" + _KEY + r")(?::-?([^}\s]*))?\}")
+_ENV_LITERAL = re.compile(r"[\"'`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]")
+_ENV_MEMBER = re.compile(r"\b(?:process\.env|import\.meta\.env)\.([A-Za-z_]\w*)")
+_ENV_CALL = re.compile(
+    r"\b(?:getenv|Getenv|LookupEnv|GetEnvironmentVariable|getEnv|env::var|environ\.get|getProperty)"
+    r"\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']"
+)
+_DEFAULTS = (
+    re.compile(  # getenv("K", "d"), environ.get("K", "d"), getEnv("K", "d"), getOrDefault("K", "d")
+        r"\b\w*(?:env|Env|ENV|getOrDefault|config|Config)\w*\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']\s*,"
+        r"\s*[\"']([^\"'\n]*)[\"']"
+    ),
+    re.compile(  # process.env.K || "d", process.env.K ?? "d"
+        r"\b(?:process\.env|import\.meta\.env)\.([A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*[\"'`]([^\"'`\n]*)[\"'`]"
+    ),
+    re.compile(  # GetEnvironmentVariable("K") ?? "d"
+        r"GetEnvironmentVariable\(\s*\"(\w+)\"\s*\)\s*\?\?\s*\"([^\"\n]*)\""
+    ),
+    re.compile(  # env::var("K").unwrap_or("d") / unwrap_or_else(|_| "d".to_string())
+        r"env::var\(\s*\"(\w+)\"\s*\)\s*\.unwrap_or(?:_else\(\s*\|_\|)?\s*\(?\s*\"([^\"\n]*)\""
+    ),
+)
+
+
+class SettingRefs:
+    name = "setting-refs"
+    suffixes = SOURCE | CONFIG
+    triggers = ("${", "env", "Env", "ENV", '"', "'")
+
+    def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        text = file.text
+        for match in _PLACEHOLDER.finditer(text):
+            key, default = match.group(1), match.group(2)
+            if "." in key or key.isupper() or file.suffix in SOURCE:
+                facts.refs.append(SettingRef(key, file.evidence(match.start(), "code")))
+            if default and "${" not in default:
+                facts.settings.append(Setting(key, default, file.evidence(match.start(), "default")))
+        if file.suffix not in SOURCE:
+            return
+        for pattern in (_ENV_LITERAL, _ENV_MEMBER, _ENV_CALL):
+            for match in pattern.finditer(text):
+                facts.refs.append(SettingRef(match.group(1), file.evidence(match.start(), "code")))
+        for pattern in _DEFAULTS:
+            for match in pattern.finditer(text):
+                key, value = match.group(1), match.group(2)
+                if value:
+                    facts.settings.append(Setting(key, value, file.evidence(match.start(), "default")))
+
+
+DETECTOR = SettingRefs()

@@ -1,0 +1,82 @@
+"""The source detectors: one module per framework or construct, listed once here.
+
+A detector reads one :class:`SourceFile` and appends facts (settings, setting references, addresses,
+names, routes, messages) to a :class:`SourceFacts`; it never decides which service a file belongs to
+nor what is a smell — the resolver joins facts into edges. Adding a detector is one new module under
+``fitness/collect/code/detectors/`` with a module-level ``DETECTOR`` and one line in ``DETECTOR_MODULES``.
+
+A detector declares which files it reads (``suffixes``: ``.java``, or whole lower-case file names such
+as ``nginx.conf``) and cheap ``triggers``: substrings of which at least one must be in the text, so
+that most files are never searched with a regular expression.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from fitness.collect.source_file import SourceFile
+from fitness.model.facts import SourceFacts
+
+DETECTOR_MODULES: tuple[str, ...] = (
+    "setting_refs",  # env and config reads, defaults in code (every language)
+    "nginx",  # nginx proxy_pass/grpc_pass/upstream, Apache ProxyPass/BalancerMember routes
+    "envoy",  # Envoy static_resources routes -> cluster endpoints
+    "gateways",  # Spring Cloud Gateway, Zuul, Ocelot, YARP routes
+    "discovery",  # calls by logical name: Feign, lb://, registry lookups, service-name enums
+    "grpc",  # gRPC servers and stubs (ProtoUse), dialled gRPC addresses
+    "thrift",  # Thrift clients and processors (ProtoUse)
+    "kafka",  # Kafka producers/consumers: Spring Kafka, plain clients, Go, C#, Node (Message)
+    "jms_amqp",  # JMS, Spring AMQP, RabbitMQ (Go, Node, .NET, MassTransit), STOMP (Message)
+    "stream_bindings",  # Spring Cloud Stream bindings in application.yml/properties (Message)
+    "message_constants",  # topic/queue constants used from other files (Setting Class.NAME)
+)
+"""Modules under ``fitness.collect.code.detectors``, each defining ``DETECTOR``."""
+
+
+class Detector(Protocol):
+    name: str
+    suffixes: frozenset[str]
+    triggers: tuple[str, ...]
+
+    def detect(self, file: SourceFile, facts: SourceFacts) -> None: ...
+
+
+@dataclass(frozen=True)
+class Registry:
+    detectors: tuple[Detector, ...]
+
+    def run(self, files: Iterable[SourceFile]) -> SourceFacts:
+        """Every detector on every file it reads; a detector that fails on a file is a warning."""
+        facts = SourceFacts()
+        for file in files:
+            for detector in self.detectors:
+                if not _reads(detector, file) or not any(t in file.text for t in detector.triggers):
+                    continue
+                try:
+                    detector.detect(file, facts)
+                except Exception as error:  # a construct nobody foresaw must not stop the analysis
+                    facts.warnings.append(
+                        f"{file.path}: {detector.name} detector failed ({type(error).__name__}: {error})"
+                    )
+        return facts
+
+
+def _reads(detector: Detector, file: SourceFile) -> bool:
+    return (
+        file.suffix in detector.suffixes or file.name.lower() in detector.suffixes or "*" in detector.suffixes
+    )
+
+
+_REGISTRY: Registry | None = None
+
+
+def registry() -> Registry:
+    """The registry of every detector in ``DETECTOR_MODULES`` (imported once)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        modules = [importlib.import_module(f"fitness.collect.code.detectors.{m}") for m in DETECTOR_MODULES]
+        _REGISTRY = Registry(tuple(module.DETECTOR for module in modules))
+    return _REGISTRY

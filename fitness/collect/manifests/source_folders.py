@@ -1,0 +1,92 @@
+"""Source folders for components deployed from a registry image, and datastores built here.
+
+A compose service or Kubernetes workload that names an image (``descartesresearch/teastore-webui``,
+``gcr.io/x/accounts-db``) rather than a build folder is matched to the folder holding a build file
+(Dockerfile, pom.xml, package.json, go.mod ...) whose name is the component's name or image name, or
+ends with it after a ``-`` or ``.`` (``services/tools.descartes.teastore.webui`` is ``webui``). Exactly
+one such folder, or the shallowest when several tie, is taken.
+
+A component whose own Dockerfile's final ``FROM`` is a known database or broker image (``FROM postgres:16``)
+is that datastore, not a service.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fitness.collect.manifests.compose import _final_from, classify_image
+from fitness.collect.manifests.yaml_lines import SKIP_DIRS
+from fitness.collect.resolve.identity import normal
+from fitness.model.facts import Datastore
+
+if TYPE_CHECKING:
+    from fitness.collect.services import _Service
+
+BUILD_FILES = frozenset(
+    {"dockerfile", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "go.mod", "cargo.toml"}
+    | {"pyproject.toml", "requirements.txt", "setup.py", "gemfile", "composer.json", "mix.exs"}
+)
+MAX_DEPTH = 5
+_SKIP = SKIP_DIRS | {"test", "tests", "target", "build", "dist", "docs", "e2e"}
+
+
+def adopt_folders(
+    root: Path, services: dict[str, _Service], stores: dict[str, Datastore]
+) -> dict[str, Datastore]:
+    """Give folderless services their source folder; return (and drop from ``services``) datastores."""
+    folders = _build_folders(root)
+    for service in services.values():
+        if service.folders or (service.spec is not None and service.spec.paths):
+            continue
+        found = _match(service, folders)
+        if found:
+            service.folders = [found]
+    found_stores: dict[str, Datastore] = {}
+    for name in sorted(services):
+        service = services[name]
+        if service.spec is not None or not service.folders or name in stores:
+            continue
+        if any(d.role for d in service.deployed):
+            continue  # an init job or test container built from the database's folder is not the database
+        dockerfile = root / service.folders[0] / "Dockerfile"
+        image = _final_from(dockerfile) if dockerfile.is_file() else ""
+        known = classify_image(image) if image else None
+        if known is None or known[1] == "infra":
+            continue
+        evidence = service.evidence._replace(text=f"{service.evidence.text} (Dockerfile FROM {image})")
+        found_stores[name] = Datastore(name, known[0], known[1], evidence, tuple(sorted(service.aliases)))
+        del services[name]
+    return found_stores
+
+
+def _build_folders(root: Path) -> list[str]:
+    found = []
+    base = str(root)
+    for current, dirs, names in os.walk(root):
+        depth = current[len(base) :].count(os.sep)
+        dirs[:] = (
+            sorted(d for d in dirs if d not in _SKIP and not d.startswith(".")) if depth < MAX_DEPTH else []
+        )
+        lowered = {n.lower() for n in names}
+        if current != base and (lowered & BUILD_FILES or any(n.endswith(".csproj") for n in lowered)):
+            found.append(os.path.relpath(current, base).replace(os.sep, "/"))
+    return found
+
+
+def _match(service: _Service, folders: list[str]) -> str | None:
+    keys = {normal(service.name), *(normal(a) for a in service.aliases if "." not in a)}
+    for deployed in service.deployed:
+        if deployed.image:
+            repo = deployed.image.lower().split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0]
+            if repo and "$" not in repo:
+                keys.add(normal(repo))
+    hits = []
+    for folder in folders:
+        base = normal(folder.rsplit("/", 1)[-1])
+        if base in keys or any(base.endswith("-" + key) for key in keys):
+            hits.append(folder)
+    if not hits:
+        return None
+    return min(hits, key=lambda f: (f.count("/"), f))

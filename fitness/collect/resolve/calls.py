@@ -1,0 +1,236 @@
+"""Facts -> calls, messages and the count of what stayed unresolved.
+
+For each component, in this order (each edge keeps its whole evidence chain, the code first):
+
+1. settings its code reads (``SettingRef``) whose value is an address: ``frontend.py:118 reads
+   BALANCES_API_ADDR`` + ``config.yaml:29 BALANCES_API_ADDR=balancereader:8080`` -> frontend calls
+   balancereader. A component with no source here (an image from a registry) is taken to read every
+   address setting its manifest gives it;
+2. addresses written in code, ``${KEY}`` parts filled from its settings (``AddressUse``);
+3. logical names (``NameUse``: Feign, discovery, registry enums) and proxy or gateway routes (``Route``);
+4. gRPC contracts: a stub for a proto service that exactly one other component serves (``ProtoUse``).
+
+Not calls: keys that name a broker, telemetry or a redirect (``KAFKA_ADDR``, ``OTEL_*`` go to the
+datastore collector; ``*_REDIRECT_URI``, ``*_CALLBACK_URL``, CORS origins are the browser's), broker
+schemes and ports (``tcp://x:61616``, ``stomp``, ``amqp``), loopback without a unique publisher, and
+self-calls. A referenced address setting, address template, route or name that matches no component is
+``Unresolved`` (with where it was read), so nothing passes silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from fitness.collect.manifests.connections import parse_connection, redact
+from fitness.collect.resolve.identity import LOOPBACK, Identities
+from fitness.collect.resolve.settings import Settings, unfilled
+from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
+from fitness.model.facts import Setting, SourceFacts, Unresolved, canonical_key
+
+BROKER_SCHEMES = frozenset(
+    {"tcp", "ssl", "nio", "failover", "stomp", "stomp+ssl", "amqp", "amqps", "kafka", "nats", "mqtt", "sqs"}
+)
+BROKER_PORTS = frozenset({61616, 61613, 5672, 5671, 9092, 9093, 29092, 4222, 1883, 8883})
+NOT_CALL_WORDS = (
+    *("KAFKA", "AMQP", "RABBIT", "JMS", "BROKER", "STOMP", "NATS", "MQTT", "ACTIVEMQ", "BOOTSTRAP"),
+    *("REDIRECT", "CALLBACK", "RETURNURL", "ORIGIN", "CORS", "ALLOWED", "LISTEN", "BIND", "ADVERTISED"),
+    *("PUBLICURL", "EXTERNALURL", "ISSUER", "JWKS", "WEBHOOK"),
+)
+FRONTEND_PREFIXES = ("REACTAPP", "VUEAPP", "VITE", "NEXTPUBLIC", "NUXTPUBLIC", "NGAPP", "PUBLIC")
+UI_ENDINGS = ("FRONTEND", "UI", "WEBAPP", "PORTAL", "DASHBOARD", "WEBSITE")
+"""A setting naming a user interface is a link a page shows, not an API a client calls."""
+ADDRESS_ENDINGS = ("ADDR", "ADDRESS", "URL", "URI", "HOST", "HOSTNAME", "ENDPOINT", "URLS", "SERVER")
+CALL_SCHEMES = frozenset({"http", "https", "grpc", "grpcs", "ws", "wss", "dns", "h2c"})
+
+
+@dataclass
+class ComponentFacts:
+    """What the resolver knows of one component: its settings, the keys its code reads, its facts."""
+
+    name: str
+    settings: Settings
+    facts: SourceFacts
+    has_code: bool
+    refs: dict[str, Evidence] = field(default_factory=dict)  # canonical key -> first read in code
+
+    def __post_init__(self) -> None:
+        for ref in sorted(self.facts.refs):
+            self.refs.setdefault(canonical_key(ref.key), ref.evidence)
+
+    def ref(self, key: str) -> Evidence | None:
+        """Where code reads the setting ``key`` (canonical): also through the prefixes front-end
+        build tools add (``REACT_APP_X`` is read as ``X`` by react-env, ``VITE_X`` by import.meta.env)."""
+        found = self.refs.get(key)
+        if found is None:
+            for prefix in FRONTEND_PREFIXES:
+                if key.startswith(prefix) and key[len(prefix) :] in self.refs:
+                    return self.refs[key[len(prefix) :]]
+        return found
+
+
+@dataclass
+class _Edge:
+    protocol: str
+    evidence: list[Evidence]
+
+
+def resolve_calls(
+    graph: ArchGraph, components: Iterable[ComponentFacts], identities: Identities, services: set[str]
+) -> list[Unresolved]:
+    """Add CALLS, PUBLISHES and SUBSCRIBES edges; return what could not be resolved."""
+    components = list(components)
+    unresolved: list[Unresolved] = []
+    servers = _proto_servers(components)
+    for component in sorted(components, key=lambda c: c.name):
+        edges: dict[str, _Edge] = {}
+        resolver = _One(component, identities, services, edges, unresolved)
+        resolver.settings()
+        resolver.addresses()
+        resolver.names_and_routes()
+        resolver.protos(servers)
+        for target, edge in sorted(edges.items()):
+            evidence = list(dict.fromkeys(edge.evidence))
+            graph.add_edge(
+                f"service:{component.name}",
+                f"service:{target}",
+                EdgeKind.CALLS,
+                evidence,
+                {"protocol": edge.protocol},
+            )
+        _messages(graph, component, unresolved)
+    return unresolved
+
+
+def _proto_servers(components: list[ComponentFacts]) -> dict[str, dict[str, Evidence]]:
+    servers: dict[str, dict[str, Evidence]] = {}
+    for component in components:
+        for use in sorted(component.facts.protos):
+            if use.role == "serves":
+                servers.setdefault(use.service, {}).setdefault(component.name, use.evidence)
+    return servers
+
+
+@dataclass
+class _One:
+    component: ComponentFacts
+    identities: Identities
+    services: set[str]
+    edges: dict[str, _Edge]
+    unresolved: list[Unresolved]
+
+    def settings(self) -> None:
+        component = self.component
+        for key, values in sorted(component.settings.by_key.items()):
+            if not _address_key(key, values):
+                continue
+            ref = component.ref(key)
+            if ref is None and component.has_code:
+                continue
+            found = False
+            for setting in values:
+                for filled in component.settings.fill(setting.value):
+                    chain = [*(e for e in [ref] if e is not None), setting.evidence, *filled.used]
+                    found |= self._address(filled.value, setting.key, "unknown", chain)
+            if not found and ref is not None and any(unfilled(s.value) for s in values):
+                self._unresolved("url", f"address setting {values[0].key} has no value", ref)
+
+    def addresses(self) -> None:
+        for use in sorted(self.component.facts.addresses):
+            hit = False
+            for filled in self.component.settings.fill(use.template):
+                if unfilled(filled.value):
+                    continue
+                hit |= self._address(filled.value, "", use.protocol, [use.evidence, *filled.used])
+            if not hit and unfilled(use.template):
+                self._unresolved("url", f"address {redact(use.template)} not resolved", use.evidence)
+
+    def names_and_routes(self) -> None:
+        settings = self.component.settings
+        for name_use in sorted(self.component.facts.names):
+            for filled in settings.fill(name_use.name):
+                target = self.identities.name(filled.value)
+                if target is not None:
+                    self._edge(target, name_use.protocol, [name_use.evidence, *filled.used])
+        for route in sorted(self.component.facts.routes):
+            hit = False
+            for filled in settings.fill(route.template):
+                chain = [route.evidence, *filled.used]
+                if route.by_name:
+                    target = self.identities.name(filled.value)
+                    if target is not None:
+                        hit = self._edge(target, "http", chain) or hit
+                elif not unfilled(filled.value):
+                    hit = self._address(filled.value, "", "http", chain) or hit
+            if not hit:
+                self._unresolved(
+                    "route", f"route {route.match or '/'} -> {route.template} not resolved", route.evidence
+                )
+
+    def protos(self, servers: dict[str, dict[str, Evidence]]) -> None:
+        for use in sorted(self.component.facts.protos):
+            if use.role != "stub":
+                continue
+            owners = {
+                name: ev for name, ev in servers.get(use.service, {}).items() if name != self.component.name
+            }
+            if len(owners) == 1:
+                ((target, served),) = owners.items()
+                self._edge(target, "grpc", [use.evidence, served])
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _address(self, value: str, key: str, protocol: str, chain: list[Evidence]) -> bool:
+        """Edges for every host ``value`` names; True when one of them is a known service."""
+        hit = False
+        for scheme, host, port, _ in parse_connection(value.strip(), key or "SERVICE_ADDR"):
+            scheme = scheme.lower()
+            if scheme in BROKER_SCHEMES - {"tcp"} or (port in BROKER_PORTS) or not host:
+                continue
+            if scheme not in CALL_SCHEMES and scheme != "tcp":
+                continue  # a datastore URL: the connection collector's
+            target = self.identities.host(host, port)
+            if target is None:
+                if host.lower() in LOOPBACK or "$" in host:
+                    continue
+                continue
+            if target in self.services:
+                kind = "grpc" if scheme.startswith("grpc") or "GRPC" in key.upper() else protocol
+                kind = "http" if kind == "unknown" and scheme in ("http", "https") else kind
+                hit = self._edge(target, kind, chain) or hit
+        return hit
+
+    def _edge(self, target: str, protocol: str, chain: list[Evidence]) -> bool:
+        if target == self.component.name or target not in self.services:
+            return target == self.component.name
+        edge = self.edges.setdefault(target, _Edge(protocol, []))
+        if edge.protocol == "unknown" and protocol != "unknown":
+            edge.protocol = protocol
+        edge.evidence.extend(chain)
+        return True
+
+    def _unresolved(self, kind: str, reason: str, evidence: Evidence) -> None:
+        self.unresolved.append(Unresolved(kind, reason, evidence))
+
+
+def _address_key(key: str, values: list[Setting]) -> bool:
+    """A setting that holds another component's address: its name says so (``*_ADDR``, ``*_URL``,
+    ``*_HOST``, ``*_ENDPOINT``), or its value is a URL a client calls (``REACT_APP_BACKEND=http://x``)."""
+    if any(word in key for word in NOT_CALL_WORDS) or key.endswith(UI_ENDINGS):
+        return False
+    if key.endswith(ADDRESS_ENDINGS):
+        return True
+    return any(s.value.split("://", 1)[0].lower() in CALL_SCHEMES for s in values if "://" in s.value)
+
+
+def _messages(graph: ArchGraph, component: ComponentFacts, unresolved: list[Unresolved]) -> None:
+    sid = f"service:{component.name}"
+    for message in sorted(component.facts.messages):
+        topics = [f.value for f in component.settings.fill(message.topic) if not unfilled(f.value)]
+        if not topics:
+            unresolved.append(Unresolved("topic", f"topic {message.topic} not resolved", message.evidence))
+            continue
+        for topic in dict.fromkeys(topics):
+            node = graph.add_node(NodeKind.TOPIC, topic, {"broker": message.broker})
+            kind = EdgeKind.PUBLISHES if message.direction == "publish" else EdgeKind.SUBSCRIBES
+            graph.add_edge(sid, node, kind, [message.evidence])
