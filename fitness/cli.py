@@ -174,8 +174,14 @@ def check(
     for warning in analysis.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if update_baseline and baseline is not None:
-        _guard(lambda: write_atomic(baseline, pipeline.baseline_text(analysis)))
-        typer.echo(f"baseline written: {baseline} ({len(analysis.findings)} findings)", err=True)
+        from fitness import tasks
+
+        written = baseline
+        text, messages = _guard(lambda: tasks.baseline_update(analysis, written))
+        _guard(lambda: write_atomic(written, text))
+        for message in messages:
+            typer.echo(message, err=True)
+        typer.echo(f"baseline written: {written} ({len(analysis.findings)} findings)", err=True)
         raise typer.Exit(ExitCode.OK)
     report_options = ReportOptions(fail_on=Severity(fail_on), verbose=verbose, path_prefix=_path_prefix(path))
     rendered = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,9 @@ def _service_summary(scan: ServiceScan) -> dict[str, Any]:
         "services": scan.services,
         "datastores": scan.datastores,
         "sql_statements": scan.sql_statements,
+        "call_sites": scan.call_sites,
+        "settings": scan.addresses,
+        "unresolved_counts": dict(sorted(Counter(u.kind for u in scan.unresolved).items())),
         "unresolved": [
             {"kind": u.kind, "reason": u.reason, "path": u.evidence.path, "line": u.evidence.line}
             for u in scan.unresolved
@@ -299,7 +303,8 @@ def apply_baseline(analysis: Analysis, path: Path) -> None:
         raise FitnessError("baseline file not found (create it with --update-baseline)", str(path))
     data = read_json(path, "corrupt baseline", "cannot read baseline")
     known = baseline.from_document(data, str(path))
-    analysis.baseline_state, analysis.stale = baseline.compare(analysis.findings, known)
+    analysis.findings, analysis.baseline_state, analysis.stale = baseline.apply(analysis.findings, known)
+    analysis.warnings.extend(known.warnings())
 
 
 def baseline_text(analysis: Analysis) -> str:

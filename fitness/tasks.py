@@ -1,5 +1,5 @@
-"""What the commands other than ``check`` do with an analysis: graphs, import chains, explanations,
-the starter config, the config schema, and the HTML report and gallery.
+"""What the commands do with an analysis beyond ``check``'s verdict: graphs, import chains, explanations,
+the starter config, the config schema, the HTML report and gallery, and updating a baseline.
 
 ``fitness.pipeline.run`` is the one analysis; these are thin uses of it, kept apart so the pipeline
 module holds the pipeline and nothing else.
@@ -15,6 +15,20 @@ from fitness.model import Analysis, FitnessError, Severity
 from fitness.model.findings import Chain
 from fitness.model.views import ImportView
 from fitness.pipeline import Options, read_json, run
+
+
+def baseline_update(analysis: Analysis, path: Path) -> tuple[str, list[str]]:
+    """``--update-baseline``: the new file's text, and what to say about the file it replaces (migrated
+    from an older format; entries dropped because they were fixed). A corrupt file is refused, not
+    overwritten: its entries could not be accounted for."""
+    from fitness.pipeline import baseline_text
+    from fitness.rules import baseline
+
+    if not path.exists():
+        return baseline_text(analysis), []
+    data = read_json(path, "corrupt baseline (fix or delete it first)", "cannot read baseline")
+    previous = baseline.from_document(data, str(path))
+    return baseline_text(analysis), baseline.update_messages(analysis.findings, previous)
 
 
 def config_schema() -> dict[str, Any]:

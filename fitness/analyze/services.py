@@ -22,6 +22,7 @@ from fitness.model.service_view import (
     monolith_groups,
     monolith_score,
     ownership,
+    separate_schemas,
     shared_databases,
 )
 from fitness.model.thresholds import AnalysisSettings
@@ -83,6 +84,19 @@ def _shared_infrastructure(view: ServiceView, _: float | None) -> list[Finding]:
             if view.store_roles.get(store, "database") == "database":
                 servers.setdefault(store, {}).setdefault(database, set()).add(service)
     findings = []
+    for (store, database), services in separate_schemas(view).items():
+        evidence = view.connect_evidence(services, store)
+        findings.append(
+            _finding(
+                "FIT302",
+                "shared-infrastructure",
+                f"{len(services)} services use separate schemas of database {database!r} on {store}: "
+                f"{', '.join(services)}",
+                (f"datastore:{store}/{database}", *services),
+                evidence,
+                "fine while each keeps to its schema; a grant per schema makes it a rule, not a habit",
+            )
+        )
     for store, databases in sorted(servers.items()):
         named = {db: names for db, names in databases.items() if db}
         services = sorted({s for names in named.values() for s in names})
@@ -163,17 +177,22 @@ def _cross_access(view: ServiceView, _: float | None) -> list[Finding]:
 
 def _service_imports(view: ServiceView, _: float | None) -> list[Finding]:
     pairs: dict[tuple[str, str], list[Evidence]] = {}
+    imports: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for (importer, imported), evidence in view.cross_imports().items():
         key = (view.module_owner[importer], view.module_owner[imported])
         pairs.setdefault(key, []).extend(evidence)
+        imports.setdefault(key, []).append((importer, imported))
     return [
-        _finding(
-            "FIT305",
-            "service-imports",
-            f"service {a} imports the code of service {b}",
-            (a, b),
-            evidence,
-            f"move what {a} needs from {b} into a versioned library or an API of {b}",
+        replace(
+            _finding(
+                "FIT305",
+                "service-imports",
+                f"service {a} imports the code of service {b}",
+                (a, b),
+                evidence,
+                f"move what {a} needs from {b} into a versioned library or an API of {b}",
+            ),
+            imports=tuple(sorted(imports[a, b])),  # the baseline knows each import, not just the pair
         )
         for (a, b), evidence in sorted(pairs.items())
     ]

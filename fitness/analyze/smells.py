@@ -100,8 +100,10 @@ def unstable_dependencies(
 
 
 def locations_of(chains: tuple[Chain, ...]) -> tuple[Location, ...]:
-    """The file:line of every link that has one, sorted and unique."""
-    return tuple(sorted({Location(link.path, link.line) for chain in chains for link in chain if link.path}))
+    """The file:line of every link that has one, unique, in chain order: the first is the first link of
+    the first chain (where SARIF results and annotations point)."""
+    places = (Location(link.path, link.line) for chain in chains for link in chain if link.path)
+    return tuple(dict.fromkeys(places))
 
 
 def _hub_finding(

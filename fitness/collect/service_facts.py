@@ -64,12 +64,16 @@ def component_facts(
     facts = registry().run(SourceFile(path, text, suffix_of(path)) for path, text in sorted(texts.items()))
     warnings.extend(facts.warnings)
     facts.warnings.clear()
-    facts.addresses.extend(AddressUse(c.target, c.protocol, c.evidence) for c in calls.calls)
+    facts.addresses.extend(  # a Dockerfile's URLs are downloads at build time, not calls
+        AddressUse(c.target, c.protocol, c.evidence)
+        for c in calls.calls
+        if not _is_dockerfile(c.evidence.path)
+    )
     facts.messages.extend(calls.messages)
     for item in calls.unresolved:
         match = _ENV_URL.match(item.reason)
         if item.kind == "url" and match:
-            facts.refs.append(SettingRef(match.group(1), item.evidence))
+            facts.refs.append(SettingRef(match.group(1), item.evidence._replace(how="env")))
         else:
             facts.unresolved.append(item)
     _, config_env, config_warnings = scan_config_connections(chosen, root)
@@ -83,3 +87,8 @@ def component_facts(
     ranked += [(DEFAULT_RANK, setting) for setting in facts.settings]
     has_code = any(suffix_of(path) in SOURCE_SUFFIXES for path in texts)
     return ComponentFacts(service.name, Settings.build(ranked), facts, has_code)
+
+
+def _is_dockerfile(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name.startswith("dockerfile") or name.endswith(".dockerfile")

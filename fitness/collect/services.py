@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from fitness.collect.manifests.yaml_lines import walk_files
 from fitness.collect.resolve.identity import LOOPBACK, Identities, normal
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
+from fitness.model.graph import Edge
 from fitness.model.servicespec import ServiceSpec
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ BUILD_MARKERS = frozenset(
     {"dockerfile", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "go.mod", "cargo.toml"}
     | {"pyproject.toml", "requirements.txt", "setup.py", "gemfile", "composer.json", "mix.exs"}
 )
+_NO_EDGE = Edge("", "", EdgeKind.CALLS, (), {})
+_RUNNABLE = ("Dockerfile", "requirements.txt", "package.json", "go.mod", "pom.xml", "build.gradle")
+_COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _EMBEDDED = re.compile(r"^jdbc:(h2|hsqldb|derby|sqlite):(?:file:|tcp:)?(?!mem:)([^;?]+)", re.IGNORECASE)
 
 
@@ -122,7 +126,17 @@ def _holds_python(root: Path) -> bool:
 def _may_hold_services(root: Path) -> bool:
     if any(path.suffix.lower() in (".yml", ".yaml") for path, _ in walk_files(root, 8)):
         return True
-    return any((root / name).is_dir() for name in SERVICE_PARENTS)
+    if any((root / name).is_dir() for name in SERVICE_PARENTS):
+        return True
+    runnable = 0  # sibling folders with a Dockerfile or a dependency file of their own
+    for child in root.iterdir() if root.is_dir() else ():
+        if (
+            child.is_dir()
+            and not child.name.startswith(".")
+            and any((child / n).is_file() for n in _RUNNABLE)
+        ):
+            runnable += 1
+    return runnable >= 2
 
 
 def collect_services(
@@ -158,11 +172,19 @@ def collect_services(
     _add_datastores(graph, [*stores.values(), *by_use.values()])
     _contain_modules(graph, services)
     callable_services = {name for name in services if name not in by_use}
-    scan.unresolved.extend(
-        resolve_calls(
-            graph, [components[n] for n in sorted(callable_services)], identities, callable_services
-        )
+    unresolved = resolve_calls(
+        graph, [components[n] for n in sorted(callable_services)], identities, callable_services
     )
+    judged = {name for name in callable_services if roles[name][0] != "infra"}
+    for name in sorted(judged):  # infrastructure is drawn, not judged: what it leaves open is not listed
+        sid = f"service:{name}"
+        resolved = {
+            ev.location
+            for target in graph.successors(sid, EdgeKind.CALLS)
+            for ev in (graph.edge(sid, target, EdgeKind.CALLS) or _NO_EDGE).evidence
+        }
+        left = [*unresolved.get(name, []), *components[name].facts.unresolved]
+        scan.unresolved.extend(u for u in left if u.evidence.location not in resolved)
     _demote_idle_proxies(graph, services, components, texts, roles, callable_services)
     _demote_idle_brokers(graph)
     store_hosts = {
@@ -187,17 +209,20 @@ def collect_services(
         scan.sql_statements += tables.statements
         scan.warnings.extend(tables.warnings)
         scan.unresolved.extend(tables.unresolved)
-        for access in tables.accesses:
+        for access in [*tables.accesses, *components[name].facts.tables]:
             _access(graph, sid, access.table, access.mode, access.evidence)
         for use in tables.uses:
             if use.qualname in models:
                 _access(graph, sid, models[use.qualname], use.mode, use.evidence)
         facts = components[name].facts
-        scan.call_sites += len(facts.addresses) + len(facts.names) + len(facts.routes) + len(facts.refs)
+        stubs = sum(1 for use in facts.protos if use.role == "stub")
+        scan.call_sites += (
+            len(facts.addresses) + len(facts.names) + len(facts.routes) + stubs + len(facts.messages)
+        )
         scan.addresses += sum(len(v) for v in components[name].settings.by_key.values())
     _declare_owners(graph, services)
     scan.services = sorted(callable_services)
-    scan.datastores = sorted({*stores, *by_use})
+    scan.datastores = sorted(node.name for node in graph.nodes(NodeKind.DATASTORE))
     scan.unresolved = sorted(set(scan.unresolved))
     return scan
 
@@ -220,8 +245,11 @@ def _merge_services(
         services[spec.name] = service
     index: dict[str, str] = {normal(name): name for name in services}
     prefixes = _prefixes([item.name for item in deployed])
+    images: dict[str, tuple[str, str]] = {}  # own image -> (component, source)
     for item in deployed:
-        name = _same(item.name, index, prefixes) or item.name
+        name = _same(item.name, index, prefixes) or _same_image(item, images) or item.name
+        if _own_image(item.image):
+            images.setdefault(_own_image(item.image), (name, item.source))
         service = services.setdefault(name, _Service(name, item.source, item.evidence))
         index.setdefault(normal(name), name)
         service.deployed.append(item)
@@ -239,6 +267,28 @@ def _merge_services(
                 item.name, item.source, item.evidence, [item.build] if item.build else []
             )
     return dict(sorted(services.items()))
+
+
+def _own_image(image: str) -> str:
+    """The image as a project's own build names it (``descartesresearch/teastore-db``), or "" for a
+    generic one (``postgres:16``) or one named by its tag (``demo:latest-cart``)."""
+    from fitness.collect.manifests.compose import classify_image
+
+    repo, tag = image.lower().split("@", 1)[0], ""
+    last = repo.rsplit("/", 1)[-1]
+    if ":" in last:
+        tag = last.split(":", 1)[1]
+        repo = repo[: -len(tag) - 1]
+    if not repo or "$" in repo or classify_image(image) or (tag and not re.match(r"v?\d|latest$", tag)):
+        return ""
+    return repo
+
+
+def _same_image(item: DeployedService, images: dict[str, tuple[str, str]]) -> str | None:
+    """A workload of another manifest kind running the same own image: compose ``rabbitmq`` and
+    Kubernetes ``teastore-kieker-rabbitmq`` both run ``descartesresearch/teastore-kieker-rabbitmq``."""
+    found = images.get(_own_image(item.image)) if _own_image(item.image) else None
+    return found[0] if found is not None and found[1] != item.source else None
 
 
 def _prefixes(names: Iterable[str]) -> list[str]:
@@ -365,6 +415,9 @@ def _files(root: Path, folders: Iterable[str]) -> list[Path]:
             found.append(base)
             continue
         for current, dirs, names in os.walk(base):
+            if current != str(base) and any(_COMPOSE_FILE.match(n) for n in names):
+                dirs.clear()  # a deployment of its own inside the service (a demo, a local setup)
+                continue
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
             found.extend(Path(current) / n for n in sorted(names))
             if len(found) > MAX_FILES_PER_SERVICE:
@@ -376,9 +429,23 @@ def _files(root: Path, folders: Iterable[str]) -> list[Path]:
 
 
 def _datastores(found: Iterable[Datastore]) -> dict[str, Datastore]:
+    """One datastore per identity: the compose ``rabbitmq`` built from image ``teastore-kieker-rabbitmq``
+    and the Kubernetes workload ``teastore-kieker-rabbitmq`` are one server, known by both names."""
+    from dataclasses import replace
+
     stores: dict[str, Datastore] = {}
+    names: dict[str, str] = {}
     for store in found:
-        stores.setdefault(store.name, store)
+        keys = [normal(n) for n in (store.name, *store.aliases)]
+        known = next((names[k] for k in keys if k in names), None)
+        if known is None:
+            stores[store.name] = store
+            known = store.name
+        else:
+            merged = sorted({*stores[known].aliases, *store.aliases, store.name} - {known})
+            stores[known] = replace(stores[known], aliases=tuple(merged))
+        for key in keys:
+            names.setdefault(key, known)
     return dict(sorted(stores.items()))
 
 

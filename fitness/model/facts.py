@@ -164,12 +164,14 @@ class SourceFacts:
     routes: list[Route] = field(default_factory=list)
     protos: list[ProtoUse] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    tables: list[TableAccess] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def extend(self, other: SourceFacts) -> None:
         for name in (
-            *("settings", "refs", "addresses", "names", "routes", "protos", "messages", "unresolved"),
+            *("settings", "refs", "addresses", "names", "routes", "protos", "messages", "tables"),
+            "unresolved",
             "warnings",
         ):
             getattr(self, name).extend(getattr(other, name))

@@ -159,7 +159,31 @@ MONOLITH_WEIGHTS = {
 
 
 def shared_databases(view: ServiceView) -> dict[tuple[str, str], list[str]]:
-    """(datastore, database) -> services connected to it, for two or more services."""
+    """(datastore, database) -> services connected to it, for two or more services that do not keep
+    to schemas of their own (see :func:`schema_separated`)."""
+    return {key: names for key, names in _database_users(view).items() if not schema_separated(view, names)}
+
+
+def separate_schemas(view: ServiceView) -> dict[tuple[str, str], list[str]]:
+    """(datastore, database) -> services sharing it, each in schemas no other of them touches."""
+    return {key: names for key, names in _database_users(view).items() if schema_separated(view, names)}
+
+
+def schema_separated(view: ServiceView, services: list[str]) -> bool:
+    """True when every service names only schema-qualified tables (``catalog.products``) and no schema
+    is used by two of them: one database, separate schemas, a weaker coupling than shared tables."""
+    owners: dict[str, str] = {}
+    for service in services:
+        tables = {t for t, who in (*view.readers.items(), *view.writers.items()) if service in who}
+        if not tables or any("." not in table for table in tables):
+            return False
+        for schema in {table.split(".", 1)[0] for table in tables}:
+            if owners.setdefault(schema, service) != service:
+                return False
+    return True
+
+
+def _database_users(view: ServiceView) -> dict[tuple[str, str], list[str]]:
     users: dict[tuple[str, str], set[str]] = {}
     for service, targets in view.connects.items():
         for target in targets:

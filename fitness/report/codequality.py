@@ -2,7 +2,8 @@
 
 An array of issues, each ``{description, check_name, fingerprint, severity, location: {path, lines}}``.
 GitLab compares the report of the merge request with the target branch's by fingerprint, so known
-violations stay quiet without a baseline; the fingerprint is the finding's (code + rule + subjects).
+violations stay quiet without a baseline; the fingerprint is the finding's (code + rule + subjects +
+the imports behind it).
 Findings without a file are placed on the config file, or left out when there is none.
 """
 

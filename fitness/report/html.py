@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -19,6 +20,7 @@ from markupsafe import Markup
 
 from fitness.model import Analysis, Finding, Severity
 from fitness.model.service_view import ServiceView, ownership
+from fitness.report.coverage import service_coverage
 from fitness.report.html_graphs import Draw, dsm, pictures
 from fitness.report.options import ReportOptions
 from fitness.report.rulebook import rulebook, verdict
@@ -63,6 +65,7 @@ def context(analysis: Analysis, options: ReportOptions, draw: Draw | None) -> di
     counts = Counter(f.severity.value for f in analysis.findings)
     services = sorted(str(s) for s in summary.get("services") or [])
     view = ServiceView.from_graph(analysis.graph) if services else None
+    coverage = service_coverage(summary)
     findings = [_finding(f, analysis, view, set(services)) for f in analysis.sorted_findings()]
     return {
         "title": analysis.root or "system",
@@ -79,10 +82,8 @@ def context(analysis: Analysis, options: ReportOptions, draw: Draw | None) -> di
             "severity": [s.value for s in reversed(Severity) if counts.get(s.value)],
             "service": sorted({s for f in findings for s in f["services"]}),
         },
-        "unresolved": sorted(
-            (dict(u) for u in summary.get("unresolved") or []),
-            key=lambda u: (str(u.get("path")), int(u.get("line") or 0), str(u.get("kind"))),
-        ),
+        "coverage": coverage.line if coverage is not None else "",
+        "unresolved": [asdict(item) for item in coverage.items] if coverage is not None else [],
         "warnings": sorted(analysis.warnings),
         "pictures": pictures(analysis, draw),
         "matrix": _matrix(view) if view is not None else None,
@@ -159,6 +160,7 @@ def _finding(
             ]
             for chain in finding.chains
         ],
+        "routes": finding.routes_note,
         "fix": finding.fix,
         "because": finding.because,
         "adr": finding.adr,

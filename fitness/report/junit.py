@@ -7,6 +7,10 @@ A ``<testsuite>`` per rule type (``layers``, ``forbidden`` ..., and one per smel
 it, import chain with file:line included. Findings that do not fail (below ``--fail-on``, known from the
 baseline, or fixed since it) are listed in the test case's ``<system-out>``.
 
+For a system of services, a last suite ``service-coverage`` without test cases holds the service
+coverage: counts as ``<properties>``, unresolved call sites, addresses and SQL statements (file:line) in its
+``<system-out>``. It has nothing to fail, so it never turns a pass into a failure.
+
 Counts follow junitparser: ``failures`` counts ``<failure>`` elements, ``tests`` counts test cases.
 """
 
@@ -18,9 +22,11 @@ from collections import defaultdict
 from typing import Any
 
 from fitness.model import Analysis, Finding
+from fitness.report.coverage import Coverage, service_coverage
 from fitness.report.options import ReportOptions
 from fitness.report.rulebook import RuleInfo, is_failing, key_of, repo_path, rulebook, shown, state_of
 
+COVERAGE_SUITE = "service-coverage"  # the suite holding what the service collectors could not resolve
 # Characters XML 1.0 cannot hold, even escaped.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -47,6 +53,9 @@ def render(analysis: Analysis, options: ReportOptions) -> str:
         suite = ET.SubElement(root, "testsuite", _counts(kind, infos, failures))
         for info in infos:
             _testcase(suite, info, failures.get(info.key, []), passing.get(info.key, []), options)
+    coverage = service_coverage(analysis.summary)
+    if coverage is not None:
+        _coverage_suite(root, coverage, options)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -86,6 +95,25 @@ def _testcase(
         ET.SubElement(case, "system-out").text = _clean("\n".join(notes))
 
 
+def _coverage_suite(root: ET.Element, coverage: Coverage, options: ReportOptions) -> None:
+    """A suite without test cases (it can fail nothing): the service coverage counts as ``<properties>``,
+    the counts line and every unresolved item with its file:line in ``<system-out>``."""
+    suite = ET.SubElement(root, "testsuite", _counts(COVERAGE_SUITE, [], {}))
+    properties = ET.SubElement(suite, "properties")
+    values = [
+        *((name, str(value)) for name, value in coverage.numbers.items()),
+        *((f"unresolved.{kind}", str(n)) for kind, n in coverage.by_kind.items()),
+    ]
+    for name, value in values:
+        ET.SubElement(properties, "property", {"name": _clean(name), "value": value})
+    lines = [f"services: {coverage.line}"]
+    lines.extend(
+        f"unresolved {item.kind}: {item.where(options.path_prefix) or '-'} {item.reason}"
+        for item in coverage.items
+    )
+    ET.SubElement(suite, "system-out").text = _clean("\n".join(lines))
+
+
 def _body(finding: Finding, options: ReportOptions) -> list[str]:
     where = repo_path(str(finding.locations[0]), options) if finding.locations else "-"
     lines = [f"{where}: {finding.code} {finding.severity.value} [{finding.rule}] {finding.message}"]
@@ -97,6 +125,8 @@ def _body(finding: Finding, options: ReportOptions) -> list[str]:
             )
             statement = f"  `{link.text}`" if link.text else ""
             lines.append(f"  {link.importer} -> {link.imported}  ({at}){statement}")
+    if finding.routes_note:
+        lines.append(finding.routes_note)
     if finding.fix:
         lines.append(f"fix: {finding.fix}")
     if finding.because:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from fitness.model import Analysis, Finding
+from fitness.report.coverage import service_coverage
 from fitness.report.options import ReportOptions
 from fitness.report.rulebook import RuleInfo, is_failing, key_of, rulebook, shown, state_of, verdict
 
@@ -44,6 +45,7 @@ def render(analysis: Analysis, options: ReportOptions) -> str:
         lines.extend(["", "</details>", ""])
     if any(f.chains for f in failing):
         lines.extend(["### Where", "", "```mermaid", *graph(failing, _depth(analysis)), "```", ""])
+    lines.extend(_coverage(analysis))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -91,6 +93,28 @@ def _facts(analysis: Analysis, known: list[Finding]) -> list[str]:
     if isinstance(changed, dict):
         facts.append(f"only findings touching files changed since `{_code(str(changed.get('rev', '')))}`")
     return [", ".join(facts), ""]
+
+
+def _coverage(analysis: Analysis) -> list[str]:
+    """The service coverage line, then every unresolved call site, address and SQL statement (up to
+    MAX_LISTED) with its file:line; nothing for a system without services."""
+    coverage = service_coverage(analysis.summary)
+    if coverage is None:
+        return []
+    lines = ["### Service coverage", "", _text(coverage.line), ""]
+    if not coverage.items:
+        return lines
+    lines.extend(["| where | kind | reason |", "|---|---|---|"])
+    for item in coverage.items[:MAX_LISTED]:
+        lines.append(f"| `{_code(item.where() or '-')}` | {_text(item.kind)} | {_text(item.reason)} |")
+    if len(coverage.items) > MAX_LISTED:
+        lines.extend(
+            [
+                "",
+                f"…and {len(coverage.items) - MAX_LISTED} more: see the full report (`--format text --verbose`).",
+            ]
+        )
+    return [*lines, ""]
 
 
 def _rule_table(analysis: Analysis, failing: list[Finding]) -> list[str]:
@@ -145,6 +169,8 @@ def _finding(finding: Finding) -> list[str]:
             at = f"{link.path}:{link.line}" if link.line else link.path
             links.append(f"`{_code(link.importer)}` → `{_code(link.imported)}` (`{_code(at)}`)")
         lines.append("  - chain: " + ", ".join(links))
+    if finding.routes_note:
+        lines.append(f"  - {finding.routes_note}")
     if finding.fix:
         lines.append(f"  - fix: {_text(finding.fix)}")
     if finding.because:

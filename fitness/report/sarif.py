@@ -9,11 +9,14 @@ Choices, and why:
 - Paths are relative to the analysed root, with ``path_prefix`` in front when the root is a folder below
   the working directory, under ``uriBaseId: %SRCROOT%`` (the repository root in CI): code scanning maps
   relative URIs from the repository root.
-- ``partialFingerprints`` carries the finding's fingerprint (code + rule + subjects, no line numbers), so an
-  alert survives code moving around.
+- ``partialFingerprints`` carries the finding's fingerprint (code + rule + subjects + the imports behind it,
+  no line numbers), so an alert survives code moving around and a new import is a new alert.
 - With a baseline, results carry ``baselineState`` (new / unchanged), and stale baseline entries become
   ``absent`` results of kind ``pass``.
 - Import chains become ``codeFlows``: each import a step with its file and line.
+- For a system of services, ``properties.serviceCoverage`` holds what the service collectors read and
+  how much they could not resolve, and each unresolved call site, address or SQL statement is a ``note``
+  in ``invocations[0].toolExecutionNotifications`` at its file and line (not a result: it breaks no rule).
 
 Deterministic: sorted keys, results in finding order, no timestamps or absolute paths.
 """
@@ -27,6 +30,7 @@ from urllib.parse import quote
 from fitness import __version__
 from fitness.model import Analysis, Finding, Severity
 from fitness.model.findings import Chain
+from fitness.report.coverage import Coverage, UnresolvedItem, service_coverage
 from fitness.report.options import ReportOptions
 from fitness.report.rulebook import RuleInfo, ident_of, repo_path, rulebook, shown, state_of
 
@@ -57,6 +61,15 @@ def render(analysis: Analysis, options: ReportOptions) -> str:
         "columnKind": "unicodeCodePoints",
         "properties": {"summary": _summary(analysis, options)},
     }
+    coverage = service_coverage(analysis.summary)
+    if coverage is not None:
+        run["properties"]["serviceCoverage"] = _coverage(coverage)
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [_notification(item, options) for item in coverage.items],
+            }
+        ]
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -98,6 +111,8 @@ def _result(
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"subjects": list(finding.subjects), "fix": finding.fix, "adr": finding.adr},
     }
+    if finding.routes_note:
+        result["properties"]["routes"] = finding.routes_note
     locations = [_location(loc.path, loc.line, options) for loc in finding.locations if loc.path]
     if locations:
         result["locations"] = locations
@@ -171,3 +186,29 @@ def _summary(analysis: Analysis, options: ReportOptions) -> dict[str, Any]:
         "failing": len(analysis.failing(options.fail_on)),
         "fail_on": options.fail_on.value,
     }
+
+
+def _coverage(coverage: Coverage) -> dict[str, Any]:
+    numbers = coverage.numbers
+    return {
+        "text": coverage.line,
+        "services": numbers["services"],
+        "datastores": numbers["datastores"],
+        "callSites": numbers["call_sites"],
+        "sqlStatements": numbers["sql_statements"],
+        "settings": numbers["settings"],
+        "unresolved": numbers["unresolved"],
+        "unresolvedByKind": dict(coverage.by_kind),
+    }
+
+
+def _notification(item: UnresolvedItem, options: ReportOptions) -> dict[str, Any]:
+    """An unresolved call site, address or SQL statement: a note of the run, at its file and line."""
+    notification: dict[str, Any] = {
+        "level": "note",
+        "message": {"text": f"unresolved {item.kind}: {item.reason}"},
+        "properties": {"kind": item.kind},
+    }
+    if item.path:
+        notification["locations"] = [_location(item.path, item.line, options)]
+    return notification

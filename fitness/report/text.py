@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 from fitness.model import Analysis, Finding, Severity
+from fitness.report.coverage import service_coverage as coverage_of
 from fitness.report.options import ReportOptions
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _RESET = "\x1b[0m"
+MAX_UNRESOLVED = 5  # unresolved items listed without --verbose
 
 
 def render(analysis: Analysis, options: ReportOptions) -> str:
@@ -21,8 +23,23 @@ def render(analysis: Analysis, options: ReportOptions) -> str:
         lines.append(f"stale baseline entry (fixed, remove it): {entry.get('code')} {entry.get('message')}")
     if analysis.stale:
         lines.append("")
+    lines.extend(service_coverage(analysis.summary, options.verbose))
     lines.append(_summary(analysis, options, hidden=len(analysis.findings) - len(shown)))
     return "\n".join(lines) + "\n"
+
+
+def service_coverage(summary: dict[str, object], verbose: bool) -> list[str]:
+    """What the service collectors saw and could not resolve: printed even when the check passes, so a
+    clean result on a system the tool could not read is never mistaken for a clean system."""
+    coverage = coverage_of(summary)
+    if coverage is None:
+        return []
+    out = [f"services: {coverage.line}"]
+    shown = coverage.items if verbose else coverage.items[:MAX_UNRESOLVED]
+    out.extend(f"    unresolved {item.kind}: {item.where()} {item.reason}" for item in shown)
+    if len(coverage.items) > len(shown):
+        out.append(f"    and {len(coverage.items) - len(shown)} more unresolved (use --verbose)")
+    return out
 
 
 def _finding(finding: Finding, state: str | None, options: ReportOptions) -> list[str]:
@@ -39,6 +56,11 @@ def _finding(finding: Finding, state: str | None, options: ReportOptions) -> lis
             at = f"{link.path}:{link.line}" if link.line else link.path
             statement = f"  `{link.text}`" if link.text else ""
             out.append(f"      {link.importer} -> {link.imported}  ({at}){statement}")
+    if finding.routes_note:
+        out.append(f"    {finding.routes_note}")
+    new_imports = finding.data.get("new_imports")
+    if state == "new" and isinstance(new_imports, list) and new_imports:
+        out.append(f"    new since the baseline: {', '.join(str(edge) for edge in new_imports)}")
     if finding.fix:
         out.append(f"    fix: {finding.fix}")
     if finding.because:

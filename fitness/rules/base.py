@@ -136,10 +136,16 @@ class RuleType:
         fix: str = "",
         locations: Sequence[Location] | None = None,
         data: dict[str, Any] | None = None,
+        imports: Iterable[tuple[str, str]] = (),
     ) -> Finding:
-        """A finding of this rule, located at the first link of each chain unless told otherwise."""
+        """A finding of this rule, located at the first link of each chain unless told otherwise: the
+        first location is the first link of the first chain (where SARIF and annotations point).
+
+        ``imports`` are the module imports behind it (``Routes.ways_in``), hashed into its fingerprint.
+        """
         if locations is None:
-            locations = sorted({Location(c[0].path, c[0].line) for c in chains if c and c[0].path})
+            starts = (Location(c[0].path, c[0].line) for c in chains if c and c[0].path)
+            locations = list(dict.fromkeys(starts))
         return Finding(
             code=self.code,
             rule=self.spec.id,
@@ -152,6 +158,7 @@ class RuleType:
             because=self.spec.because,
             adr=self.spec.adr,
             data=data or {},
+            imports=tuple(sorted(set(imports))),
         )
 
 

@@ -49,7 +49,9 @@ def chains_between(
     limit: int = MAX_CHAINS,
 ) -> list[Chain]:
     """Up to ``limit`` shortest chains from ``sources`` to ``targets`` (see ``routes_between``)."""
-    return routes_between(view, sources, targets, direct_only=direct_only, allowed=allowed, limit=limit).chains
+    return routes_between(
+        view, sources, targets, direct_only=direct_only, allowed=allowed, limit=limit
+    ).chains
 
 
 def routes_between(
@@ -84,6 +86,92 @@ def routes_between(
         if imported in hops
     )
     return _pick(view, first, hops.get, target_set, passable, limit)
+
+
+def _hops_to(
+    pred: Mapping[str, Iterable[str]], targets: Collection[str], passable: Callable[[str], bool]
+) -> dict[str, int]:
+    """Imports from each module to the nearest target, through passable modules (a BFS over importers);
+    targets are 0."""
+    hops = dict.fromkeys(targets, 0)
+    queue = deque(targets)
+    while queue:
+        module = queue.popleft()
+        for importer in pred.get(module, ()):
+            if importer not in hops and passable(importer):
+                hops[importer] = hops[module] + 1
+                queue.append(importer)
+    return hops
+
+
+def _pick(
+    view: ImportView,
+    first: Sequence[tuple[int, str, str]],
+    distance: Callable[[str], int | None],
+    targets: Collection[str],
+    passable: Callable[[str], bool],
+    limit: int,
+) -> Routes:
+    """Chains from the ways in, ``(hops, module, imported)`` sorted: one per pair of ends, each the
+    shortest between its ends, shortest first, at most ``limit``."""
+    nearest: dict[str, int] = {}
+    for hops, module, _ in first:
+        nearest.setdefault(module, hops)
+    picked: dict[tuple[str, str], list[str]] = {}
+    for hops, module, imported in first:
+        if len(picked) >= limit:
+            break
+        path = _walk(view.succ, module, imported, targets, distance)
+        if hops > nearest[module]:  # another way out of ``module`` is shorter: maybe to this end too
+            path = _shorter(view.succ, path, passable) or path
+        picked.setdefault((path[0], path[-1]), path)
+    chains = sorted(picked.values(), key=lambda path: (len(path), path))
+    ways_in = tuple(sorted({(module, imported) for _, module, imported in first}))
+    return Routes([view.chain(path) for path in chains], ways_in)
+
+
+def _walk(
+    succ: Mapping[str, Iterable[str]],
+    start: str,
+    imported: str,
+    targets: Collection[str],
+    distance: Callable[[str], int | None],
+) -> list[str]:
+    """Down the hop counts from ``imported`` to the targets (the smallest name at each step)."""
+    path = [start, imported]
+    while path[-1] not in targets:
+        want = (distance(path[-1]) or 1) - 1
+        path.append(min(c for c in succ[path[-1]] if (c in targets if want == 0 else distance(c) == want)))
+    return path
+
+
+def _shorter(
+    succ: Mapping[str, Iterable[str]], path: list[str], passable: Callable[[str], bool]
+) -> list[str] | None:
+    """A path between the ends of ``path`` with fewer imports, through passable modules only (a BFS
+    from the start, sorted, so the first one found is the smallest by name); None if there is none, or
+    if ``CHECK_WORK`` edge visits did not settle it."""
+    start, end = path[0], path[-1]
+    parent: dict[str, str] = {}
+    frontier, budget = [start], CHECK_WORK
+    for _ in range(len(path) - 2):  # paths of at most len(path) - 2 imports
+        following: list[str] = []
+        for node in frontier:
+            children = sorted(succ.get(node, ()))
+            budget -= len(children)
+            if budget < 0:
+                return None
+            for child in children:
+                if child == end:
+                    found = [end, node]
+                    while found[-1] != start:
+                        found.append(parent[found[-1]])
+                    return found[::-1]
+                if child not in parent and child != start and passable(child):
+                    parent[child] = node
+                    following.append(child)
+        frontier = following
+    return None
 
 
 def edge_to_cut(chains: list[Chain]) -> str:
@@ -149,7 +237,10 @@ class GroupReach:
         return bool(self._from[source] >> target & 1)
 
     def chains(self, source: int, target: int, limit: int = MAX_CHAINS) -> list[Chain]:
-        """Up to ``limit`` shortest chains from ``source`` to ``target``, each with another first import."""
+        return self.routes(source, target, limit).chains
+
+    def routes(self, source: int, target: int, limit: int = MAX_CHAINS) -> Routes:
+        """Every route from group ``source`` to group ``target`` and up to ``limit`` shortest chains."""
         targets = self.groups[target].members
         distance = self._distances(target)
         first: list[tuple[int, str, str]] = []
@@ -159,10 +250,12 @@ class GroupReach:
                 if hops is not None:
                     first.append((hops + 1, module, imported))
         first.sort()
-        return [
-            self.view.chain(self._walk(start, imported, targets, distance))
-            for _, start, imported in first[:limit]
-        ]
+        scope, block = self._scope_bits[self.groups[target].scope], self._block
+
+        def passable(module: str) -> bool:
+            return not block.get(module, 0) & scope
+
+        return _pick(self.view, first, distance, targets, passable, limit)
 
     def _distances(self, target: int) -> Callable[[str], int | None]:
         """Imports from a module (as a pass-through) to group ``target``, or None when it cannot pass."""
@@ -184,17 +277,6 @@ class GroupReach:
             return found
 
         return distance
-
-    def _walk(
-        self, start: str, imported: str, targets: Collection[str], distance: Callable[[str], int | None]
-    ) -> list[str]:
-        """Down the hop counts from ``imported`` to the target group (the smallest name at each step)."""
-        path = [start, imported]
-        while path[-1] not in targets:
-            want = (distance(path[-1]) or 1) - 1
-            succ = self.view.succ[path[-1]]
-            path.append(min(c for c in succ if (c in targets if want == 0 else distance(c) == want)))
-        return path
 
 
 def _propagate(

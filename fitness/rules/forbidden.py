@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from fitness.model import Finding
 from fitness.rules.base import Option, RuleContext, RuleType, modules_of
-from fitness.rules.chains import chains_between, edge_to_cut
+from fitness.rules.chains import edge_to_cut, routes_between
 
 
 class Forbidden(RuleType):
@@ -39,7 +39,8 @@ class Forbidden(RuleType):
             sources = modules_of(view, [source])
             for forbidden in self.opts["forbidden_modules"]:
                 targets = modules_of(view, [forbidden])
-                chains = chains_between(view, sources, targets, direct_only=bool(self.opts["allow_indirect"]))
+                routes = routes_between(view, sources, targets, direct_only=bool(self.opts["allow_indirect"]))
+                chains = routes.chains
                 if not chains:
                     continue
                 kind = "imports" if len(chains[0]) == 1 else "reaches"
@@ -49,6 +50,7 @@ class Forbidden(RuleType):
                         (source, forbidden),
                         chains,
                         fix=edge_to_cut(chains),
+                        imports=routes.ways_in,
                     )
                 )
         return findings

@@ -10,11 +10,10 @@ from itertools import permutations
 from typing import ClassVar
 
 from fitness.model import Finding, FitnessError
-from fitness.model.findings import Chain
 from fitness.model.patterns import within
 from fitness.model.views import ImportView
 from fitness.rules.base import Option, RuleContext, RuleType, _error, roots_of, subtree
-from fitness.rules.chains import MAX_CHAINS, Group, GroupReach, edge_to_cut
+from fitness.rules.chains import MAX_CHAINS, Group, GroupReach, Routes, edge_to_cut
 
 
 class Independence(RuleType):
@@ -61,22 +60,25 @@ class Independence(RuleType):
         findings = []
         if self.opts["allow_indirect"]:
             for (a, b), imports in sorted(_direct_imports(view, groups).items()):
-                chains = [view.chain(pair) for pair in sorted(imports)[:MAX_CHAINS]]
-                findings.append(self._violation(groups[a].name, groups[b].name, chains))
+                pairs = sorted(imports)
+                routes = Routes([view.chain(pair) for pair in pairs[:MAX_CHAINS]], tuple(pairs))
+                findings.append(self._violation(groups[a].name, groups[b].name, routes))
         else:
             reach = GroupReach(view, groups)
             for a, b in permutations(range(len(groups)), 2):
                 if reach.reaches(a, b):
-                    findings.append(self._violation(groups[a].name, groups[b].name, reach.chains(a, b)))
+                    findings.append(self._violation(groups[a].name, groups[b].name, reach.routes(a, b)))
         return sorted(findings, key=lambda finding: finding.subjects)
 
-    def _violation(self, importer: str, imported: str, chains: list[Chain]) -> Finding:
+    def _violation(self, importer: str, imported: str, routes: Routes) -> Finding:
+        chains = routes.chains
         verb = "imports" if len(chains[0]) == 1 else "reaches"
         return self.finding(
             f"{importer} {verb} {imported}; they must be independent",
             (importer, imported),
             chains,
             fix=edge_to_cut(chains),
+            imports=routes.ways_in,
         )
 
 

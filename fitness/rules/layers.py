@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from fitness.model import Finding, FitnessError, Location
-from fitness.model.findings import Chain
 from fitness.model.patterns import compile_pattern
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
 from fitness.rules.base import Option, RuleContext, RuleType, _error, roots_of, subtree
-from fitness.rules.chains import Group, GroupReach, edge_to_cut
+from fitness.rules.chains import Group, GroupReach, Routes, edge_to_cut
 
 CLOSED_LINE = re.compile(r"-{3,}\Z")
 
@@ -137,7 +136,7 @@ class Layers(RuleType):
         findings: dict[tuple[str, ...], Finding] = {}
         for pair in pairs:
             if reach.reaches(pair.importer, pair.imported):
-                finding = self._violation(groups, pair, reach.chains(pair.importer, pair.imported))
+                finding = self._violation(groups, pair, reach.routes(pair.importer, pair.imported))
                 findings.setdefault(finding.subjects, finding)
         for finding in self._undeclared(view):
             findings.setdefault(finding.subjects, finding)
@@ -156,7 +155,8 @@ class Layers(RuleType):
             levels.append(indexes)
         return levels
 
-    def _violation(self, groups: Sequence[Group], pair: _Pair, chains: list[Chain]) -> Finding:
+    def _violation(self, groups: Sequence[Group], pair: _Pair, routes: Routes) -> Finding:
+        chains = routes.chains
         importer, imported = groups[pair.importer].name, groups[pair.imported].name
         verb = "imports" if chains and len(chains[0]) == 1 else "reaches"
         if pair.kind == "upward":
@@ -166,7 +166,9 @@ class Layers(RuleType):
         else:
             message = f"{importer} {verb} {imported}, bypassing closed layer {pair.closed}"
         data = {"container": groups[pair.importer].scope, "kind": pair.kind}
-        return self.finding(message, (importer, imported), chains, fix=edge_to_cut(chains), data=data)
+        return self.finding(
+            message, (importer, imported), chains, fix=edge_to_cut(chains), data=data, imports=routes.ways_in
+        )
 
     def _undeclared(self, view: ImportView) -> list[Finding]:
         if not self.opts["exhaustive"]:

@@ -182,7 +182,7 @@ def test_baseline_from_a_newer_fitness_exits_2(example_copy) -> None:
     (example / "b.json").write_text('{"version": 99, "findings": []}\n')
     result = run_fitness("check", str(example), "--no-cache", "--baseline", str(example / "b.json"))
     assert result.returncode == 2
-    assert "b.json: baseline written by a newer fitness (version 99; this one reads up to 1)" in result.stderr
+    assert "b.json: baseline written by a newer fitness (version 99; this one reads up to 2)" in result.stderr
 
 
 # -- --changed-since --------------------------------------------------------------------------------

@@ -234,10 +234,11 @@ def _scan_file(path: Path, root: Path, records: dict[str, _Record], warnings: li
     doc = docs[0]
     services, base = _services(doc)
     env_path = path.parent / ".env"
-    variables = {}
+    variables: dict[str, str] = {}
     if env_path.is_file():
         dotenv = read_text(env_path, relative(env_path, root), warnings) or ""
-        variables = {name: value for name, value, _ in parse_dotenv(dotenv)}
+        for name, value, _ in parse_dotenv(dotenv):  # a .env value may use the ones before it
+            variables[name] = _interpolate(value, variables)
     file = _File(doc, path, root, display, variables, warnings)
     for key, spec in services.items():
         name = str(key)
@@ -570,6 +571,10 @@ def _emit(record: _Record, scan: ManifestScan) -> None:
         return
     kind, role = known
     databases = datastore_databases(kind, record.env) + record.init_databases
+    repo, _, tag = record.image.lower().split("@", 1)[0].rsplit("/", 1)[-1].partition(":")
+    named_by_tag = bool(tag) and not re.match(r"v?\d|latest$", tag)  # demo:latest-kafka
+    if repo and repo != record.name and repo not in KNOWN_IMAGES and "$" not in repo and not named_by_tag:
+        record.aliases.append(repo)  # a project's own image: Kubernetes names the workload after it
     scan.datastores.append(
         Datastore(
             name=record.name,

@@ -139,7 +139,7 @@ _REDACTIONS = (
 )
 _CONFIG_NAMES = re.compile(
     r"^(?:\.env(?:\..+)?|.+\.env|(?:application|bootstrap)(?:[-.].+)?\.(?:ya?ml|properties)"
-    r"|appsettings(?:\..+)?\.json|config(?:[-.][\w-]+)?\.(?:json|ya?ml))$",
+    r"|appsettings(?:\..+)?\.json|config(?:[-.][\w-]+)?\.json)$",
     re.IGNORECASE,
 )
 _SPRING_DEFAULT = re.compile(r"\$\{[^}:]+:([^}]*)\}")
@@ -160,7 +160,7 @@ def scan_config_connections(
 
     ``files`` may be every file of a service folder: only names ``find_config_files`` would pick are read
     (``.env``, ``.env.*``, ``*.env``, ``application*``/``bootstrap*`` ``.yml``/``.yaml``/``.properties``,
-    ``appsettings*.json``, ``config*.json|yml`` of Node config libraries); the rest are ignored without a warning.
+    ``appsettings*.json``, ``config*.json`` of Node config libraries such as nconf); the rest are ignored without a warning.
 
     Returns the connections found (evidence how ``config``), every setting as an EnvVar (name as written:
     ``spring.datasource.url``, ``ConnectionStrings:Catalog``; evidence how ``config``) and warnings for

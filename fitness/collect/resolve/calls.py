@@ -10,8 +10,8 @@ For each component, in this order (each edge keeps its whole evidence chain, the
 3. logical names (``NameUse``: Feign, discovery, registry enums) and proxy or gateway routes (``Route``);
 4. gRPC contracts: a stub for a proto service that exactly one other component serves (``ProtoUse``).
 
-Not calls: keys that name a broker, telemetry or a redirect (``KAFKA_ADDR``, ``OTEL_*`` go to the
-datastore collector; ``*_REDIRECT_URI``, ``*_CALLBACK_URL``, CORS origins are the browser's), broker
+Not calls: keys that name a broker, telemetry or a redirect (``KAFKA_ADDR`` goes to the datastore
+collector, ``OTEL_EXPORTER_*`` is telemetry export even when a proxy forwards it; ``*_REDIRECT_URI``, ``*_CALLBACK_URL``, CORS origins are the browser's), broker
 schemes and ports (``tcp://x:61616``, ``stomp``, ``amqp``), loopback without a unique publisher, and
 self-calls. A referenced address setting, address template, route or name that matches no component is
 ``Unresolved`` (with where it was read), so nothing passes silently.
@@ -19,6 +19,7 @@ self-calls. A referenced address setting, address template, route or name that m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,11 @@ from fitness.collect.resolve.settings import Settings, unfilled
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
 from fitness.model.facts import Setting, SourceFacts, Unresolved, canonical_key
 
+RUNTIME_VARIABLES = frozenset(
+    {"HOSTNAME", "HOST", "PODIP", "PODNAME", "NODENAME", "KUBERNETESSERVICEHOST", "SERVERNAME"}
+)
+"""Variables the platform sets itself (Kubernetes, Docker, a shell): nobody writes them down."""
+_PORT_PLACEHOLDER = re.compile(r":\$\{[^}]*\}")
 BROKER_SCHEMES = frozenset(
     {"tcp", "ssl", "nio", "failover", "stomp", "stomp+ssl", "amqp", "amqps", "kafka", "nats", "mqtt", "sqs"}
 )
@@ -36,6 +42,7 @@ NOT_CALL_WORDS = (
     *("KAFKA", "AMQP", "RABBIT", "JMS", "BROKER", "STOMP", "NATS", "MQTT", "ACTIVEMQ", "BOOTSTRAP"),
     *("REDIRECT", "CALLBACK", "RETURNURL", "ORIGIN", "CORS", "ALLOWED", "LISTEN", "BIND", "ADVERTISED"),
     *("PUBLICURL", "EXTERNALURL", "ISSUER", "JWKS", "WEBHOOK"),
+    *("OTEL", "OTLP", "TRACES", "TELEMETRY", "JAEGER", "ZIPKIN", "SENTRY", "STATSD", "PROMETHEUS"),
 )
 FRONTEND_PREFIXES = ("REACTAPP", "VUEAPP", "VITE", "NEXTPUBLIC", "NUXTPUBLIC", "NGAPP", "PUBLIC")
 UI_ENDINGS = ("FRONTEND", "UI", "WEBAPP", "PORTAL", "DASHBOARD", "WEBSITE")
@@ -77,28 +84,29 @@ class _Edge:
 
 def resolve_calls(
     graph: ArchGraph, components: Iterable[ComponentFacts], identities: Identities, services: set[str]
-) -> list[Unresolved]:
-    """Add CALLS, PUBLISHES and SUBSCRIBES edges; return what could not be resolved."""
+) -> dict[str, list[Unresolved]]:
+    """Add CALLS, PUBLISHES and SUBSCRIBES edges; return what each component left unresolved."""
     components = list(components)
-    unresolved: list[Unresolved] = []
+    unresolved: dict[str, list[Unresolved]] = {}
     servers = _proto_servers(components)
     for component in sorted(components, key=lambda c: c.name):
         edges: dict[str, _Edge] = {}
-        resolver = _One(component, identities, services, edges, unresolved)
+        resolver = _One(component, identities, services, edges, unresolved.setdefault(component.name, []))
         resolver.settings()
         resolver.addresses()
         resolver.names_and_routes()
         resolver.protos(servers)
         for target, edge in sorted(edges.items()):
             evidence = list(dict.fromkeys(edge.evidence))
+            chain = [f"{e.path}:{e.line}" for e in evidence[:8]]  # the order it was resolved in: code first
             graph.add_edge(
                 f"service:{component.name}",
                 f"service:{target}",
                 EdgeKind.CALLS,
                 evidence,
-                {"protocol": edge.protocol},
+                {"protocol": edge.protocol, "chain": chain},
             )
-        _messages(graph, component, unresolved)
+        _messages(graph, component, unresolved[component.name])
     return unresolved
 
 
@@ -134,12 +142,19 @@ class _One:
                     found |= self._address(filled.value, setting.key, "unknown", chain)
             if not found and ref is not None and any(unfilled(s.value) for s in values):
                 self._unresolved("url", f"address setting {values[0].key} has no value", ref)
+        for key, ref in sorted(component.refs.items()):
+            if ref.how != "env" or key in RUNTIME_VARIABLES:
+                continue  # only an explicit read of the environment names a setting someone must set
+            if key not in component.settings.by_key and _address_key(key, []) and not self._prefixed(key):
+                self._unresolved(
+                    "url", f"reads address setting {key.lower()}, set by no manifest or config", ref
+                )
 
     def addresses(self) -> None:
         for use in sorted(self.component.facts.addresses):
             hit = False
             for filled in self.component.settings.fill(use.template):
-                if unfilled(filled.value):
+                if unfilled(_PORT_PLACEHOLDER.sub("", filled.value)):
                     continue
                 hit |= self._address(filled.value, "", use.protocol, [use.evidence, *filled.used])
             if not hit and unfilled(use.template):
@@ -180,8 +195,13 @@ class _One:
 
     # -- helpers --------------------------------------------------------------------------------
 
+    def _prefixed(self, key: str) -> bool:
+        """``API`` read by react-env is set as ``REACT_APP_API``."""
+        return any(prefix + key in self.component.settings.by_key for prefix in FRONTEND_PREFIXES)
+
     def _address(self, value: str, key: str, protocol: str, chain: list[Evidence]) -> bool:
         """Edges for every host ``value`` names; True when one of them is a known service."""
+        value = _PORT_PLACEHOLDER.sub("", value)  # ``cart:${CART_PORT}``: the host is known, the port not
         hit = False
         for scheme, host, port, _ in parse_connection(value.strip(), key or "SERVICE_ADDR"):
             scheme = scheme.lower()

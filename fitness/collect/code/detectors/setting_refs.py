@@ -1,9 +1,10 @@
 """Where code reads a setting, and the defaults it writes next to the read, in any language.
 
-References (``SettingRef``): ``${KEY}`` and ``${KEY:default}`` placeholders (Spring ``@Value``, config
-files, JS template literals), string literals shaped like an environment variable (``"CART_ADDR"``:
+References (``SettingRef``): ``${KEY}`` and ``${KEY:default}`` placeholders in config files and JVM or
+.NET strings (Spring ``@Value``; in JS, PHP or shell the same syntax interpolates a variable), string literals shaped like an environment variable (``"CART_ADDR"``:
 ``os.Getenv("CART_ADDR")``, ``mustMapEnv(&addr, "CART_ADDR")``, ``Configuration["CART_ADDR"]``),
-``process.env.KEY`` / ``import.meta.env.KEY``, and ``getenv("port")``-style reads of any spelling.
+``process.env.KEY`` / ``import.meta.env.KEY`` / ``const { KEY = '' } = process.env``, and ``getenv("port")`` / ``env("API")``-style reads of any
+spelling (react-env, django-environ, Laravel).
 
 Defaults (``Setting`` with ``how="default"``): ``${KEY:default}`` (and ``${KEY:-default}``),
 ``getenv("KEY", "default")`` and every ``*env*("KEY", "default")`` helper, ``getOrDefault("KEY", "d")``,
@@ -22,14 +23,19 @@ SOURCE = frozenset(
     {".py", ".go", ".java", ".kt", ".kts", ".scala", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".cs"}
     | {".rb", ".php", ".rs", ".ex", ".exs", ".cpp", ".cc", ".h", ".hpp", ".vue", ".svelte"}
 )
+PLACEHOLDER_CODE = frozenset({".java", ".kt", ".kts", ".scala", ".groovy", ".cs"})
+"""Languages where ``${key}`` in a string is a config placeholder (``@Value("${x}")``), not the
+interpolation of a variable (a JS template literal, a PHP or shell string)."""
 CONFIG = frozenset({".yml", ".yaml", ".properties", ".json", ".toml", ".conf", ".xml", ".ini", ".env"})
 
 _KEY = r"[A-Za-z_][\w.\-]*"
 _PLACEHOLDER = re.compile(r"\$\{(" + _KEY + r")(?::-?([^}\s]*))?\}")
 _ENV_LITERAL = re.compile(r"[\"'`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]")
 _ENV_MEMBER = re.compile(r"\b(?:process\.env|import\.meta\.env)\.([A-Za-z_]\w*)")
+_ENV_DESTRUCTURE = re.compile(r"\{([^{}]{1,2000})\}\s*=\s*(?:process\.env|import\.meta\.env)\b")
+_DESTRUCTURED = re.compile(r"(?:^|,)\s*([A-Za-z_]\w*)")
 _ENV_CALL = re.compile(
-    r"\b(?:getenv|Getenv|LookupEnv|GetEnvironmentVariable|getEnv|env::var|environ\.get|getProperty)"
+    r"\b(?:getenv|Getenv|LookupEnv|GetEnvironmentVariable|getEnv|env::var|environ\.get|getProperty|env|Env)"
     r"\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']"
 )
 _DEFAULTS = (
@@ -58,15 +64,18 @@ class SettingRefs:
         text = file.text
         for match in _PLACEHOLDER.finditer(text):
             key, default = match.group(1), match.group(2)
-            if "." in key or key.isupper() or file.suffix in SOURCE:
-                facts.refs.append(SettingRef(key, file.evidence(match.start(), "code")))
+            if file.suffix in PLACEHOLDER_CODE or file.suffix not in SOURCE:
+                facts.refs.append(SettingRef(key, file.evidence(match.start(), "env")))
             if default and "${" not in default:
                 facts.settings.append(Setting(key, default, file.evidence(match.start(), "default")))
         if file.suffix not in SOURCE:
             return
-        for pattern in (_ENV_LITERAL, _ENV_MEMBER, _ENV_CALL):
+        for pattern, how in ((_ENV_LITERAL, "code"), (_ENV_MEMBER, "env"), (_ENV_CALL, "env")):
             for match in pattern.finditer(text):
-                facts.refs.append(SettingRef(match.group(1), file.evidence(match.start(), "code")))
+                facts.refs.append(SettingRef(match.group(1), file.evidence(match.start(), how)))
+        for match in _ENV_DESTRUCTURE.finditer(text):
+            for name in _DESTRUCTURED.findall(match.group(1)):
+                facts.refs.append(SettingRef(name, file.evidence(match.start(), "env")))
         for pattern in _DEFAULTS:
             for match in pattern.finditer(text):
                 key, value = match.group(1), match.group(2)

@@ -1,0 +1,271 @@
+"""Tables mapped by ORM entity classes in Java/Kotlin, C#, Go, JS/TS, Prisma and Ruby.
+
+Each mapping is a ``TableAccess(table, "read", how="orm")`` at the line that names the table (the
+annotation, attribute or call; the ``@Entity`` line when the name comes from the class), lower case,
+schema-qualified when a schema is given. The component's entities are also recorded (see
+:mod:`._entity_index`) so that JPQL (:mod:`sql_strings`) and writes (:mod:`orm_writes`) in other
+files are mapped to the same tables.
+
+- JPA/Hibernate (Java, Kotlin, Scala): ``@Entity`` + ``@Table(name = "orders", schema = "shop")``; with
+  no ``@Table`` name, the entity name (``@Entity(name = "Order")``) or class name in snake case, as
+  Spring Boot's default ``CamelCaseToUnderscoresNamingStrategy`` does (``OrderItem`` -> ``order_item``;
+  plain Hibernate/EclipseLink keep the name as is, lower-cased here it differs only by the ``_``).
+  Spring Data JDBC/R2DBC ``@Table("orders")`` (file importing ``data.relational``), no ``@Entity`` needed.
+- Spring Data repositories: ``interface OrderRepository extends JpaRepository<Order, Long>`` (any
+  ``*Repository<Entity, ...>``, Kotlin ``: CrudRepository<Order, Long>``) record repository -> entity.
+- EF Core: ``[Table("orders", Schema = "shop")] class Order``; ``modelBuilder.Entity<Order>().ToTable(
+  "orders", "shop")`` (or inside ``Entity<Order>(b => b.ToTable(...))``); ``IEntityTypeConfiguration<Order>``
+  classes calling ``ToTable``; ``HasDefaultSchema("shop")`` (applied to this file's tables);
+  ``DbSet<Order> Orders`` -> table ``Orders`` by EF's convention (snake-cased under
+  ``UseSnakeCaseNamingConvention()``), used only while no explicit mapping of the entity is seen.
+- GORM: ``func (Order) TableName() string { return "orders" }``.
+- Sequelize: ``sequelize.define('order', attrs, { tableName: 'orders', schema: 'shop' })``,
+  ``class Order extends Model`` + ``Order.init(attrs, { tableName })``; with no ``tableName`` the model name,
+  pluralised unless ``freezeTableName: true`` (Sequelize's default).
+- TypeORM/MikroORM: ``@Entity('orders')``, ``@Entity({ name: 'orders', schema: 'shop' })`` /
+  ``{ tableName }``; ``@Entity()`` -> the class name in snake case (their default naming strategy).
+- Prisma ``schema.prisma``: ``model Order { ... @@map("orders") @@schema("shop") }`` (no ``@@map``: the
+  model name).
+- ActiveRecord: ``self.table_name = "orders"`` in ``class Order < ApplicationRecord``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fitness.collect.code.detectors._entity_index import (
+    EntityIndex,
+    index_for,
+    plural,
+    qualified,
+    snake,
+    spring_snake,
+    unquote,
+)
+from fitness.collect.code.detectors._messaging import JS, JVM, Scope
+from fitness.collect.code.detectors._scan import call_args, close_of, find_all, named, split_top, statement_end
+from fitness.collect.source_file import SourceFile
+from fitness.model.facts import SourceFacts, Unresolved
+
+_CLASS = re.compile(r"\b(?:class|record)\s+([A-Z]\w*)")
+_JPA_ENTITY = re.compile(r"@(?:(?:jakarta|javax)\.persistence\.)?Entity\b(\s*\()?")
+_JPA_TABLE = re.compile(r"@(?:[\w.]+\.)?Table\s*\(")
+_BODY_END = re.compile(r"^\s*\}\s*;?\s*$", re.M)
+_REPOSITORY = re.compile(r"\binterface\s+(\w+)\s*(?:<[^{]*?>)?\s*(?:extends|:)([^{]*)")
+_REPO_BASE = re.compile(r"\b\w*Repository\s*<\s*([\w.]+)\s*[,>]")
+_EF_TABLE = re.compile(r"[\[,]\s*(?:[\w.]+\.)?Table(?:Attribute)?\s*\(")
+_EF_ENTITY = re.compile(r"\.Entity\s*<\s*([\w.]+)\s*>\s*\(")
+_EF_CONFIG = re.compile(r"\bclass\s+\w+\s*:[^{]*?\bIEntityTypeConfiguration\s*<\s*([\w.]+)\s*>[^{]*\{")
+_TO_TABLE = re.compile(r"\bToTable\s*\(")
+_DBSET = re.compile(r"\bDbSet\s*<\s*([\w.]+)\s*>\s+(\w+)\s*(?:\{|=>|=|;)")
+_GORM = re.compile(
+    r"func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+(\"[^\"\n]*\"|`[^`]*`)"
+)
+_SEQ_DEFINE = re.compile(
+    r"(?:\b(?:const|let|var)\s+(?P<var>\w+)\s*=\s*)?(?:await\s+)?\w+\.define\s*(?P<paren>\()\s*"
+    r"(?P<q>['\"`])(?P<model>\w+)(?P=q)"
+)
+_SEQ_CLASS = re.compile(r"\bclass\s+(\w+)\s+extends\s+(?:Sequelize\.)?Model\b")
+_TS_ENTITY = re.compile(r"@Entity\s*\(")
+_PRISMA_MODEL = re.compile(r"^model\s+(\w+)\s*\{", re.M)
+_AR_CLASS = re.compile(r"^\s*class\s+((?:\w+::)*(\w+))\s*<\s*[\w:]+", re.M)
+_AR_TABLE = re.compile(r"\bself\.table_name\s*=\s*[\"':]([\w.]+)")
+
+
+class OrmEntities:
+    name = "orm-entities"
+    suffixes = JVM | JS | {".cs", ".go", ".prisma", ".rb"}
+    triggers = ("Entity", "Table", "Repository", "DbSet", "define", ".init(", "model ", "table_name")
+
+    def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        index = index_for(facts)
+        before = (len(index.mappings), sum(map(len, index.mappings.values())), len(index.aliases))
+        suffix = file.suffix
+        if suffix in JVM:
+            _jpa(file, facts, index)
+        elif suffix == ".cs":
+            _ef(file, facts, index)
+        elif suffix == ".go":
+            for match in find_all(file, _GORM):
+                index.map(match.group(1), match.group(2)[1:-1], file.evidence(match.start(), "orm"))
+        elif suffix in JS:
+            _sequelize(file, index)
+            _typeorm(file, index)
+        elif suffix == ".prisma":
+            _prisma(file, index)
+        elif suffix == ".rb":
+            _active_record(file, index)
+        if (len(index.mappings), sum(map(len, index.mappings.values())), len(index.aliases)) != before:
+            index.sync(facts)
+
+
+def _value(scope: Scope, expr: str | None) -> str | None:
+    """A string argument: a literal, a constant of the file or ``nameof(X)``; None when unknown."""
+    if not expr:
+        return None
+    nameof = re.fullmatch(r"nameof\((?:\w+\.)*(\w+)\)", expr.strip())
+    value = nameof.group(1) if nameof else scope.fold_one(expr)
+    return None if value is None or "${" in value else unquote(value)
+
+
+def _unknown(file: SourceFile, facts: SourceFacts, at: int, what: str) -> None:
+    reason = f"{what} is not a constant of this file"
+    facts.unresolved.append(Unresolved("sql", reason, file.evidence(at, "orm")))
+
+
+def _jpa(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
+    text, scope = file.text, Scope.of(file)
+    for match in _REPOSITORY.finditer(text):
+        base = _REPO_BASE.search(match.group(2))
+        if base is not None:
+            index.alias(match.group(1), base.group(1).rsplit(".", 1)[-1])
+    relational = "data.relational" in text
+    anchors = [(m.start(), m) for m in find_all(file, _JPA_ENTITY)]
+    if relational:
+        anchors += [(m.start(), None) for m in find_all(file, _JPA_TABLE)]
+    done: set[int] = set()
+    for at, entity in sorted(anchors, key=lambda a: a[0]):
+        cls = _CLASS.search(text, at)
+        if cls is None or cls.start() in done or cls.start() - at > 3000:
+            continue
+        done.add(cls.start())
+        start = max([0, *(m.end() for m in _BODY_END.finditer(text, 0, at))])
+        start = max([start, *(m.end() for m in _CLASS.finditer(text, start, at))])
+        entity_name = None
+        if entity is not None and entity.group(1):
+            entity_name = _value(scope, named(call_args(text, entity.end() - 1) or []).get("name"))
+        table = [m for m in _JPA_TABLE.finditer(text, start, cls.start())]
+        args = named(call_args(text, table[-1].end() - 1) or []) if table else {}
+        raw = args.get("name") or args.get("value")
+        name = _value(scope, raw)
+        if raw and name is None:
+            _unknown(file, facts, table[-1].start(), f"@Table name `{raw}`")
+            continue
+        schema = _value(scope, args.get("schema")) or _value(scope, args.get("catalog"))
+        owner = cls.group(1)
+        table_name = name or spring_snake(entity_name or owner)
+        evidence = file.evidence(table[-1].start() if name else at, "orm")
+        index.map(owner, qualified(table_name, schema), evidence)
+        if entity_name and entity_name != owner:
+            index.alias(entity_name, owner)
+
+
+def _to_table(scope: Scope, text: str, paren: int) -> tuple[str | None, str | None, str | None]:
+    """(name, schema, the name as written) of ``ToTable(...)`` or ``[Table(...)]`` at ``paren``."""
+    args = call_args(text, paren) or []
+    by_colon, by_equals = named(args, ":"), named(args, "=")
+    raw = by_colon.get("name") or by_equals.get("Name") or by_colon.get("value") or by_equals.get("value")
+    schema = by_colon.get("schema") or by_equals.get("Schema")
+    if schema is None and len(args) > 1 and re.fullmatch(r"\"[^\"]*\"", args[1].strip()):
+        schema = args[1]
+    return _value(scope, raw), _value(scope, schema), raw
+
+
+def _ef(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
+    text, scope = file.text, Scope.of(file)
+    default = re.search(r"\bHasDefaultSchema\s*\(\s*(\"[^\"\n]*\")", text)
+    fallback = _value(scope, default.group(1)) if default else None
+    found: list[tuple[str, int, int]] = []  # entity, offset of the mapping, offset of its "("
+    for match in find_all(file, _EF_TABLE):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        cls = _CLASS.search(text, match.end())
+        if text[line_start : match.start() + 1].strip().startswith("[") and cls is not None:
+            found.append((cls.group(1), match.start(), match.end() - 1))
+    for match in find_all(file, _EF_ENTITY):
+        end = close_of(text, match.end() - 1)
+        inside = text[match.end() : end] if end > 0 else ""
+        span = inside if inside.strip() else text[end : statement_end(text, end)] if end > 0 else ""
+        call = _TO_TABLE.search(span)
+        if call is not None:
+            base = match.end() if inside.strip() else end
+            found.append((match.group(1), base + call.start(), base + call.end() - 1))
+    for match in find_all(file, _EF_CONFIG):
+        end = close_of(text, match.end() - 1)
+        call = _TO_TABLE.search(text, match.end(), end if end > 0 else len(text))
+        if call is not None:
+            found.append((match.group(1), call.start(), call.end() - 1))
+    for entity, at, paren in found:
+        name, schema, raw = _to_table(scope, text, paren)
+        if name is None:
+            _unknown(file, facts, at, f"table name `{raw}`")
+            continue
+        index.map(entity.rsplit(".", 1)[-1], qualified(name, schema or fallback), file.evidence(at, "orm"))
+    convention = snake if "UseSnakeCaseNamingConvention" in text else str
+    for match in find_all(file, _DBSET):
+        entity = match.group(1).rsplit(".", 1)[-1]
+        index.alias("dbset:" + match.group(2), entity)
+        table = qualified(convention(match.group(2)), fallback)
+        index.map(entity, table, file.evidence(match.start(), "orm"), convention=True)
+
+
+def _props(text: str, expr: str | None) -> dict[str, str]:
+    expr = (expr or "").strip()
+    end = close_of(expr, 0) if expr.startswith("{") else -1
+    return named(split_top(expr[1 : end - 1]), ":") if end > 0 else {}
+
+
+def _sequelize(file: SourceFile, index: EntityIndex) -> None:
+    text = file.text
+    if "equelize" not in text:
+        return
+    scope = Scope.of(file)
+    frozen = re.search(r"\bfreezeTableName\s*:\s*true", text) is not None
+    models: list[tuple[list[str], str, dict[str, str], int]] = []  # names, model name, options, offset
+    for match in find_all(file, _SEQ_DEFINE):
+        args = call_args(text, match.start("paren")) or []
+        names = [n for n in (match.group("var"), match.group("model")) if n]
+        models.append((names, match.group("model"), _props(text, args[2] if len(args) > 2 else None), match.start()))
+    for cls in find_all(file, _SEQ_CLASS):
+        init = re.search(rf"\b{cls.group(1)}\.init\s*\(", text)
+        args = call_args(text, init.end() - 1) if init else None
+        if init is not None and args:
+            options = _props(text, args[1] if len(args) > 1 else None)
+            model = _value(scope, options.get("modelName")) or cls.group(1)
+            models.append(([cls.group(1)], model, options, init.start()))
+    for names, model, options, at in models:
+        table = _value(scope, options.get("tableName"))
+        freeze = frozen or options.get("freezeTableName", "").strip() == "true"
+        name = table or (model if freeze else plural(model))
+        for entity in names:
+            index.map(entity, qualified(name, _value(scope, options.get("schema"))), file.evidence(at, "orm"))
+
+
+def _typeorm(file: SourceFile, index: EntityIndex) -> None:
+    text, scope = file.text, Scope.of(file)
+    for match in find_all(file, _TS_ENTITY):
+        cls = _CLASS.search(text, match.end())
+        args = call_args(text, match.end() - 1) or []
+        if cls is None or cls.start() - match.start() > 2000:
+            continue
+        options = _props(text, args[0]) if args and args[0].startswith("{") else {}
+        name = _value(scope, options.get("name") or options.get("tableName") or (args[0] if args and not options else None))
+        table = qualified(name or snake(cls.group(1)), _value(scope, options.get("schema")))
+        index.map(cls.group(1), table, file.evidence(match.start(), "orm"))
+
+
+def _prisma(file: SourceFile, index: EntityIndex) -> None:
+    text = file.text
+    for match in _PRISMA_MODEL.finditer(text):
+        end = text.find("\n}", match.end())
+        body = text[match.end() : end if end > 0 else len(text)]
+        if "@@ignore" in body:
+            continue
+        mapped = re.search(r"@@map\(\s*(?:name\s*:\s*)?\"([^\"]+)\"", body)
+        schema = re.search(r"@@schema\(\s*\"([^\"]+)\"", body)
+        model = match.group(1)
+        table = qualified(mapped.group(1) if mapped else model, schema.group(1) if schema else None)
+        index.map(model, table, file.evidence(match.start(), "orm"))
+        index.alias("prisma:" + model[:1].lower() + model[1:], model)
+
+
+def _active_record(file: SourceFile, index: EntityIndex) -> None:
+    text = file.text
+    classes = list(_AR_CLASS.finditer(text))
+    for position, cls in enumerate(classes):
+        end = classes[position + 1].start() if position + 1 < len(classes) else len(text)
+        table = _AR_TABLE.search(text, cls.end(), end)
+        if table is not None:
+            index.map(cls.group(2), table.group(1), file.evidence(table.start(), "orm"))
+
+
+DETECTOR = OrmEntities()
