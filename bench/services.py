@@ -87,6 +87,8 @@ def measure(runs: int) -> tuple[float, float, str]:
             text=True,
         )
         times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):  # 0 clean, 1 violations; anything else (3: a crash) is no timing
+            raise SystemExit(f"fitness check failed with exit code {done.returncode}:\n{done.stderr[-2000:]}")
         peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
         tail = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
     return statistics.median(times), max(peaks), tail

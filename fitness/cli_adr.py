@@ -342,7 +342,7 @@ def draft(
     """Write a Proposed ADR from FINDING: its evidence, the options with trade-offs, the rule to add.
 
     FINDING is a fingerprint (or its first characters) or CODE:rule-or-subject, as `fitness check
-    --format json` shows them: `fitness adr draft 9fde6779`, `fitness adr draft FIT102:domain-is-pure`.
+    --format json` shows them: `fitness adr draft 48f3ea71`, `fitness adr draft FIT102:domain-is-pure`.
     """
     from fitness import pipeline
     from fitness.adr import actions

@@ -33,11 +33,10 @@ from fitness.model.history import HistorySettings, parse_since
 from fitness.model.service_view import ServiceView
 from fitness.model.views import ImportView
 from fitness.rules import baseline
-from fitness.rules.base import RuleType
-from fitness.rules.evaluate import build_rules, needs_external, run_rules
+from fitness.rules.base import Need, RuleType
+from fitness.rules.evaluate import build_rules, rule_needs, run_rules
 
 CACHE_DIR = ".fitness_cache"
-HISTORY_RULES = frozenset({"max-co-change"})  # rule types that need git history (warn when it is missing)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
             source_roots,
             packages,
             exclude=config.exclude,
-            include_external=config.include_external or needs_external(config.rules),
+            include_external=config.include_external or Need.EXTERNAL_IMPORTS in rule_needs(config.rules),
             exclude_type_checking=config.exclude_type_checking_imports,
             cache_dir=root / CACHE_DIR / "grimp" if options.cache else None,
         )
@@ -99,7 +98,7 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
         root,
         history_settings(config, options),
         config.analysis.package_depth or default_depth(packages),
-        required=options.granularity or any(spec.type in HISTORY_RULES for spec in config.rules),
+        required=options.granularity or Need.HISTORY in rule_needs(config.rules),
     )
     view = ImportView.from_graph(graph)
     rules = build_rules(config.rules, view)
@@ -177,7 +176,7 @@ def _granularity(
     wanted = (
         options.granularity
         or bool(graph.nodes(NodeKind.SERVICE))
-        or any(getattr(rule, "needs_granularity", False) for rule in rules)
+        or any(Need.GRANULARITY in rule.requirements() for rule in rules)
     )
     if not wanted:
         return None

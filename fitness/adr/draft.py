@@ -2,7 +2,7 @@
 
 The finding is picked by a selector, tried in this order:
 
-- a fingerprint or its first characters (``9fde6779``; four at least), as ``fitness check --format json``
+- a fingerprint or its first characters (``48f3ea71``; four at least), as ``fitness check --format json``
   prints them;
 - ``CODE:what``, where ``what`` is the rule id or one of the finding's subjects
   (``FIT102:domain-is-pure``, ``FIT201:shop.orders.models``);

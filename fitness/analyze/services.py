@@ -128,7 +128,7 @@ def _shared_tables(view: ServiceView, _: float | None) -> list[Finding]:
         kind = ownership(view, table)
         detail = {
             "joint": f"written by {', '.join(writers)}",
-            "common": f"written by {writers[0]} only, read by {', '.join(readers)}",
+            "common": f"written by {''.join(writers[:1])} only, read by {', '.join(readers)}",
             "none": f"read by {', '.join(readers)}, written by no service found",
         }[kind]
         advice = {
@@ -299,7 +299,7 @@ def _hardcoded(view: ServiceView, _: float | None) -> list[Finding]:
     findings = []
     for source in view.services:
         for target in sorted(view.calls.get(source, ())):
-            literal = [e for e in view.evidence(source, target, EdgeKind.CALLS) if e.how in HARD_CODED]
+            literal = _literal_evidence(view, source, target)
             if literal:
                 findings.append(
                     _finding(
@@ -312,6 +312,18 @@ def _hardcoded(view: ServiceView, _: float | None) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _literal_evidence(view: ServiceView, source: str, target: str) -> list[Evidence]:
+    """Where the address of a call is written in code: the resolver's ``literal`` attribute when the
+    call was resolved from facts, else (older analyses, declared graphs) evidence seen in code."""
+    evidence = view.evidence(source, target, EdgeKind.CALLS)
+    edge = view.graph.edge(f"service:{source}", f"service:{target}", EdgeKind.CALLS)
+    written = edge.attrs.get("literal") if edge is not None else None
+    if written is None:
+        return [e for e in evidence if e.how in HARD_CODED]
+    places = set(written)
+    return [e for e in evidence if f"{e.path}:{e.line}" in places]
 
 
 def _distributed_monolith(view: ServiceView, threshold: float | None) -> list[Finding]:

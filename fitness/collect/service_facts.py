@@ -19,11 +19,14 @@ from fitness.collect.code.registry import registry
 from fitness.collect.resolve.calls import ComponentFacts
 from fitness.collect.resolve.settings import Settings
 from fitness.collect.source_file import SourceFile, suffix_of
+from fitness.model.evidence import Evidence
 from fitness.model.facts import AddressUse, Setting, SettingRef
 
 if TYPE_CHECKING:
-    from fitness.collect.services import _Service
+    from fitness.collect.component import Component
 
+DOCKERFILE_RANK = 80  # ENV and ARG defaults of the component's Dockerfile: below any manifest
+SERVED_RANK = 90  # what a config server serves: above the component's own config files
 CONFIG_RANK = 100
 DEFAULT_RANK = 200
 SOURCE_SUFFIXES = frozenset(
@@ -49,8 +52,14 @@ def read_service_files(files: list[Path], root: Path, warnings: list[str]) -> di
 
 
 def component_facts(
-    service: _Service, files: list[Path], texts: dict[str, str], root: Path, warnings: list[str]
+    service: Component,
+    files: list[Path],
+    texts: dict[str, str],
+    root: Path,
+    warnings: list[str],
+    served: list[Setting] | None = None,
 ) -> ComponentFacts:
+    """The facts of one component; ``served``: settings a config server serves it."""
     from fitness.collect.manifests.connections import scan_config_connections
 
     base = os.path.abspath(root)
@@ -83,6 +92,8 @@ def component_facts(
         for deployed in service.deployed
         for var in deployed.env
     ]
+    ranked += [(DOCKERFILE_RANK, setting) for setting in dockerfile_settings(texts)]
+    ranked += [(SERVED_RANK, setting) for setting in served or ()]
     ranked += [(CONFIG_RANK, Setting(var.name, var.value, var.evidence)) for var in config_env]
     ranked += [(DEFAULT_RANK, setting) for setting in facts.settings]
     has_code = any(suffix_of(path) in SOURCE_SUFFIXES for path in texts)
@@ -92,3 +103,51 @@ def component_facts(
 def _is_dockerfile(path: str) -> bool:
     name = path.rsplit("/", 1)[-1].lower()
     return name.startswith("dockerfile") or name.endswith(".dockerfile")
+
+
+_DOCKER_ENV = re.compile(r"^[ \t]*(ENV|ARG)[ \t]+(.+?)[ \t]*$", re.IGNORECASE)
+_PAIR = re.compile(r"""([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)""")
+
+
+def dockerfile_settings(texts: dict[str, str]) -> list[Setting]:
+    """``ENV CATALOGUE_HOST=catalogue`` (or ``ENV CATALOGUE_HOST catalogue``, continued over lines with
+    ``\\``) and ``ARG X=default`` of the component's Dockerfiles: the values its image runs with
+    unless a manifest sets them."""
+    found = []
+    for path, text in sorted(texts.items()):
+        if not _is_dockerfile(path):
+            continue
+        for line, instruction in _instructions(text):
+            match = _DOCKER_ENV.match(instruction)
+            if match is None:
+                continue
+            body = match.group(2)
+            pairs = _PAIR.findall(body) if "=" in body.split(None, 1)[0] else []
+            if not pairs and match.group(1).upper() == "ENV" and len(body.split(None, 1)) == 2:
+                pairs = [tuple(body.split(None, 1))]  # legacy form: ENV KEY value
+            for key, value in pairs:
+                value = value.strip("\"'")
+                if value and "$" not in value:
+                    evidence = Evidence(path, line, f"{match.group(1).upper()} {key}={value}"[:200], "config")
+                    found.append(Setting(key, value, evidence))
+    return found
+
+
+def _instructions(text: str) -> list[tuple[int, str]]:
+    """(first line, instruction with its ``\\`` continuations joined) of a Dockerfile."""
+    out: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not pending:
+            start = number
+        stripped = raw.rstrip()
+        if stripped.endswith("\\"):
+            pending.append(stripped[:-1])
+            continue
+        pending.append(stripped)
+        out.append((start, " ".join(part.strip() for part in pending)))
+        pending = []
+    if pending:
+        out.append((start, " ".join(part.strip() for part in pending)))
+    return out

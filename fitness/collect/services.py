@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fitness.collect.component import Component
 from fitness.collect.manifests.yaml_lines import walk_files
 from fitness.collect.resolve.identity import LOOPBACK, Identities, normal
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
@@ -49,6 +50,9 @@ BUILD_MARKERS = frozenset(
     | {"pyproject.toml", "requirements.txt", "setup.py", "gemfile", "composer.json", "mix.exs"}
 )
 _NO_EDGE = Edge("", "", EdgeKind.CALLS, (), {})
+_APP_NAME = re.compile(
+    r"spring\.application\.name\s*[=:]\s*(\S+)|application:\s*\n\s+name:\s*(\S+)", re.MULTILINE
+)
 _RUNNABLE = ("Dockerfile", "requirements.txt", "package.json", "go.mod", "pom.xml", "build.gradle")
 _COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _EMBEDDED = re.compile(r"^jdbc:(h2|hsqldb|derby|sqlite):(?:file:|tcp:)?(?!mem:)([^;?]+)", re.IGNORECASE)
@@ -66,23 +70,10 @@ class ServiceScan:
 
 
 @dataclass
-class _Service:
-    name: str
-    source: str
-    evidence: Evidence
-    folders: list[str] = field(default_factory=list)
-    packages: list[str] = field(default_factory=list)
-    aliases: set[str] = field(default_factory=set)
-    deployed: list[DeployedService] = field(default_factory=list)
-    spec: ServiceSpec | None = None
-    copies: list[str] = field(default_factory=list)  # shared code its image is built with
-
-
-@dataclass
 class ServicePlan:
     """Services and datastores found in config and manifests, before any source file is read."""
 
-    services: dict[str, _Service]
+    services: dict[str, Component]
     stores: dict[str, Datastore]
     warnings: list[str]
 
@@ -147,14 +138,20 @@ def collect_services(
     services, stores = plan.services, plan.stores
     if not services:
         return scan
+    from fitness.collect.manifests.config_server import served_settings
     from fitness.collect.resolve.calls import resolve_calls
     from fitness.collect.service_facts import component_facts, read_service_files
     from fitness.collect.sql.tables import scan_tables
 
     files = {name: _files(root, [*service.folders, *service.copies]) for name, service in services.items()}
     texts = {name: read_service_files(files[name], root, scan.warnings) for name in services}
+    served, served_files = served_settings(
+        texts, {name: _app_names(service, texts[name]) for name, service in services.items()}
+    )
+    for name, extra in served_files.items():
+        texts[name] = {**texts[name], **extra}
     components = {
-        name: component_facts(service, files[name], texts[name], root, scan.warnings)
+        name: component_facts(service, files[name], texts[name], root, scan.warnings, served.get(name))
         for name, service in services.items()
     }
     identities = Identities.build(
@@ -194,6 +191,7 @@ def collect_services(
     }
     models: dict[str, str] = {}
     table_scans = {}
+    accesses: dict[str, list[tuple[str, str, Evidence]]] = {}
     for name in sorted(callable_services):
         table_scans[name] = scan_tables(files[name], root, dialect)
         models.update({model.qualname: model.table for model in table_scans[name].models})
@@ -209,17 +207,18 @@ def collect_services(
         scan.sql_statements += tables.statements
         scan.warnings.extend(tables.warnings)
         scan.unresolved.extend(tables.unresolved)
-        for access in [*tables.accesses, *components[name].facts.tables]:
-            _access(graph, sid, access.table, access.mode, access.evidence)
-        for use in tables.uses:
-            if use.qualname in models:
-                _access(graph, sid, models[use.qualname], use.mode, use.evidence)
+        accesses[name] = [
+            *((a.table, a.mode, a.evidence) for a in [*tables.accesses, *components[name].facts.tables]),
+            *((models[u.qualname], u.mode, u.evidence) for u in tables.uses if u.qualname in models),
+        ]
         facts = components[name].facts
+        scan.sql_statements += len({t.evidence.location for t in facts.tables if t.evidence.how == "sql"})
         stubs = sum(1 for use in facts.protos if use.role == "stub")
         scan.call_sites += (
             len(facts.addresses) + len(facts.names) + len(facts.routes) + stubs + len(facts.messages)
         )
         scan.addresses += sum(len(v) for v in components[name].settings.by_key.values())
+    _add_accesses(graph, accesses)
     _declare_owners(graph, services)
     scan.services = sorted(callable_services)
     scan.datastores = sorted(node.name for node in graph.nodes(NodeKind.DATASTORE))
@@ -232,10 +231,10 @@ def collect_services(
 
 def _merge_services(
     root: Path, specs: Sequence[ServiceSpec], deployed: Sequence[DeployedService]
-) -> dict[str, _Service]:
-    services: dict[str, _Service] = {}
+) -> dict[str, Component]:
+    services: dict[str, Component] = {}
     for spec in specs:
-        service = _Service(
+        service = Component(
             spec.name, "declared", Evidence("fitness.yaml", spec.line, f"services: {spec.name}", "declared")
         )
         service.folders = list(spec.paths)
@@ -250,7 +249,7 @@ def _merge_services(
         name = _same(item.name, index, prefixes) or _same_image(item, images) or item.name
         if _own_image(item.image):
             images.setdefault(_own_image(item.image), (name, item.source))
-        service = services.setdefault(name, _Service(name, item.source, item.evidence))
+        service = services.setdefault(name, Component(name, item.source, item.evidence))
         index.setdefault(normal(name), name)
         service.deployed.append(item)
         service.aliases.update(item.aliases)
@@ -263,7 +262,7 @@ def _merge_services(
         from fitness.collect.manifests.conventions import scan_service_folders
 
         for item in scan_service_folders(root):
-            services[item.name] = _Service(
+            services[item.name] = Component(
                 item.name, item.source, item.evidence, [item.build] if item.build else []
             )
     return dict(sorted(services.items()))
@@ -314,7 +313,20 @@ def _same(name: str, index: dict[str, str], prefixes: list[str]) -> str | None:
     return None
 
 
-def _role(service: _Service, component: ComponentFacts, texts: dict[str, str]) -> tuple[str, str]:
+def _app_names(service: Component, texts: dict[str, str]) -> set[str]:
+    """The names a component fetches its configuration by: its own and aliases, and
+    ``spring.application.name`` from its bootstrap or application config."""
+    names = {normal(service.name), *(normal(a) for a in service.aliases)}
+    for path, text in texts.items():
+        leaf = path.rsplit("/", 1)[-1]
+        if leaf.startswith(("bootstrap", "application")) and "name" in text:
+            match = _APP_NAME.search(text)
+            if match is not None:
+                names.add(normal((match.group(1) or match.group(2)).strip("'\"")))
+    return names
+
+
+def _role(service: Component, component: ComponentFacts, texts: dict[str, str]) -> tuple[str, str]:
     from fitness.collect.resolve.roles import classify
 
     spec_role = str(service.spec.annotations.get("role", "")) if service.spec else ""
@@ -334,7 +346,7 @@ def _role(service: _Service, component: ComponentFacts, texts: dict[str, str]) -
 
 def _demote_idle_proxies(
     graph: ArchGraph,
-    services: dict[str, _Service],
+    services: dict[str, Component],
     components: dict[str, ComponentFacts],
     texts: dict[str, dict[str, str]],
     roles: dict[str, tuple[str, str]],
@@ -368,13 +380,14 @@ def _demote_idle_brokers(graph: ArchGraph) -> None:
 
 
 def _is_build_file(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1].lower()
-    return name in ("pom.xml", "build.gradle", "build.gradle.kts") or (
-        name.endswith(".java") and "Application" in name
+    """Build files and Spring Boot application classes: where a server's kind is declared."""
+    name = path.rsplit("/", 1)[-1]
+    return name.lower() in ("pom.xml", "build.gradle", "build.gradle.kts") or (
+        name.endswith((".java", ".kt")) and "Application" in name
     )
 
 
-def _add_service_node(graph: ArchGraph, service: _Service, role: tuple[str, str]) -> None:
+def _add_service_node(graph: ArchGraph, service: Component, role: tuple[str, str]) -> None:
     images = sorted({d.image for d in service.deployed if d.image})
     attrs = {
         "source": service.source,
@@ -390,7 +403,7 @@ def _add_service_node(graph: ArchGraph, service: _Service, role: tuple[str, str]
     graph.add_node(NodeKind.SERVICE, service.name, attrs, evidence)
 
 
-def _contain_modules(graph: ArchGraph, services: dict[str, _Service]) -> None:
+def _contain_modules(graph: ArchGraph, services: dict[str, Component]) -> None:
     """service -> module: the module's file is in the service's folder, or under one of its packages."""
     folders = [
         (f.rstrip("/") + "/", name) for name, s in services.items() for f in s.folders if f not in ("", ".")
@@ -469,7 +482,6 @@ def _connections(component: ComponentFacts, root: Path, warnings: list[str]) -> 
         EnvVar(setting.key, setting.value, setting.evidence)
         for values in component.settings.by_key.values()
         for setting in values
-        if setting.evidence.how != "default"
     ]
     found = connections_from_env(env)
     for var in env:
@@ -482,7 +494,7 @@ def _connections(component: ComponentFacts, root: Path, warnings: list[str]) -> 
 
 
 def _databases_by_use(
-    services: dict[str, _Service],
+    services: dict[str, Component],
     files: dict[str, list[Path]],
     connections: dict[str, list[Connection]],
     identities: Identities,
@@ -559,12 +571,40 @@ def _connect(
 # -- tables -------------------------------------------------------------------------------------
 
 
+def _add_accesses(graph: ArchGraph, accesses: dict[str, list[tuple[str, str, Evidence]]]) -> None:
+    """Table reads and writes. A table name used by services that each keep their own, different
+    database (three backends with an ``addresses`` table in three H2 files) is three tables, named
+    ``addresses@<datastore>``; services on one database, or on unknown ones, share the plain name."""
+    homes = {name: _home(graph, name) for name in accesses}
+    users: dict[str, set[str]] = {}
+    for name, items in accesses.items():
+        for table, _, _ in items:
+            users.setdefault(table.lower(), set()).add(name)
+    for name, items in sorted(accesses.items()):
+        for table, mode, evidence in items:
+            key = table.lower()
+            places = {homes[user] for user in users[key]}
+            split = len(places) > 1 and None not in places
+            _access(graph, f"service:{name}", f"{key}@{homes[name]}" if split else key, mode, evidence)
+
+
+def _home(graph: ArchGraph, name: str) -> str | None:
+    """The one database-role datastore a service connects to, or None (none, or several)."""
+    sid = f"service:{name}"
+    stores = {
+        target[len("datastore:") :]
+        for target in graph.successors(sid, EdgeKind.CONNECTS)
+        if graph.node(target).attrs.get("role", "database") == "database"
+    }
+    return next(iter(stores)) if len(stores) == 1 else None
+
+
 def _access(graph: ArchGraph, sid: str, table: str, mode: str, evidence: Evidence) -> None:
     tid = graph.add_node(NodeKind.TABLE, table.lower())
     graph.add_edge(sid, tid, EdgeKind.WRITES if mode == "write" else EdgeKind.READS, [evidence])
 
 
-def _declare_owners(graph: ArchGraph, services: dict[str, _Service]) -> None:
+def _declare_owners(graph: ArchGraph, services: dict[str, Component]) -> None:
     for name, service in services.items():
         spec = service.spec
         if spec is None:

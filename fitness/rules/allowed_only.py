@@ -10,14 +10,14 @@ from typing import ClassVar
 
 from fitness.model import Finding
 from fitness.model.findings import ChainLink
-from fitness.rules.base import Option, RuleContext, RuleType, modules_of
+from fitness.rules.base import Need, Option, RuleContext, RuleType, modules_of
 
 
 class AllowedOnly(RuleType):
     name = "allowed-only"
     code = "FIT104"
     summary = "Source modules may import only each other and the allowed modules (direct imports)."
-    needs_external = True  # for allow_external: false
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.EXTERNAL_IMPORTS})  # for allow_external: false
     options: ClassVar[tuple[Option, ...]] = (
         Option(
             "source_modules", "modules", required=True, help="modules (with subpackages) that are restricted"

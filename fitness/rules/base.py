@@ -6,6 +6,7 @@ import difflib
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -28,6 +29,22 @@ _KIND_TEXT = {
     "modules": "a list of module names",
     "any": "a value",
 }
+
+
+class Need(str, Enum):
+    """What a rule type needs collected before it can run, declared in ``RuleType.needs``.
+
+    The pipeline reads the needs of every configured rule type (``fitness.rules.evaluate.rule_needs``),
+    built in or plugin, and collects accordingly::
+
+        class NoOrmInViews(RuleType):
+            needs = frozenset({Need.EXTERNAL_IMPORTS})
+    """
+
+    HISTORY = "history"  # git history (churn, co-change); a warning when it cannot be read
+    EXTERNAL_IMPORTS = "external-imports"  # third-party imports kept as external:<name> nodes
+    GRANULARITY = "granularity"  # the granularity table: metrics["granularity"], summary["granularity"]
+    SERVICES = "services"  # services in the model; a config error (exit 2) when none are found
 
 
 @dataclass(frozen=True)
@@ -68,11 +85,25 @@ class RuleType:
     options: ClassVar[tuple[Option, ...]] = ()
     example: ClassVar[str] = ""
     advice: ClassVar[str] = ""
-    needs_external: ClassVar[bool] = False
+    needs: ClassVar[frozenset[Need]] = frozenset()
 
     def __init__(self, spec: RuleSpec, options: dict[str, Any]) -> None:
         self.spec = spec
         self.opts = options
+
+    @classmethod
+    def requirements(cls) -> frozenset[Need]:
+        """``needs``, plus the flags plugin rule types written before it may still set
+        (``needs_external = True``, ``needs_granularity = True``)."""
+        legacy = {
+            need
+            for flag, need in (
+                ("needs_external", Need.EXTERNAL_IMPORTS),
+                ("needs_granularity", Need.GRANULARITY),
+            )
+            if getattr(cls, flag, False) is True
+        }
+        return frozenset(cls.needs) | legacy
 
     # -- configuration ------------------------------------------------------------------------
     @classmethod
@@ -103,11 +134,21 @@ class RuleType:
         return values, errors
 
     def check_config(self, view: ImportView) -> list[FitnessError]:
-        """Every ``modules`` option must name modules that exist. Override to check more."""
+        """Every ``modules`` option must name modules that exist, and a rule that needs services must
+        find some. Override to check more."""
         errors: list[FitnessError] = []
         for option in self.options:
             if option.kind == "modules":
                 errors.extend(self.missing_modules(view, option.name, self.opts.get(option.name) or ()))
+        if Need.SERVICES in self.requirements() and not ServiceView.from_graph(view.graph).services:
+            errors.append(
+                FitnessError(
+                    f"rule {self.spec.id!r} ({self.name}): no services found; declare them under "
+                    "'services:' or add a docker-compose.yml or Kubernetes manifests",
+                    self.spec.source,
+                    self.spec.line,
+                )
+            )
         return errors
 
     def missing_modules(self, view: ImportView, option: str, names: Iterable[str]) -> list[FitnessError]:

@@ -10,13 +10,14 @@ here is a first import out of A (``a1 -> x``) from which B can be reached; every
 - one chain per pair of ends (deduplicated), shortest first, then by name;
 - at most ``MAX_CHAINS``; the finding says ``5 of 93 chains shown`` when there were more routes.
 
-Everything is iterative and linear in the graph (one breadth-first search per violation, plus a bounded
-check of each chain shown).
+Everything is iterative and at most linear in the graph: one search per violation (forward from the
+source side and backward from the target side, whichever settles first), plus a bounded check of each
+chain shown.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -24,7 +25,8 @@ from fitness.model.findings import Chain, Import
 from fitness.model.views import ImportView
 
 MAX_CHAINS = 5
-CHECK_WORK = 20_000  # edge visits allowed to look for a shorter chain between the ends of one chain
+CHECK_WORK = 20_000  # edge visits per chain shown, to look for a shorter chain between its ends
+CANDIDATES = 20  # ways in tried per chain shown (several can lead to the same pair of ends)
 
 
 @dataclass(frozen=True)
@@ -75,33 +77,68 @@ def routes_between(
         pairs = sorted((a, b) for a in source_set for b in view.succ.get(a, ()) if b in target_set)
         return Routes([view.chain(pair) for pair in pairs[:limit]], tuple(pairs))
 
-    def passable(module: str) -> bool:
-        return module not in source_set and module not in target_set and (allowed is None or allowed(module))
-
-    hops = _hops_to(view.pred, target_set, passable)
+    hops = _hops(view, source_set, target_set, allowed)
     first = sorted(
         (hops[imported] + 1, module, imported)
         for module in source_set
         for imported in view.succ.get(module, ())
         if imported in hops
     )
-    return _pick(view, first, hops.get, target_set, passable, limit)
+    return _pick(view, first, hops.get, target_set, lambda module: hops.get(module, 0) > 0, limit)
 
 
-def _hops_to(
-    pred: Mapping[str, Iterable[str]], targets: Collection[str], passable: Callable[[str], bool]
+def _hops(
+    view: ImportView, sources: set[str], targets: set[str], allowed: Callable[[str], bool] | None
 ) -> dict[str, int]:
-    """Imports from each module to the nearest target, through passable modules (a BFS over importers);
-    targets are 0."""
-    hops = dict.fromkeys(targets, 0)
-    queue = deque(targets)
-    while queue:
-        module = queue.popleft()
-        for importer in pred.get(module, ()):
-            if importer not in hops and passable(importer):
-                hops[importer] = hops[module] + 1
-                queue.append(importer)
+    """Imports from each module that can be on a chain to the nearest target (targets: 0), through
+    neither a source nor a target nor a module ``allowed`` refuses.
+
+    Two searches by levels, with set operations: forward from the sources and backward from the
+    targets, always growing the smaller frontier, until one side is done. A pure ``domain`` that
+    reaches little is settled by the forward side, a forbidden package few modules import by the
+    backward side; either way the cost is about the smaller of the two regions, not the whole graph.
+    """
+    blocked = sources | targets
+
+    def admit(modules: set[str]) -> set[str]:
+        modules -= blocked
+        return modules if allowed is None else {module for module in modules if allowed(module)}
+
+    region: set[str] = set()  # forward: modules the sources reach
+    reached: set[str] = set()  # forward: targets the sources reach
+    ahead: set[str] = set(sources)
+    hops = dict.fromkeys(targets, 0)  # backward: modules that reach the targets, by distance
+    behind, level = set(targets), 0
+    while ahead and behind:
+        if len(ahead) <= len(behind):
+            following = _step(view.succ, ahead) - region
+            reached |= following & targets
+            ahead = admit(following)
+            region |= ahead
+        else:
+            level += 1
+            behind = admit(_step(view.pred, behind) - hops.keys())
+            hops.update(dict.fromkeys(behind, level))
+    if not behind:  # the backward search is complete: every module that reaches a target is in hops
+        return hops
+    while ahead:  # complete the forward region
+        following = _step(view.succ, ahead) - region
+        reached |= following & targets
+        ahead = admit(following)
+        region |= ahead
+    hops, behind, level = dict.fromkeys(reached, 0), set(reached), 0
+    while behind:  # distances inside the forward region only: chains never leave it
+        level += 1
+        behind = (_step(view.pred, behind) & region) - hops.keys()
+        hops.update(dict.fromkeys(behind, level))
     return hops
+
+
+def _step(adjacency: Mapping[str, Iterable[str]], modules: set[str]) -> set[str]:
+    following: set[str] = set()
+    for module in modules:
+        following.update(adjacency.get(module, ()))
+    return following
 
 
 def _pick(
@@ -118,12 +155,13 @@ def _pick(
     for hops, module, _ in first:
         nearest.setdefault(module, hops)
     picked: dict[tuple[str, str], list[str]] = {}
-    for hops, module, imported in first:
+    budget = [CHECK_WORK * limit]  # shared by the checks of one violation
+    for hops, module, imported in first[: limit * CANDIDATES]:
         if len(picked) >= limit:
             break
         path = _walk(view.succ, module, imported, targets, distance)
         if hops > nearest[module]:  # another way out of ``module`` is shorter: maybe to this end too
-            path = _shorter(view.succ, path, passable) or path
+            path = _shorter(view.succ, path, passable, budget) or path
         picked.setdefault((path[0], path[-1]), path)
     chains = sorted(picked.values(), key=lambda path: (len(path), path))
     ways_in = tuple(sorted({(module, imported) for _, module, imported in first}))
@@ -146,20 +184,20 @@ def _walk(
 
 
 def _shorter(
-    succ: Mapping[str, Iterable[str]], path: list[str], passable: Callable[[str], bool]
+    succ: Mapping[str, Iterable[str]], path: list[str], passable: Callable[[str], bool], budget: list[int]
 ) -> list[str] | None:
     """A path between the ends of ``path`` with fewer imports, through passable modules only (a BFS
     from the start, sorted, so the first one found is the smallest by name); None if there is none, or
-    if ``CHECK_WORK`` edge visits did not settle it."""
+    if the edge visits left in ``budget`` did not settle it."""
     start, end = path[0], path[-1]
     parent: dict[str, str] = {}
-    frontier, budget = [start], CHECK_WORK
+    frontier = [start]
     for _ in range(len(path) - 2):  # paths of at most len(path) - 2 imports
         following: list[str] = []
         for node in frontier:
             children = sorted(succ.get(node, ()))
-            budget -= len(children)
-            if budget < 0:
+            budget[0] -= len(children)
+            if budget[0] < 0:
                 return None
             for child in children:
                 if child == end:

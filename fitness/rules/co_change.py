@@ -13,7 +13,7 @@ from fitness.model import Finding, FitnessError
 from fitness.model.graph import EdgeKind, NodeKind
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
-from fitness.rules.base import Option, RuleContext, RuleType, choice_errors, range_errors
+from fitness.rules.base import Need, Option, RuleContext, RuleType, choice_errors, range_errors
 
 LEVELS = ("services", "packages")
 
@@ -21,6 +21,7 @@ LEVELS = ("services", "packages")
 class MaxCoChange(RuleType):
     name = "max-co-change"
     code = "FIT128"
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.HISTORY})
     summary = (
         "No two services (or packages) may change together in more than `max`% of their commits "
         "(git history): the must-deploy-together signal of a distributed monolith."

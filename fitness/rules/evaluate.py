@@ -15,7 +15,7 @@ from fitness.model.analysis import Metrics
 from fitness.model.patterns import matches
 from fitness.model.rulespec import IgnoreSpec, RuleSpec
 from fitness.model.views import ImportView
-from fitness.rules.base import RuleContext, RuleType
+from fitness.rules.base import Need, RuleContext, RuleType
 from fitness.rules.registry import resolve
 
 UNUSED_IGNORE = "FIT002"
@@ -44,15 +44,16 @@ def build_rules(specs: Sequence[RuleSpec], view: ImportView | None = None) -> li
     return rules
 
 
-def needs_external(specs: Sequence[RuleSpec]) -> bool:
-    """Whether any rule needs third-party imports recorded (so the collector keeps them)."""
+def rule_needs(specs: Sequence[RuleSpec]) -> frozenset[Need]:
+    """What the configured rule types need collected (``RuleType.needs``), built in or plugin. Types that
+    do not resolve are skipped here; ``build_rules`` reports them."""
+    found: set[Need] = set()
     for spec in specs:
         try:
-            if resolve(spec).needs_external:
-                return True
+            found |= resolve(spec).requirements()
         except FitnessError:
             continue
-    return False
+    return frozenset(found)
 
 
 @dataclass

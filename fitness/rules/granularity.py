@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from fitness.model import Finding, FitnessError
 from fitness.model.granularity import DISINTEGRATORS, INTEGRATORS, pair_key
 from fitness.model.views import ImportView
-from fitness.rules.base import Option, RuleContext, RuleType, range_errors
+from fitness.rules.base import Need, Option, RuleContext, RuleType, range_errors
 
 
 def _forces(values: dict[str, float], names: tuple[str, ...]) -> str:
@@ -18,7 +18,7 @@ def _forces(values: dict[str, float], names: tuple[str, ...]) -> str:
 
 
 class _GranularityRule(RuleType):
-    needs_granularity: ClassVar[bool] = True
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.GRANULARITY})
 
     def check_config(self, view: ImportView) -> list[FitnessError]:
         return [*super().check_config(view), *range_errors(self.spec, self.opts, "max", 0.0, 1.0)]

@@ -6,14 +6,14 @@ from typing import Any, ClassVar
 
 from fitness.model import Finding, FitnessError
 from fitness.model.rulespec import RuleSpec
-from fitness.rules.base import Option, RuleContext, RuleType, _error, modules_of
+from fitness.rules.base import Need, Option, RuleContext, RuleType, _error, modules_of
 
 
 class NoExternal(RuleType):
     name = "no-external"
     code = "FIT107"
     summary = "Modules must not import the forbidden third-party packages."
-    needs_external = True
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.EXTERNAL_IMPORTS})
     options: ClassVar[tuple[Option, ...]] = (
         Option("modules", "modules", help="modules (with subpackages) to check; default: all"),
         Option(

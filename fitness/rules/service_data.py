@@ -5,11 +5,10 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import ClassVar
 
-from fitness.model import Finding, FitnessError, Location
+from fitness.model import Finding, Location
 from fitness.model.evidence import Evidence
 from fitness.model.service_view import ServiceView, ownership, shared_databases
-from fitness.model.views import ImportView
-from fitness.rules.base import Option, RuleContext, RuleType
+from fitness.rules.base import Need, Option, RuleContext, RuleType
 
 
 def matches(pattern: str, table: str) -> bool:
@@ -24,18 +23,7 @@ def located(evidence: list[Evidence] | tuple[Evidence, ...]) -> list[Location]:
 class ServiceRule(RuleType):
     """A rule about services: configuring one where no services can be found is a mistake to report."""
 
-    def check_config(self, view: ImportView) -> list[FitnessError]:
-        errors = super().check_config(view)
-        if not ServiceView.from_graph(view.graph).services:
-            errors.append(
-                FitnessError(
-                    f"rule {self.spec.id!r} ({self.name}): no services found; declare them under "
-                    "'services:' or add a docker-compose.yml or Kubernetes manifests",
-                    self.spec.source,
-                    self.spec.line,
-                )
-            )
-        return errors
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.SERVICES})
 
 
 class NoSharedDatabase(ServiceRule):

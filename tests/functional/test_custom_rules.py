@@ -72,3 +72,42 @@ def test_dotted_path_that_is_not_a_rule_type(write_tree: WriteTree) -> None:
         "fitness.yaml:3: rule 'tidy': 'os.path:join' is not a fitness.rules.base.RuleType subclass"
         in result.stderr
     )
+
+
+NEEDY_PLUGIN = """
+from typing import ClassVar
+
+from fitness.rules.base import Need, RuleType
+
+
+class NoRequests(RuleType):
+    name = "no-requests"
+    code = "ACME002"
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.EXTERNAL_IMPORTS})
+
+    def check(self, context):
+        return [
+            self.finding(f"{module} imports requests", (module,))
+            for module, names in sorted(context.view.external.items())
+            if "requests" in names
+        ]
+
+
+class NeedsServices(RuleType):
+    name = "needs-services"
+    code = "ACME003"
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.SERVICES})
+
+    def check(self, context):
+        return []
+"""
+
+
+def test_a_plugin_rule_declares_what_it_needs(write_tree: WriteTree) -> None:
+    root = write_tree({**PROJECT, "app/core.py": "import requests\n", "plugins/acme_needs.py": NEEDY_PLUGIN})
+    result = run(root, "packages: [app]\nrules:\n  - {id: http, type: 'acme_needs:NoRequests'}\n")
+    assert result.returncode == 1, result.stderr
+    assert "ACME002 error [http] app.core imports requests" in result.stdout  # externals were collected
+    result = run(root, "packages: [app]\nrules:\n  - {id: svc, type: 'acme_needs:NeedsServices'}\n")
+    assert result.returncode == 2
+    assert "rule 'svc' (needs-services): no services found" in result.stderr

@@ -47,7 +47,10 @@ SOURCE_SUFFIXES = frozenset(
     )
 )
 CONFIG_SUFFIXES = frozenset(
-    (".yml", ".yaml", ".properties", ".json", ".env", ".toml", ".ini", ".conf", ".cfg", ".xml")
+    (
+        *(".yml", ".yaml", ".properties", ".json", ".env", ".toml", ".ini", ".conf", ".cfg", ".xml"),
+        *(".template", ".tmpl", ".prisma"),  # envsubst-templated proxy configs, Prisma schemas
+    )
 )
 SKIPPED_DIRS = frozenset(
     {"node_modules", "vendor", ".git", ".hg", ".svn", ".venv", "venv", "site-packages", "__pycache__", ".tox"}

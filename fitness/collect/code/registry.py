@@ -32,6 +32,9 @@ DETECTOR_MODULES: tuple[str, ...] = (
     "jms_amqp",  # JMS, Spring AMQP, RabbitMQ (Go, Node, .NET, MassTransit), STOMP (Message)
     "stream_bindings",  # Spring Cloud Stream bindings in application.yml/properties (Message)
     "message_constants",  # topic/queue constants used from other files (Setting Class.NAME)
+    "orm_entities",  # ORM entity -> table mappings: JPA, EF Core, GORM, Sequelize, TypeORM, Prisma, AR
+    "orm_writes",  # ORM writes naming their entity: Spring Data, JPA, EF Core, GORM, Sequelize, Prisma...
+    "sql_strings",  # SQL/JPQL string literals in Go, JVM, C#, JS/TS, Rust, Ruby, PHP (TableAccess)
 )
 """Modules under ``fitness.collect.code.detectors``, each defining ``DETECTOR``."""
 

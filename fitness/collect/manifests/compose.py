@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,8 +179,9 @@ def scan_compose(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
         for target, alias in record.link_aliases:
             if target in records and alias not in records[target].aliases and alias != target:
                 records[target].aliases.append(alias)
+    images = Counter(record.image for record in records.values() if record.image)
     for record in records.values():
-        _emit(record, scan)
+        _emit(record, scan, shared_image=images[record.image] > 1)
     return scan
 
 
@@ -544,7 +546,7 @@ def _merge(into: _Record, other: _Record) -> None:
     into.env.extend(var for var in other.env if (var.name, var.value) not in known)
 
 
-def _emit(record: _Record, scan: ManifestScan) -> None:
+def _emit(record: _Record, scan: ManifestScan, shared_image: bool = False) -> None:
     known = classify_image(record.image) or classify_image(record.base_image)
     if known is not None and record.role and known[1] != "infra":
         known = (known[0], "infra")  # a database of the test or observability setup
@@ -573,7 +575,8 @@ def _emit(record: _Record, scan: ManifestScan) -> None:
     databases = datastore_databases(kind, record.env) + record.init_databases
     repo, _, tag = record.image.lower().split("@", 1)[0].rsplit("/", 1)[-1].partition(":")
     named_by_tag = bool(tag) and not re.match(r"v?\d|latest$", tag)  # demo:latest-kafka
-    if repo and repo != record.name and repo not in KNOWN_IMAGES and "$" not in repo and not named_by_tag:
+    own = repo and repo != record.name and repo not in KNOWN_IMAGES and "$" not in repo
+    if own and not named_by_tag and not shared_image:  # four mongo containers of one image stay four
         record.aliases.append(repo)  # a project's own image: Kubernetes names the workload after it
     scan.datastores.append(
         Datastore(

@@ -142,6 +142,15 @@ _CONFIG_NAMES = re.compile(
     r"|appsettings(?:\..+)?\.json|config(?:[-.][\w-]+)?\.json)$",
     re.IGNORECASE,
 )
+_PDO = re.compile(r"^(mysql|pgsql|sqlsrv|dblib|oci|firebird):(.*host=.*)$", re.IGNORECASE | re.DOTALL)
+_PDO_SCHEMES = {
+    "mysql": "mysql",
+    "pgsql": "postgresql",
+    "sqlsrv": "sqlserver",
+    "dblib": "sqlserver",
+    "oci": "oracle",
+    "firebird": "firebird",
+}
 _SPRING_DEFAULT = re.compile(r"\$\{[^}:]+:([^}]*)\}")
 
 
@@ -240,6 +249,9 @@ def parse_connection(value: str, name: str = "") -> list[tuple[str, str, int | N
         return []
     if value.lower().startswith("jdbc:") or _URL.match(value):
         return [found for url in _URL_START.split(value) for found in _parse_url(url)]
+    pdo = _PDO.match(value)
+    if pdo is not None:  # PHP PDO: mysql:host=db;dbname=ratings
+        return _parse_ado(pdo.group(2), _PDO_SCHEMES[pdo.group(1).lower()])
     if "=" in value and ";" in value:
         return _parse_ado(value, hint)
     if norm and _is_address_name(norm):
@@ -419,6 +431,14 @@ def _port(text: str) -> int | None:
 
 
 # -- config file readers ------------------------------------------------------------------------
+
+
+def config_entries(path: str, text: str) -> list[tuple[str, str, int]]:
+    """``(key, value, line)`` of a YAML, properties, JSON or .env file; [] when it does not parse."""
+    try:
+        return _config_entries(path.rsplit("/", 1)[-1].lower(), text, path)
+    except FitnessError:
+        return []
 
 
 def _config_entries(name: str, text: str, display: str) -> list[tuple[str, str, int]]:

@@ -2,8 +2,11 @@
 
 Files: ``*.yml``/``*.yaml`` with ``apiVersion:`` and ``kind:`` up to four folders deep, deeper inside
 folders such as ``k8s/``, ``kubernetes/``, ``deploy/``, ``manifests/``; several documents per file and
-``kind: List`` are read. Helm templates (``{{ }}``) are skipped with a warning; YAML without apiVersion and
-kind is not a manifest and is skipped silently; malformed YAML in a manifest is a FitnessError.
+``kind: List`` are read. A Helm chart (``Chart.yaml`` beside ``templates/``) is rendered (``helm.py``: helm
+itself when installed, else a built-in renderer with values.yaml) and its objects read like the others, with
+their template file as evidence; any other YAML with ``{{ }}`` is skipped with a warning. YAML without
+apiVersion and kind is not a manifest and is skipped silently; malformed YAML in a manifest is a
+FitnessError (in a rendered chart, a warning).
 
 * Deployment, StatefulSet, DaemonSet, ReplicaSet (and OpenShift DeploymentConfig, Argo Rollout): one
   ``DeployedService`` named after the workload, or a ``Datastore`` when its first container runs a known
@@ -28,6 +31,7 @@ from typing import Any
 
 from fitness.collect.manifests.compose import classify_image, datastore_databases
 from fitness.collect.manifests.connections import env_text
+from fitness.collect.manifests.helm import find_charts, in_chart, render_chart
 from fitness.collect.manifests.yaml_lines import (
     SKIP_DIRS,
     KeyPath,
@@ -83,11 +87,17 @@ def find_manifest_files(root: Path, skip: frozenset[str] = SKIP_DIRS) -> list[Pa
 
 
 def scan_kubernetes(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
-    """Workloads (as services or datastores) of every plain manifest under ``root``."""
+    """Workloads (as services or datastores) of every plain manifest and Helm chart under ``root``."""
     scan = ManifestScan()
     objects: list[_Object] = []
-    for path in find_manifest_files(root, skip):
-        objects.extend(_read_objects(path, root, scan.warnings))
+    files = find_manifest_files(root, skip)
+    charts = find_charts(files)
+    for path in files:
+        if not in_chart(path, charts):
+            objects.extend(_read_objects(path, root, scan.warnings))
+    for chart in charts:
+        for doc in render_chart(chart, root, scan.warnings):
+            objects.extend(_objects(doc.data, doc, ()))
     index = _Index(objects, scan.warnings)
     records: dict[tuple[str, str], _Workload] = {}
     for obj in objects:

@@ -22,7 +22,7 @@ from fitness.collect.resolve.identity import normal
 from fitness.model.facts import Datastore
 
 if TYPE_CHECKING:
-    from fitness.collect.services import _Service
+    from fitness.collect.component import Component
 
 BUILD_FILES = frozenset(
     {"dockerfile", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "go.mod", "cargo.toml"}
@@ -33,7 +33,7 @@ _SKIP = SKIP_DIRS | {"test", "tests", "target", "build", "dist", "docs", "e2e"}
 
 
 def adopt_folders(
-    root: Path, services: dict[str, _Service], stores: dict[str, Datastore]
+    root: Path, services: dict[str, Component], stores: dict[str, Datastore]
 ) -> dict[str, Datastore]:
     """Give folderless services their source folder; return (and drop from ``services``) datastores."""
     folders = _build_folders(root)
@@ -75,7 +75,7 @@ def _build_folders(root: Path) -> list[str]:
     return found
 
 
-def _match(service: _Service, folders: list[str]) -> str | None:
+def _match(service: Component, folders: list[str]) -> str | None:
     keys = {normal(service.name), *(normal(a) for a in service.aliases if "." not in a)}
     for deployed in service.deployed:
         if deployed.image:

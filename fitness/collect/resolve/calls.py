@@ -80,6 +80,7 @@ class ComponentFacts:
 class _Edge:
     protocol: str
     evidence: list[Evidence]
+    literal: list[Evidence] = field(default_factory=list)  # where the address is written in code
 
 
 def resolve_calls(
@@ -104,7 +105,11 @@ def resolve_calls(
                 f"service:{target}",
                 EdgeKind.CALLS,
                 evidence,
-                {"protocol": edge.protocol, "chain": chain},
+                {
+                    "protocol": edge.protocol,
+                    "chain": chain,
+                    "literal": sorted({f"{e.path}:{e.line}" for e in edge.literal}),
+                },
             )
         _messages(graph, component, unresolved[component.name])
     return unresolved
@@ -137,9 +142,10 @@ class _One:
                 continue
             found = False
             for setting in values:
+                literal = setting.evidence if setting.evidence.how == "default" else None
                 for filled in component.settings.fill(setting.value):
                     chain = [*(e for e in [ref] if e is not None), setting.evidence, *filled.used]
-                    found |= self._address(filled.value, setting.key, "unknown", chain)
+                    found |= self._address(filled.value, setting.key, "unknown", chain, literal)
             if not found and ref is not None and any(unfilled(s.value) for s in values):
                 self._unresolved("url", f"address setting {values[0].key} has no value", ref)
         for key, ref in sorted(component.refs.items()):
@@ -156,7 +162,9 @@ class _One:
             for filled in self.component.settings.fill(use.template):
                 if unfilled(_PORT_PLACEHOLDER.sub("", filled.value)):
                     continue
-                hit |= self._address(filled.value, "", use.protocol, [use.evidence, *filled.used])
+                written = "${" not in use.template or all(u.how == "default" for u in filled.used)
+                chain = [use.evidence, *filled.used]
+                hit |= self._address(filled.value, "", use.protocol, chain, use.evidence if written else None)
             if not hit and unfilled(use.template):
                 self._unresolved("url", f"address {redact(use.template)} not resolved", use.evidence)
 
@@ -199,8 +207,11 @@ class _One:
         """``API`` read by react-env is set as ``REACT_APP_API``."""
         return any(prefix + key in self.component.settings.by_key for prefix in FRONTEND_PREFIXES)
 
-    def _address(self, value: str, key: str, protocol: str, chain: list[Evidence]) -> bool:
-        """Edges for every host ``value`` names; True when one of them is a known service."""
+    def _address(
+        self, value: str, key: str, protocol: str, chain: list[Evidence], literal: Evidence | None = None
+    ) -> bool:
+        """Edges for every host ``value`` names; True when one of them is a known service.
+        ``literal``: where the address is written in code rather than configured (a hard-coded endpoint)."""
         value = _PORT_PLACEHOLDER.sub("", value)  # ``cart:${CART_PORT}``: the host is known, the port not
         hit = False
         for scheme, host, port, _ in parse_connection(value.strip(), key or "SERVICE_ADDR"):
@@ -217,16 +228,20 @@ class _One:
             if target in self.services:
                 kind = "grpc" if scheme.startswith("grpc") or "GRPC" in key.upper() else protocol
                 kind = "http" if kind == "unknown" and scheme in ("http", "https") else kind
-                hit = self._edge(target, kind, chain) or hit
+                hit = self._edge(target, kind, chain, literal) or hit
         return hit
 
-    def _edge(self, target: str, protocol: str, chain: list[Evidence]) -> bool:
+    def _edge(
+        self, target: str, protocol: str, chain: list[Evidence], literal: Evidence | None = None
+    ) -> bool:
         if target == self.component.name or target not in self.services:
             return target == self.component.name
         edge = self.edges.setdefault(target, _Edge(protocol, []))
         if edge.protocol == "unknown" and protocol != "unknown":
             edge.protocol = protocol
         edge.evidence.extend(chain)
+        if literal is not None:
+            edge.literal.append(literal)
         return True
 
     def _unresolved(self, kind: str, reason: str, evidence: Evidence) -> None:

@@ -29,7 +29,7 @@ INFRA_WORDS = frozenset(
         *("loadgen", "flagd", "unleash", "registry", "eureka", "consul", "configserver", "discovery"),
         *("docs", "swagger", "zookeeper", "etcd", "vault", "mailhog", "mailpit", "adminer", "pgadmin"),
         *("portainer", "cadvisor", "exporter", "telemetry", "monitoring", "healthcheck", "kieker"),
-        *("selenium", "e2e", "tests", "test", "operator"),
+        *("selenium", "e2e", "tests", "test", "operator", "turbine", "hystrix"),
     }
 )
 """Words (of a component's name or image) that mean infrastructure. Compound words are also matched
@@ -40,6 +40,10 @@ INFRA_BUILD_MARKERS = (
     "spring-cloud-config-server",
     "spring-cloud-starter-netflix-eureka-server",
     "zipkin-server",
+    "spring-cloud-starter-netflix-turbine",
+    "spring-cloud-starter-netflix-hystrix-dashboard",
+    "@EnableTurbine",
+    "@EnableHystrixDashboard",
     "@EnableAdminServer",
     "@EnableConfigServer",
     "@EnableEurekaServer",

@@ -243,13 +243,14 @@ def test_lists_daemonsets_and_missing_references(write_tree: WriteTree) -> None:
     ]
 
 
-def test_helm_templates_skipped_with_warning_and_other_yaml_silently(write_tree: WriteTree) -> None:
+def test_helm_templates_outside_a_chart_skipped_with_warning_and_other_yaml_silently(
+    write_tree: WriteTree,
+) -> None:
     root = write_tree(
         {
-            "charts/shop/templates/deployment.yaml": (
+            "charts/shop/templates/deployment.yaml": (  # no Chart.yaml: nothing says how to render it
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
             ),
-            "charts/shop/Chart.yaml": "apiVersion: v2\nname: shop\n",
             "charts/shop/values.yaml": "image: {repository: shop}\n",
             ".github/workflows/ci.yml": "on: push\njobs: {}\n",
             "config/broken.yaml": "this: [is: not\n  valid",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -577,9 +576,6 @@ def test_many_services_scan_quickly(tmp_path: Path) -> None:
         )
         (folder / "repo.py").write_text(f"def f(cur, k):\n{statements}", encoding="utf-8")
         services.append(folder)
-    started = time.perf_counter()
     results = [scan(folder) for folder in services]
-    elapsed = time.perf_counter() - started
     assert sum(r.statements for r in results) == 1000
-    assert sum(len(r.accesses) for r in results) == 2000
-    assert elapsed < 5  # about 0.4 s here; 500 services of 20 modules and 10 statements take about 2 s
+    assert sum(len(r.accesses) for r in results) == 2000  # timings: bench/services.py

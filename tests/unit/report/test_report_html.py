@@ -4,7 +4,6 @@ without Graphviz, payloads escaped, bounded on a 5,000-module system."""
 from __future__ import annotations
 
 import json
-import time
 
 from fitness.model import Analysis, ArchGraph
 from fitness.model.graph import EdgeKind, NodeKind
@@ -87,10 +86,8 @@ def test_five_thousand_modules_stay_bounded() -> None:
             graph.add_edge(f"module:{name}", f"module:{target}", EdgeKind.IMPORTS)
     metrics = {"modules": {n: {"ca": 1.0, "ce": 3.0} for n in names}}
     analysis = Analysis("big", graph, metrics=metrics, summary={"package_depth": 2, "modules": 5001})
-    started = time.perf_counter()
     drawn: list[int] = []
     page = html.render(analysis, ReportOptions(), lambda d: drawn.append(d.count("->")) or fake_draw(d))
-    assert time.perf_counter() - started < 10
     assert len(page) < 2_000_000
     assert 2 <= len(drawn) <= 8  # the package graph and a few packages drilled into
     assert page.count("<svg") == len(drawn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fitness.rules.allowed_only import AllowedOnly
+from fitness.rules.base import Need
 
 
 def test_an_import_outside_the_allow_list_is_reported_per_importer_and_imported(kit):
@@ -76,7 +77,7 @@ def test_third_party_imports_are_reported_when_not_allowed(kit):
         finding.message == "shop.domain imports third-party module requests, which is not in its allow-list"
     )
     assert finding.chains == ((kit.link("shop.domain", "requests", 3),),)
-    assert AllowedOnly.needs_external
+    assert AllowedOnly.requirements() == {Need.EXTERNAL_IMPORTS}
 
 
 def test_config_errors(kit):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fitness.rules.base import Need
 from fitness.rules.no_external import NoExternal
 
 
@@ -19,7 +20,7 @@ def test_a_forbidden_third_party_import_is_reported_with_its_line(kit):
     assert finding.fix == (
         "remove the import shop.domain.order -> requests (shop/domain/order.py:6) (use an adapter outside these modules)"
     )
-    assert NoExternal.needs_external
+    assert NoExternal.requirements() == {Need.EXTERNAL_IMPORTS}
 
 
 def test_without_modules_every_module_is_checked(kit):

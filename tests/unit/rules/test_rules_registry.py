@@ -7,7 +7,8 @@ import textwrap
 import pytest
 
 from fitness.config.loader import load_config
-from fitness.rules.evaluate import build_rules, needs_external
+from fitness.rules.base import Need, RuleType
+from fitness.rules.evaluate import build_rules, rule_needs
 from fitness.rules.registry import BUILTIN, by_code
 
 NEW_TYPES = [
@@ -53,8 +54,32 @@ def test_the_example_is_a_valid_rule_entry(tmp_path, name):
 
 def test_rules_that_read_third_party_imports_ask_for_them(tmp_path):
     specs = load_config_text(tmp_path, "- type: no-external\n  forbidden: [requests]\n")
-    assert needs_external(specs)
-    assert not needs_external(load_config_text(tmp_path, "- type: acyclic\n"))
+    assert rule_needs(specs) == {Need.EXTERNAL_IMPORTS}
+    assert rule_needs(load_config_text(tmp_path, "- type: acyclic\n")) == set()
+
+
+def test_every_rule_type_declares_its_needs_in_one_place():
+    needs = {name: rule.requirements() for name, rule in BUILTIN.items() if rule.requirements()}
+    assert needs == {
+        "allowed-only": {Need.EXTERNAL_IMPORTS},
+        "no-external": {Need.EXTERNAL_IMPORTS},
+        "max-co-change": {Need.HISTORY},
+        "max-split-pressure": {Need.GRANULARITY},
+        "max-merge-pressure": {Need.GRANULARITY},
+        **{name: {Need.SERVICES} for name, rule in BUILTIN.items() if Need.SERVICES in rule.needs},
+    }
+    assert {"no-shared-database", "max-sync-chain"} <= {
+        n for n, found in needs.items() if Need.SERVICES in found
+    }
+
+
+def test_plugin_rule_types_written_before_needs_still_ask(tmp_path):
+    class Legacy(RuleType):
+        name = "legacy"
+        needs_external = True
+        needs_granularity = True
+
+    assert Legacy.requirements() == {Need.EXTERNAL_IMPORTS, Need.GRANULARITY}
 
 
 def load_config_text(tmp_path, rules):

@@ -18,6 +18,8 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
+from fitness.collect.code.detectors._messaging import Scope
+from fitness.collect.code.detectors._scan import close_of, named, split_top
 from fitness.model.evidence import Evidence
 from fitness.model.facts import SourceFacts, TableAccess
 
@@ -26,24 +28,46 @@ _MAX_HOPS = 4
 
 @dataclass(frozen=True)
 class Mapping:
-    table: str
+    table: str  # with ``jpa_name``: the schema prefix (``shop.``) or ""
     evidence: Evidence
     convention: bool = False  # a naming convention only: dropped when the entity is mapped explicitly
+    jpa_name: str = ""  # a JPA entity without a table name: named by the component's naming strategy
 
 
 @dataclass
 class EntityIndex:
+    """``spring``: the component is a Spring Boot application, whose default physical naming strategy
+    snake-cases JPA names (``OrderItem`` -> ``order_item``) unless ``standard_naming`` (the configured
+    ``PhysicalNamingStrategyStandardImpl``); other JPA providers keep the entity name (``orderitem``)."""
+
     mappings: dict[str, list[Mapping]] = field(default_factory=dict)  # entity -> tables
     aliases: dict[str, set[str]] = field(default_factory=dict)  # repository, DbSet... -> entities
     uses: dict[tuple[str, str, Evidence, bool], None] = field(default_factory=dict)
     emitted: dict[TableAccess, None] = field(default_factory=dict)
+    spring: bool = False
+    standard_naming: bool = False
 
-    def map(self, entity: str, table: str, evidence: Evidence, convention: bool = False) -> None:
+    def map(
+        self, entity: str, table: str, evidence: Evidence, convention: bool = False, jpa_name: str = ""
+    ) -> None:
         """``entity`` is stored in ``table``; the mapping itself is a read of the table."""
         found = self.mappings.setdefault(entity, [])
-        mapping = Mapping(table.lower(), evidence, convention)
+        mapping = Mapping(table.lower(), evidence, convention, jpa_name)
         if mapping not in found:
             found.append(mapping)
+
+    def table(self, mapping: Mapping) -> str:
+        if not mapping.jpa_name:
+            return mapping.table
+        name = mapping.jpa_name
+        return mapping.table + (
+            spring_snake(name) if self.spring and not self.standard_naming else name.lower()
+        )
+
+    def state(self) -> tuple[int, int, int, bool, bool]:
+        """Changes when a mapping, an alias or the naming is added (then :meth:`sync` has work)."""
+        mapped = sum(len(m) for m in self.mappings.values())
+        return len(self.mappings), mapped, len(self.aliases), self.spring, self.standard_naming
 
     def alias(self, name: str, entity: str) -> None:
         """``name`` (a repository type, ``dbset:Orders``, ``prisma:order``) stands for ``entity``."""
@@ -58,7 +82,7 @@ class EntityIndex:
         mapped = self.mappings.get(name)
         if mapped:
             explicit = [m for m in mapped if not m.convention]
-            return list(dict.fromkeys(m.table for m in explicit or mapped))
+            return list(dict.fromkeys(self.table(m) for m in explicit or mapped))
         if hops >= _MAX_HOPS:
             return []
         found: list[str] = []
@@ -72,7 +96,7 @@ class EntityIndex:
         for mapped in self.mappings.values():
             explicit = [m for m in mapped if not m.convention]
             for mapping in explicit or mapped:
-                wanted.setdefault(TableAccess(mapping.table, "read", mapping.evidence), None)
+                wanted.setdefault(TableAccess(self.table(mapping), "read", mapping.evidence), None)
         for name, mode, evidence, fallback in self.uses:
             tables = self.tables(name) or ([name.lower()] if fallback else [])
             for table in tables:
@@ -144,3 +168,19 @@ def unquote(name: str) -> str:
 def qualified(table: str, schema: str | None) -> str:
     table = ".".join(unquote(p) for p in table.split("."))
     return f"{unquote(schema)}.{table}" if schema and unquote(schema) and "." not in table else table
+
+
+def argument_value(scope: Scope, expr: str | None) -> str | None:
+    """A string argument: a literal, a constant of the file or ``nameof(X)``; None when unknown."""
+    if not expr:
+        return None
+    nameof = re.fullmatch(r"nameof\((?:\w+\.)*(\w+)\)", expr.strip())
+    value = nameof.group(1) if nameof else scope.fold_one(expr)
+    return None if value is None or "${" in value else unquote(value)
+
+
+def object_literal(expr: str | None) -> dict[str, str]:
+    """The properties of a JS object literal ``{ tableName: 'x' }`` (``{}`` when it is none)."""
+    expr = (expr or "").strip()
+    end = close_of(expr, 0) if expr.startswith("{") else -1
+    return named(split_top(expr[1 : end - 1]), ":") if end > 0 else {}

@@ -222,27 +222,23 @@ def _heredoc(text: str, match: re.Match[str], family: str) -> Lit | None:
     return Lit(match.start(), close.end(), _split(body, body_start, kind, quote != "'"))
 
 
+_CLOSERS: dict[tuple[str, bool, bool], re.Pattern[str]] = {}
+
+
 def _close(text: str, i: int, quote: str, limit: int, verbatim: bool = False, raw: bool = False) -> int:
-    """Offset of the quote closing a literal whose body starts at ``i`` (-1 when not closed)."""
-    limit = len(text) if limit < 0 else limit
-    j = i
-    while j < limit:
-        char = text[j]
-        if char == "\\" and not verbatim and not raw:
-            j += 2
-            continue
-        if char == quote:
-            if verbatim and text[j + 1 : j + 2] == quote:
-                j += 2
-                continue
-            return j
-        j += 1
-    return -1
+    """Offset of the quote closing a literal whose body starts at ``i`` (-1 when not closed before
+    ``limit``); ``verbatim``: a doubled quote is a quote (C# ``@""``); ``raw``: no backslash escapes."""
+    key = (quote, verbatim, raw)
+    pattern = _CLOSERS.get(key)
+    if pattern is None:
+        q = re.escape(quote)
+        body = f"(?:[^{q}]|{q}{q})*" if verbatim else f"[^{q}]*" if raw else rf"(?:[^{q}\\]|\\.)*"
+        pattern = _CLOSERS[key] = re.compile(body + q, re.S)
+    match = pattern.match(text, i, len(text) if limit < 0 else limit)
+    return -1 if match is None else match.end() - 1
 
 
-_EXPR = re.compile(
-    r"[A-Za-z_$][\w$]*(?:\s*\(\s*\))?(?:\s*(?:\.|::|\?\.)\s*[A-Za-z_$][\w$]*(?:\s*\(\s*\))?)*"
-)
+_EXPR = re.compile(r"[A-Za-z_$][\w$]*(?:\s*\(\s*\))?(?:\s*(?:\.|::|\?\.)\s*[A-Za-z_$][\w$]*(?:\s*\(\s*\))?)*")
 
 
 def concatenations(text: str, lits: list[Lit], suffix: str) -> list[tuple[Lit, list[Piece]]]:

@@ -6,11 +6,13 @@ schema-qualified when a schema is given. The component's entities are also recor
 :mod:`._entity_index`) so that JPQL (:mod:`sql_strings`) and writes (:mod:`orm_writes`) in other
 files are mapped to the same tables.
 
-- JPA/Hibernate (Java, Kotlin, Scala): ``@Entity`` + ``@Table(name = "orders", schema = "shop")``; with
-  no ``@Table`` name, the entity name (``@Entity(name = "Order")``) or class name in snake case, as
-  Spring Boot's default ``CamelCaseToUnderscoresNamingStrategy`` does (``OrderItem`` -> ``order_item``;
-  plain Hibernate/EclipseLink keep the name as is, lower-cased here it differs only by the ``_``).
-  Spring Data JDBC/R2DBC ``@Table("orders")`` (file importing ``data.relational``), no ``@Entity`` needed.
+- JPA/Hibernate (Java, Kotlin, Scala; a file importing ``javax``/``jakarta.persistence``): ``@Entity`` +
+  ``@Table(name = "orders", schema = "shop")``. With no ``@Table`` name the table is the entity name
+  (``@Entity(name = "Order")``) or class name: in a Spring Boot component (a file with
+  ``@SpringBootApplication`` or importing ``org.springframework.boot``) snake-cased as Spring's default
+  ``CamelCaseToUnderscoresNamingStrategy`` does (``OrderItem`` -> ``order_item``) unless a config file
+  sets ``PhysicalNamingStrategyStandardImpl``; else as is (the JPA default of Hibernate, EclipseLink:
+  ``orderitem``). Spring Data JDBC/R2DBC ``@Table("orders")`` (file importing ``data.relational``).
 - Spring Data repositories: ``interface OrderRepository extends JpaRepository<Order, Long>`` (any
   ``*Repository<Entity, ...>``, Kotlin ``: CrudRepository<Order, Long>``) record repository -> entity.
 - EF Core: ``[Table("orders", Schema = "shop")] class Order``; ``modelBuilder.Entity<Order>().ToTable(
@@ -35,18 +37,25 @@ import re
 
 from fitness.collect.code.detectors._entity_index import (
     EntityIndex,
+    argument_value,
     index_for,
+    object_literal,
     plural,
     qualified,
     snake,
-    spring_snake,
-    unquote,
 )
 from fitness.collect.code.detectors._messaging import JS, JVM, Scope
-from fitness.collect.code.detectors._scan import call_args, close_of, find_all, named, split_top, statement_end
+from fitness.collect.code.detectors._scan import (
+    call_args,
+    close_of,
+    find_all,
+    named,
+    statement_end,
+)
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts, Unresolved
 
+_CONFIG = frozenset({".properties", ".yml", ".yaml"})
 _CLASS = re.compile(r"\b(?:class|record)\s+([A-Z]\w*)")
 _JPA_ENTITY = re.compile(r"@(?:(?:jakarta|javax)\.persistence\.)?Entity\b(\s*\()?")
 _JPA_TABLE = re.compile(r"@(?:[\w.]+\.)?Table\s*\(")
@@ -74,14 +83,19 @@ _AR_TABLE = re.compile(r"\bself\.table_name\s*=\s*[\"':]([\w.]+)")
 
 class OrmEntities:
     name = "orm-entities"
-    suffixes = JVM | JS | {".cs", ".go", ".prisma", ".rb"}
-    triggers = ("Entity", "Table", "Repository", "DbSet", "define", ".init(", "model ", "table_name")
+    suffixes = JVM | JS | _CONFIG | {".cs", ".go", ".prisma", ".rb"}
+    triggers: tuple[str, ...] = ("Entity", "Table", "Repository", "DbSet", "define", ".init(", "model ")
+    triggers += ("table_name",)
+    triggers += ("NamingStrategy", "springframework.boot", "SpringBootApplication")
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
         index = index_for(facts)
-        before = (len(index.mappings), sum(map(len, index.mappings.values())), len(index.aliases))
+        before = index.state()
         suffix = file.suffix
-        if suffix in JVM:
+        if suffix in _CONFIG:
+            index.standard_naming |= "PhysicalNamingStrategyStandardImpl" in file.text
+        elif suffix in JVM:
+            index.spring |= "@SpringBootApplication" in file.text or "org.springframework.boot" in file.text
             _jpa(file, facts, index)
         elif suffix == ".cs":
             _ef(file, facts, index)
@@ -95,17 +109,8 @@ class OrmEntities:
             _prisma(file, index)
         elif suffix == ".rb":
             _active_record(file, index)
-        if (len(index.mappings), sum(map(len, index.mappings.values())), len(index.aliases)) != before:
+        if index.state() != before:
             index.sync(facts)
-
-
-def _value(scope: Scope, expr: str | None) -> str | None:
-    """A string argument: a literal, a constant of the file or ``nameof(X)``; None when unknown."""
-    if not expr:
-        return None
-    nameof = re.fullmatch(r"nameof\((?:\w+\.)*(\w+)\)", expr.strip())
-    value = nameof.group(1) if nameof else scope.fold_one(expr)
-    return None if value is None or "${" in value else unquote(value)
 
 
 def _unknown(file: SourceFile, facts: SourceFacts, at: int, what: str) -> None:
@@ -119,9 +124,10 @@ def _jpa(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
         base = _REPO_BASE.search(match.group(2))
         if base is not None:
             index.alias(match.group(1), base.group(1).rsplit(".", 1)[-1])
-    relational = "data.relational" in text
-    anchors = [(m.start(), m) for m in find_all(file, _JPA_ENTITY)]
-    if relational:
+    jpa = re.search(r"\b(?:javax|jakarta)\.persistence\b", text) is not None  # not Morphia, Room...
+    anchors: list[tuple[int, re.Match[str] | None]] = [(m.start(), m) for m in find_all(file, _JPA_ENTITY)]
+    anchors = anchors if jpa else []
+    if "data.relational" in text:
         anchors += [(m.start(), None) for m in find_all(file, _JPA_TABLE)]
     done: set[int] = set()
     for at, entity in sorted(anchors, key=lambda a: a[0]):
@@ -133,19 +139,21 @@ def _jpa(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
         start = max([start, *(m.end() for m in _CLASS.finditer(text, start, at))])
         entity_name = None
         if entity is not None and entity.group(1):
-            entity_name = _value(scope, named(call_args(text, entity.end() - 1) or []).get("name"))
+            entity_name = argument_value(scope, named(call_args(text, entity.end() - 1) or []).get("name"))
         table = [m for m in _JPA_TABLE.finditer(text, start, cls.start())]
         args = named(call_args(text, table[-1].end() - 1) or []) if table else {}
         raw = args.get("name") or args.get("value")
-        name = _value(scope, raw)
+        name = argument_value(scope, raw)
         if raw and name is None:
             _unknown(file, facts, table[-1].start(), f"@Table name `{raw}`")
             continue
-        schema = _value(scope, args.get("schema")) or _value(scope, args.get("catalog"))
+        schema = argument_value(scope, args.get("schema")) or argument_value(scope, args.get("catalog"))
         owner = cls.group(1)
-        table_name = name or spring_snake(entity_name or owner)
         evidence = file.evidence(table[-1].start() if name else at, "orm")
-        index.map(owner, qualified(table_name, schema), evidence)
+        if name:
+            index.map(owner, qualified(name, schema), evidence)
+        else:
+            index.map(owner, schema + "." if schema else "", evidence, jpa_name=entity_name or owner)
         if entity_name and entity_name != owner:
             index.alias(entity_name, owner)
 
@@ -158,13 +166,13 @@ def _to_table(scope: Scope, text: str, paren: int) -> tuple[str | None, str | No
     schema = by_colon.get("schema") or by_equals.get("Schema")
     if schema is None and len(args) > 1 and re.fullmatch(r"\"[^\"]*\"", args[1].strip()):
         schema = args[1]
-    return _value(scope, raw), _value(scope, schema), raw
+    return argument_value(scope, raw), argument_value(scope, schema), raw
 
 
 def _ef(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
     text, scope = file.text, Scope.of(file)
     default = re.search(r"\bHasDefaultSchema\s*\(\s*(\"[^\"\n]*\")", text)
-    fallback = _value(scope, default.group(1)) if default else None
+    fallback = argument_value(scope, default.group(1)) if default else None
     found: list[tuple[str, int, int]] = []  # entity, offset of the mapping, offset of its "("
     for match in find_all(file, _EF_TABLE):
         line_start = text.rfind("\n", 0, match.start()) + 1
@@ -173,7 +181,7 @@ def _ef(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
             found.append((cls.group(1), match.start(), match.end() - 1))
     for match in find_all(file, _EF_ENTITY):
         end = close_of(text, match.end() - 1)
-        inside = text[match.end() : end] if end > 0 else ""
+        inside = text[match.end() : end - 1] if end > 0 else ""
         span = inside if inside.strip() else text[end : statement_end(text, end)] if end > 0 else ""
         call = _TO_TABLE.search(span)
         if call is not None:
@@ -198,36 +206,36 @@ def _ef(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
         index.map(entity, table, file.evidence(match.start(), "orm"), convention=True)
 
 
-def _props(text: str, expr: str | None) -> dict[str, str]:
-    expr = (expr or "").strip()
-    end = close_of(expr, 0) if expr.startswith("{") else -1
-    return named(split_top(expr[1 : end - 1]), ":") if end > 0 else {}
-
-
 def _sequelize(file: SourceFile, index: EntityIndex) -> None:
     text = file.text
     if "equelize" not in text:
         return
     scope = Scope.of(file)
-    frozen = re.search(r"\bfreezeTableName\s*:\s*true", text) is not None
+    frozen = re.search(r"\bdefine\s*:\s*\{[^}]*\bfreezeTableName\s*:\s*true", text) is not None
     models: list[tuple[list[str], str, dict[str, str], int]] = []  # names, model name, options, offset
     for match in find_all(file, _SEQ_DEFINE):
         args = call_args(text, match.start("paren")) or []
         names = [n for n in (match.group("var"), match.group("model")) if n]
-        models.append((names, match.group("model"), _props(text, args[2] if len(args) > 2 else None), match.start()))
+        models.append(
+            (names, match.group("model"), object_literal(args[2] if len(args) > 2 else None), match.start())
+        )
     for cls in find_all(file, _SEQ_CLASS):
         init = re.search(rf"\b{cls.group(1)}\.init\s*\(", text)
-        args = call_args(text, init.end() - 1) if init else None
-        if init is not None and args:
-            options = _props(text, args[1] if len(args) > 1 else None)
-            model = _value(scope, options.get("modelName")) or cls.group(1)
+        init_args = call_args(text, init.end() - 1) if init else None
+        if init is not None and init_args:
+            options = object_literal(init_args[1] if len(init_args) > 1 else None)
+            model = argument_value(scope, options.get("modelName")) or cls.group(1)
             models.append(([cls.group(1)], model, options, init.start()))
     for names, model, options, at in models:
-        table = _value(scope, options.get("tableName"))
+        table = argument_value(scope, options.get("tableName"))
         freeze = frozen or options.get("freezeTableName", "").strip() == "true"
         name = table or (model if freeze else plural(model))
         for entity in names:
-            index.map(entity, qualified(name, _value(scope, options.get("schema"))), file.evidence(at, "orm"))
+            index.map(
+                entity,
+                qualified(name, argument_value(scope, options.get("schema"))),
+                file.evidence(at, "orm"),
+            )
 
 
 def _typeorm(file: SourceFile, index: EntityIndex) -> None:
@@ -237,9 +245,12 @@ def _typeorm(file: SourceFile, index: EntityIndex) -> None:
         args = call_args(text, match.end() - 1) or []
         if cls is None or cls.start() - match.start() > 2000:
             continue
-        options = _props(text, args[0]) if args and args[0].startswith("{") else {}
-        name = _value(scope, options.get("name") or options.get("tableName") or (args[0] if args and not options else None))
-        table = qualified(name or snake(cls.group(1)), _value(scope, options.get("schema")))
+        options = object_literal(args[0]) if args and args[0].startswith("{") else {}
+        name = argument_value(
+            scope,
+            options.get("name") or options.get("tableName") or (args[0] if args and not options else None),
+        )
+        table = qualified(name or snake(cls.group(1)), argument_value(scope, options.get("schema")))
         index.map(cls.group(1), table, file.evidence(match.start(), "orm"))
 
 

@@ -8,7 +8,8 @@ spelling (react-env, django-environ, Laravel).
 
 Defaults (``Setting`` with ``how="default"``): ``${KEY:default}`` (and ``${KEY:-default}``),
 ``getenv("KEY", "default")`` and every ``*env*("KEY", "default")`` helper, ``getOrDefault("KEY", "d")``,
-``process.env.KEY || "d"`` / ``?? "d"``, ``GetEnvironmentVariable("KEY") ?? "d"``, Rust's
+``process.env.KEY || "d"`` / ``?? "d"``, ``GetEnvironmentVariable("KEY") ?? "d"``,
+``System.getenv("KEY") == null ? "d" : ...``, PHP ``getenv('KEY') ?: 'd'``, Rust's
 ``env::var("KEY").unwrap_or("d")`` / ``unwrap_or_else(|_| "d".to_string())``.
 """
 
@@ -35,12 +36,12 @@ _ENV_MEMBER = re.compile(r"\b(?:process\.env|import\.meta\.env)\.([A-Za-z_]\w*)"
 _ENV_DESTRUCTURE = re.compile(r"\{([^{}]{1,2000})\}\s*=\s*(?:process\.env|import\.meta\.env)\b")
 _DESTRUCTURED = re.compile(r"(?:^|,)\s*([A-Za-z_]\w*)")
 _ENV_CALL = re.compile(
-    r"\b(?:getenv|Getenv|LookupEnv|GetEnvironmentVariable|getEnv|env::var|environ\.get|getProperty|env|Env)"
+    r"(?:env|Env|ENV|LookupEnv|GetEnvironmentVariable|env::var|environ\.get|getProperty)"
     r"\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']"
 )
 _DEFAULTS = (
     re.compile(  # getenv("K", "d"), environ.get("K", "d"), getEnv("K", "d"), getOrDefault("K", "d")
-        r"\b\w*(?:env|Env|ENV|getOrDefault|config|Config)\w*\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']\s*,"
+        r"(?:env|Env|ENV|getOrDefault|config|Config)\w{0,20}\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']\s*,"
         r"\s*[\"']([^\"'\n]*)[\"']"
     ),
     re.compile(  # process.env.K || "d", process.env.K ?? "d"
@@ -49,9 +50,21 @@ _DEFAULTS = (
     re.compile(  # GetEnvironmentVariable("K") ?? "d"
         r"GetEnvironmentVariable\(\s*\"(\w+)\"\s*\)\s*\?\?\s*\"([^\"\n]*)\""
     ),
+    re.compile(  # getenv("K") == null ? "d" : ...  (Java), getenv('K') ?: 'd' (PHP), environ.get("K") or "d"
+        r"(?:getenv|environ\.get)\(\s*[\"'](\w+)[\"']\s*\)\s*(?:==\s*null\s*\?|\?:|or)\s*[\"']([^\"'\n]*)[\"']"
+    ),
     re.compile(  # env::var("K").unwrap_or("d") / unwrap_or_else(|_| "d".to_string())
         r"env::var\(\s*\"(\w+)\"\s*\)\s*\.unwrap_or(?:_else\(\s*\|_\|)?\s*\(?\s*\"([^\"\n]*)\""
     ),
+)
+
+
+_DEFAULT_NEEDLES = (
+    ("env", "Env", "ENV", "config", "Config", "getOrDefault"),
+    ("process.env", "import.meta.env"),
+    ("GetEnvironmentVariable",),
+    ("getenv", "environ.get"),
+    ("env::var",),
 )
 
 
@@ -70,13 +83,23 @@ class SettingRefs:
                 facts.settings.append(Setting(key, default, file.evidence(match.start(), "default")))
         if file.suffix not in SOURCE:
             return
-        for pattern, how in ((_ENV_LITERAL, "code"), (_ENV_MEMBER, "env"), (_ENV_CALL, "env")):
+        node = "process.env" in text or "import.meta.env" in text
+        envish = node or "env" in text or "Env" in text or "ENV" in text
+        patterns = [(_ENV_LITERAL, "code")]
+        if node:
+            patterns.append((_ENV_MEMBER, "env"))
+        if envish or "getProperty" in text:
+            patterns.append((_ENV_CALL, "env"))
+        for pattern, how in patterns:
             for match in pattern.finditer(text):
                 facts.refs.append(SettingRef(match.group(1), file.evidence(match.start(), how)))
-        for match in _ENV_DESTRUCTURE.finditer(text):
-            for name in _DESTRUCTURED.findall(match.group(1)):
-                facts.refs.append(SettingRef(name, file.evidence(match.start(), "env")))
-        for pattern in _DEFAULTS:
+        if node:
+            for match in _ENV_DESTRUCTURE.finditer(text):
+                for name in _DESTRUCTURED.findall(match.group(1)):
+                    facts.refs.append(SettingRef(name, file.evidence(match.start(), "env")))
+        for needles, pattern in zip(_DEFAULT_NEEDLES, _DEFAULTS, strict=True):
+            if not any(needle in text for needle in needles):
+                continue  # a substring test is a hundred times cheaper than the regular expression
             for match in pattern.finditer(text):
                 key, value = match.group(1), match.group(2)
                 if value:

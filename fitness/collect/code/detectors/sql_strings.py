@@ -1,4 +1,4 @@
-"""Tables read and written by SQL written as string literals in Go, Java, Kotlin, Scala, C#, JS/TS, Rust,
+r'''Tables read and written by SQL written as string literals in Go, Java, Kotlin, Scala, C#, JS/TS, Rust,
 Ruby and PHP (Python is :mod:`fitness.collect.sql.tables`' job).
 
 Strings (see :mod:`._literals`): Go ```...``` and ``"..."``; Java/Kotlin/Scala ``"""..."""`` and
@@ -20,7 +20,7 @@ JPA: strings in ``@Query("...")`` without ``nativeQuery = true``, ``createQuery(
 when the component maps that entity (:mod:`orm_entities`), else dropped (``JOIN c.orders`` is a path, not
 an entity). Other JVM strings may be either: a name that is an entity of the component is mapped, others
 are tables. ``@Query`` of Spring Data JDBC/R2DBC and ``createNativeQuery`` are SQL.
-"""
+'''
 
 from __future__ import annotations
 
@@ -40,13 +40,12 @@ from fitness.model.facts import SourceFacts, TableAccess, Unresolved
 DYN = "__fdyn"
 _START = re.compile(r"\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|UPSERT|REPLACE)\b", re.I)
 _SHAPE = re.compile(
-    r"\s*\(?\s*(?:select\b.+?\bfrom\b|insert\s+(?:\w+\s+)*?into\b|update\s+\S+.*?\bset\b|delete\b.*?\bfrom\b"
+    r"\s*\(?\s*(?:select\s+(?!from\b)\S.*?\bfrom\b|insert\s+(?:\w+\s+)*?into\b|update\s+\S+.*?\bset\b|delete\b.*?\bfrom\b"
     r"|with\s.+?\bas\s*\(.*?\b(?:select|insert|update|delete)\b|(?:merge|upsert|replace)\s+into\b)",
     re.I | re.S,
 )
 _SQL_ONLY = re.compile(
-    r"\bwhere\b|\bvalues\b|\bjoin\b|\border\s+by\b|\bgroup\s+by\b|\blimit\b|\breturning\b|[*=?]|\$\d|"
-    + DYN
+    r"\bwhere\b|\bvalues\b|\bjoin\b|\border\s+by\b|\bgroup\s+by\b|\blimit\b|\breturning\b|[*=?]|\$\d"
 )
 _PARAM = re.compile(r"\$\d+|\?\d*|(?<![:\w]):[A-Za-z_]\w*|(?<![@\w])@[A-Za-z_]\w*|#\{[^}\n]*\}")
 _FORMAT = re.compile(r"%[-+# 0]*\d*[svdq]|\{\d+\}")
@@ -55,21 +54,33 @@ _CLASS_NAME = re.compile(
     r"|nameof\((\w+)\))$"
 )
 _JPQL_CONTEXT = re.compile(r"(?:\bcreateQuery|@NamedQuery\s*\([^)]*\bquery\s*=)\s*\(?\s*$")
-_NATIVE_CONTEXT = re.compile(r"(?:createNativeQuery|createSQLQuery|@NamedNativeQuery\s*\([^)]*\bquery\s*=)\s*\(?\s*$")
-_QUERY_ANNOTATION = re.compile(r"@(?:[\w.]+\.)?Query\s*\(\s*(?:value\s*=\s*)?(?:\[\s*)?$")
-_JPQL_SHAPE = re.compile(r"^\s*select\s+(?:distinct\s+)?(\w+)\s+from\s+[\w.]+\s+(?:as\s+)?\1\b|\bjoin\s+fetch\b|\bselect\s+new\s", re.I)
+_NATIVE_CONTEXT = re.compile(
+    r"(?:createNativeQuery|createSQLQuery|@NamedNativeQuery\s*\([^)]*\bquery\s*=)\s*\(?\s*$"
+)
+_QUERY_ANNOTATION = re.compile(r"@(?:[\w.]+\.)?Query\s*\((?:[^()\"]*,)?\s*(?:value\s*=\s*)?(?:\[\s*)?$")
+_JPQL_SHAPE = re.compile(
+    r"^\s*select\s+(?:distinct\s+)?(\w+)\s+from\s+[\w.]+\s+(?:as\s+)?\1\b|\bjoin\s+fetch\b|\bselect\s+new\s",
+    re.I,
+)
 _JPQL_NAME = re.compile(r"\b(from|join|update|into)\s+(?:fetch\s+)?([A-Za-z_$][\w.$]*)", re.I)
+_HINT = re.compile(  # a keyword opening a string (or a line of a multi-line one): else the file is skipped
+    r"[\"'`]\s*\(?\s*(?i:select|insert|update|delete|with|merge|upsert|replace)\b"
+    r"|^\s*\(?(?:SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|UPSERT|REPLACE)\b",
+    re.M,
+)
 _SQL = Sql(None, [])
 
 
 class SqlStrings:
     name = "sql-strings"
     suffixes = SUFFIXES
-    triggers = ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
+    triggers: tuple[str, ...] = ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
     triggers += tuple(t.lower() for t in triggers)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
         text, scope = file.text, Scope.of(file)
+        if _HINT.search(text) is None:
+            return
         native_query = file.suffix in JVM and re.search(r"data\.(?:jdbc|r2dbc)\b", text) is not None
         for lit, pieces in concatenations(text, literals(text, file.suffix), file.suffix):
             first = next((p.text for p in pieces if not p.hole), "")
@@ -77,12 +88,18 @@ class SqlStrings:
                 continue
             sql, where, holes = _render(pieces, scope)
             keyword = _START.match(sql)
-            if keyword is None or not _SHAPE.match(sql) or not (keyword.group(1).isupper() or keyword.group(1).islower()):
+            if (
+                keyword is None
+                or not _SHAPE.match(sql)
+                or not (keyword.group(1).isupper() or keyword.group(1).islower())
+            ):
                 continue
             if keyword.group(1).islower() and not _SQL_ONLY.search(sql):
                 continue
             context = _context(text, lit.start, native_query) if file.suffix in JVM else "sql"
-            if file.suffix in PHP and re.search(r"createQuery\s*\(\s*$", text[max(0, lit.start - 40) : lit.start]):
+            if file.suffix in PHP and re.search(
+                r"createQuery\s*\(\s*$", text[max(0, lit.start - 40) : lit.start]
+            ):
                 continue  # Doctrine DQL names entities
             if context == "jpql" or (context == "either" and _JPQL_SHAPE.search(sql)):
                 _jpql(file, facts, sql, where, holes, lit.start)
@@ -147,7 +164,13 @@ def _context(text: str, start: int, native_query: bool) -> str:
 
 
 def _parse(
-    file: SourceFile, facts: SourceFacts, sql: str, where: list[int], holes: dict[str, Piece], start: int, either: bool
+    file: SourceFile,
+    facts: SourceFacts,
+    sql: str,
+    where: list[int],
+    holes: dict[str, Piece],
+    start: int,
+    either: bool,
 ) -> None:
     _SQL.deadline = time.monotonic() + 2.0
     with quiet():
@@ -159,22 +182,22 @@ def _parse(
                 facts.unresolved.append(Unresolved("sql", reason, file.evidence(start, "sql")))
             continue
         nodes = list(statement.tree.find_all(exp.Table))
-        aliases = {t.alias_or_name.lower() for t in nodes}
+        aliases = {t.alias.lower() for t in nodes if t.alias}
         by_name: dict[str, exp.Table] = {}
         for node in nodes:
             by_name.setdefault(".".join(p for p in (node.catalog, node.db, node.name) if p).lower(), node)
         index = index_for(facts) if either else None
         for name, mode in table_accesses(statement.tree):
-            node = by_name.get(name)
-            if node is not None and node.db and not node.catalog and node.db.lower() in aliases:
+            table = by_name.get(name)
+            if table is not None and table.db and not table.catalog and table.db.lower() in aliases:
                 continue  # JPQL/HQL path join: c.orders
-            offset = _offset(node, where, start)
+            offset = _offset(table, where, start)
             if DYN in name:
                 hole = next((p.text for key, p in holes.items() if key.lower() in name), name)
                 reason = f"table name built at run time ({hole})"
                 facts.unresolved.append(Unresolved("sql", reason, file.evidence(offset, "sql")))
-            elif index is not None and node is not None:
-                written = ".".join(p for p in (node.catalog, node.db, node.name) if p)
+            elif index is not None and table is not None:
+                written = ".".join(p for p in (table.catalog, table.db, table.name) if p)
                 index.use(written, mode, file.evidence(offset, "sql"), fallback=True)
             else:
                 facts.tables.append(TableAccess(name, mode, file.evidence(offset, "sql")))
@@ -198,13 +221,19 @@ def _jpql(
     aliases = set(re.findall(r"\b[A-Za-z_$][\w.$]*\s+(?:as\s+)?([A-Za-z_]\w*)\b", sql, re.I))
     statement = sql.lstrip(" \t\n(").split(None, 1)[0].lower()
     found = [(m.group(2), m.start(2), m.group(1).lower()) for m in _JPQL_NAME.finditer(sql)]
-    for comma in re.finditer(r"\bfrom\s+[\w.$]+(?:\s+(?:as\s+)?\w+)?((?:\s*,\s*[\w.$]+(?:\s+(?:as\s+)?\w+)?)+)", sql, re.I):
+    for comma in re.finditer(
+        r"\bfrom\s+[\w.$]+(?:\s+(?:as\s+)?\w+)?((?:\s*,\s*[\w.$]+(?:\s+(?:as\s+)?\w+)?)+)", sql, re.I
+    ):
         for extra in re.finditer(r",\s*([\w.$]+)", comma.group(1)):
             found.append((extra.group(1), comma.start(1) + extra.start(1), "from"))
-    target = min(found, key=lambda f: f[1])[1] if found and statement in ("update", "delete", "insert") else -1
+    target = (
+        min(found, key=lambda f: f[1])[1] if found and statement in ("update", "delete", "insert") else -1
+    )
     for name, at, _keyword in sorted(found, key=lambda f: f[1]):
         head = name.split(".")[0]
-        if "." in name and (head in aliases or (head[:1].islower() and not name.split(".")[-1][:1].isupper())):
+        if "." in name and (
+            head in aliases or (head[:1].islower() and not name.split(".")[-1][:1].isupper())
+        ):
             continue
         entity = name.rsplit(".", 1)[-1]
         evidence = file.evidence(where[at] if at < len(where) else start, "sql")

@@ -1,0 +1,240 @@
+"""Writes through an ORM that name the entity they write, mapped to its table by the component's entity
+mappings (:mod:`orm_entities`, :mod:`._entity_index`): ``TableAccess(table, "write", how="orm")`` at
+the call. A write whose entity is not known (``repository.save(entity)`` on a generic ``E``, an entity
+no file of the component maps) gives nothing: the entity's mapping already counts as a read.
+
+The entity is named by a type: the receiver's or the argument's declared type in the same file
+(``private final OrderRepository orders;``, ``val orders: OrderRepository``, ``var order = new Order``,
+``order := Order{...}``, ``repo: Repository<Order>``) or a type written in the call.
+
+- Spring Data (Java, Kotlin): ``orders.save(o)``, ``saveAll``, ``saveAndFlush``, ``delete``,
+  ``deleteById``, ``deleteAll``, ``deleteBy...`` on a variable typed as a repository of the entity;
+- JPA / Hibernate: ``em.persist(order)``, ``merge``, ``remove``; ``session.save(order)``, ``saveOrUpdate``,
+  ``update``, ``delete`` (receiver named like an entity manager or session, or typed so);
+- EF Core: ``db.Orders.Add(o)`` (and ``AddRange``, ``Update``, ``Remove``, ``Attach``, ``...Async``,
+  ``ExecuteUpdate``/``ExecuteDelete`` after a query of the DbSet) -> the DbSet's entity;
+  ``db.Add(order)`` / ``Update`` / ``Remove`` with ``order`` declared in the file; ``Set<Order>().Add(...)``;
+  the receiver is a context: named ``db``, ``ctx``, ``*context`` or typed ``*Context``;
+- GORM: ``db.Create(&Order{...})``, ``Save(&order)``, ``Delete(&order)``, ``db.Model(&Order{}).Update(...)``;
+- Sequelize: ``Order.create(...)``, ``bulkCreate``, ``update``, ``destroy``, ``upsert`` on a model;
+- TypeORM: ``repo.save(...)`` (``insert``, ``update``, ``delete``, ``remove``, ``upsert``...) on a
+  ``Repository<Order>`` or ``getRepository(Order)``; ``manager.save(Order, ...)``;
+- Prisma: ``prisma.order.create(...)``, ``update``, ``upsert``, ``delete`` and their ``Many`` forms;
+- ActiveRecord: ``Order.create(...)``, ``insert_all``, ``upsert_all``, ``update_all``, ``delete_all``,
+  ``destroy_all``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fitness.collect.code.detectors._entity_index import EntityIndex, index_for
+from fitness.collect.code.detectors._messaging import JS, JVM
+from fitness.collect.code.detectors._scan import find_all
+from fitness.collect.source_file import SourceFile
+from fitness.model.facts import SourceFacts
+
+_ARG = r"\(\s*(?:new\s+(?P<new>[A-Z]\w*)\s*[(<{]|&?(?P<lit>[A-Z]\w*)\s*\{|&?(?P<arg>\w+)\s*[,)])"
+_SPRING = re.compile(
+    r"\.\s*(?:save|saveAll|saveAndFlush|saveAllAndFlush|delete|deleteAll|deleteById|deleteAllById"
+    r"|deleteInBatch|deleteAllInBatch|deleteAllByIdInBatch|(?:delete|remove)By[A-Z]\w*)\s*\("
+)
+_JPA = re.compile(r"\.\s*(?:persist|merge|remove|save|saveOrUpdate|update|delete)\s*" + _ARG)
+_MANAGER = re.compile(r"(?i)^(?:em|\w*entitymanager|\w*session|get(?:em|entitymanager|session)\(\))$")
+_MANAGER_TYPES = ("EntityManager", "Session", "StatelessSession")
+_EF_METHODS = r"(?:Add|AddRange|Update|UpdateRange|Remove|RemoveRange|Attach|AttachRange)(?:Async)?"
+_EF_DBSET = re.compile(r"\.\s*(?P<set>[A-Z]\w*)\s*\.\s*" + _EF_METHODS + r"\s*\(")
+_EF_EXECUTE = re.compile(r"\.\s*Execute(?:Update|Delete)(?:Async)?\s*\(")
+_EF_QUERIED = re.compile(r"(?:\bthis\s*\.\s*|(?<![\w.]))(?P<recv>\w+)\s*\.\s*(?P<set>[A-Z]\w*)\s*\.")
+_EF_CONTEXT = re.compile(r"\.\s*" + _EF_METHODS + r"\s*" + _ARG)
+_EF_SET = re.compile(r"\bSet\s*<\s*(?:\w+\.)*(\w+)\s*>\s*\(\s*\)\s*\.\s*" + _EF_METHODS + r"\s*\(")
+_CONTEXT = re.compile(r"(?i)^_?(?:db|ctx|\w*context|dbc)$")
+_GORM = re.compile(r"\.\s*(?:Create|Save|Delete|CreateInBatches|FirstOrCreate)\s*" + _ARG)
+_GORM_MODEL = re.compile(r"\.\s*Model\s*" + _ARG + r"[^;\n]*?\.(?:Updates?|UpdateColumns?|Delete)\s*\(")
+_SEQUELIZE = re.compile(
+    r"\.\s*(?:create|bulkCreate|update|destroy|upsert|findOrCreate|increment|decrement|truncate)\s*\("
+)
+_TYPEORM = re.compile(
+    r"\.\s*(?:save|insert|update|delete|remove|upsert|softDelete|softRemove|increment|decrement|clear)\s*\("
+)
+_TYPEORM_REPO = re.compile(
+    r"\bgetRepository\s*\(\s*(\w+)\s*\)\s*\.\s*(?:save|insert|update|delete|remove|upsert)\s*\("
+)
+_TYPEORM_MANAGER = re.compile(r"\.\s*(?:save|insert|update|delete|remove|upsert)\s*\(\s*([A-Z]\w*)\s*,")
+_PRISMA = re.compile(
+    r"\.\s*(?P<model>\w+)\s*\.\s*(?:create|createMany|createManyAndReturn|update|updateMany"
+    r"|updateManyAndReturn|upsert|delete|deleteMany)\s*\("
+)
+_PRISMA_CLIENT = re.compile(r"(?i)prisma|db|tx|client")
+_ACTIVE_RECORD = re.compile(
+    r"\.\s*(?:create!?|insert_all!?|upsert_all|update_all|delete_all|destroy_all|insert!?|upsert"
+    r"|find_or_create_by!?)(?=[\s(])"
+)
+_BEFORE = re.compile(
+    r"(?:(?<![\w.$])(?:this|self)\s*\.\s*|(?<![\w.$]))([A-Za-z_$][\w$]*(?:\(\s*\))?)\s*\??\s*\Z"
+)
+
+
+_LAST = re.compile(r"([A-Za-z_$][\w$]*)\s*\Z")
+
+
+def _calls(
+    file: SourceFile, pattern: re.Pattern[str], chained: bool = False
+) -> list[tuple[re.Match[str], str, int]]:
+    """Matches of ``pattern`` (which starts at the ``.`` of a call) with the receiver written before the
+    dot (``this.`` dropped) and its offset; calls on a member chain (``a.b.save``) are left out unless
+    ``chained`` (``db.User.create``: ``User``)."""
+    found = []
+    text = file.text
+    for match in find_all(file, pattern):
+        window = max(0, match.start() - 160)
+        before = (_LAST if chained else _BEFORE).search(text, window, match.start())
+        if before is not None:
+            found.append((match, before.group(1), before.start()))
+    return found
+
+
+class OrmWrites:
+    name = "orm-writes"
+    suffixes = JVM | JS | {".cs", ".go", ".rb"}
+    triggers: tuple[str, ...] = (
+        "save",
+        "delete",
+        "persist",
+        "merge",
+        "Add",
+        "Update",
+        "Remove",
+        "Execute",
+        "Create",
+        "create",
+    )
+    triggers += ("update", "destroy", "insert", "upsert")
+
+    def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        index = index_for(facts)
+        before = len(index.uses)
+        suffix, text = file.suffix, file.text
+        if suffix in JVM:
+            for _, receiver, at in _calls(file, _SPRING):
+                _use(file, index, _declared(text, receiver, at), at)
+            for match, receiver, at in _calls(file, _JPA):
+                if _MANAGER.match(receiver) or _declared(text, receiver, at) in _MANAGER_TYPES:
+                    _use(file, index, _argument(text, match), at)
+        elif suffix == ".cs":
+            _ef(file, index)
+        elif suffix == ".go" and "gorm" in text:
+            for pattern in (_GORM, _GORM_MODEL):
+                for match in find_all(file, pattern):
+                    _use(file, index, _argument(text, match), match.start())
+        elif suffix in JS:
+            _js(file, index)
+        elif suffix == ".rb":
+            for _, receiver, at in _calls(file, _ACTIVE_RECORD, chained=True):
+                if receiver[:1].isupper():
+                    _use(file, index, receiver, at)
+        if len(index.uses) != before:
+            index.sync(facts)
+
+
+def _use(file: SourceFile, index: EntityIndex, entity: str | None, at: int) -> None:
+    if entity:
+        index.use(entity, "write", file.evidence(at, "orm"))
+
+
+def _ef(file: SourceFile, index: EntityIndex) -> None:
+    text = file.text
+
+    def context(receiver: str, at: int) -> bool:
+        return bool(_CONTEXT.match(receiver)) or (_declared(text, receiver, at) or "").endswith("Context")
+
+    for match, receiver, at in _calls(file, _EF_DBSET):
+        if context(receiver, at):
+            _use(file, index, "dbset:" + match.group("set"), at)
+    for match in find_all(file, _EF_EXECUTE):  # db.Orders.Where(...).ExecuteDelete()
+        start = max(
+            text.rfind(";", 0, match.start()),
+            text.rfind("{", 0, match.start()),
+            text.rfind("}", 0, match.start()),
+        )
+        queried = _EF_QUERIED.search(text, start + 1, match.start())
+        if queried is not None and context(queried.group("recv"), queried.start()):
+            _use(file, index, "dbset:" + queried.group("set"), queried.start())
+    for match, receiver, at in _calls(file, _EF_CONTEXT):
+        if context(receiver, at):
+            _use(file, index, _argument(text, match), at)
+    for match in find_all(file, _EF_SET):
+        _use(file, index, match.group(1), match.start())
+
+
+def _js(file: SourceFile, index: EntityIndex) -> None:
+    text = file.text
+    for _, receiver, at in _calls(file, _SEQUELIZE, chained=True):
+        _use(file, index, receiver, at)
+    for _, receiver, at in _calls(file, _TYPEORM) if "Repository" in text else ():
+        _use(file, index, _declared(text, receiver, at, generic=True), at)
+    for pattern in (_TYPEORM_REPO, _TYPEORM_MANAGER):
+        for match in find_all(file, pattern):
+            _use(file, index, match.group(1), match.start())
+    for match, receiver, at in _calls(file, _PRISMA):
+        if _PRISMA_CLIENT.search(receiver):
+            _use(file, index, "prisma:" + match.group("model"), at)
+
+
+def _argument(text: str, match: re.Match[str]) -> str | None:
+    """The entity type of a call's argument: ``new Order(...)``, ``&Order{...}`` or a declared name."""
+    if match.group("new") or match.group("lit"):
+        return match.group("new") or match.group("lit")
+    return _declared(text, match.group("arg"), match.start())
+
+
+_GENERIC = ("Repository", "EntityRepository", "DbSet", "IRepository", "Model", "ModelStatic")
+
+
+_DECLARATIONS = tuple(
+    re.compile(pattern, re.M)
+    for pattern in (
+        r"(?<![\w.])(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)(?:\[\])?[ \t]+(?P<n>\w+)\s*(?:[=;,)]|$)",
+        r"\b(?P<n>\w+)\s*[?!]?:\s*(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)",
+        r"\b(?:var|val|let|const|auto)\s+(?P<n>\w+)\s*(?::\s*\S+)?\s*=\s*(?:new\s+)?(?P<t>[A-Z][\w.]*)\s*[({<]",
+        r"\b(?P<n>\w+)\s*:=\s*&?(?P<t>[A-Z]\w*)\s*\{",
+        r"\bvar\s+(?P<n>\w+)\s+\*?(?P<t>[A-Z]\w*)\b",
+        r"\b(?P<n>\w+)\s*=\s*(?:await\s+)?(?:[\w.]+\.)?getRepository\s*\(\s*(?P<e>\w+)\s*\)",
+    )
+)
+_CACHE: list[tuple[str, dict[str, list[tuple[int, str]]]]] = []
+
+
+def _declarations(text: str) -> dict[str, list[tuple[int, str]]]:
+    """Name -> (offset, declared type) of every declaration in ``text`` (the last file's, cached)."""
+    if _CACHE and _CACHE[0][0] is text:
+        return _CACHE[0][1]
+    found: dict[str, list[tuple[int, str]]] = {}
+    for pattern in _DECLARATIONS:
+        for match in pattern.finditer(text):
+            entity = match.groupdict().get("e")
+            declared = f"{_GENERIC[0]}<{entity}>" if entity else match.group("t")
+            found.setdefault(match.group("n"), []).append((match.start(), declared))
+    _CACHE[:] = [(text, found)]
+    return found
+
+
+def _declared(text: str, name: str, at: int, generic: bool = False) -> str | None:
+    """The type ``name`` is declared with in ``text`` (the declaration nearest before ``at``, else the
+    first after): ``Type name``, ``name: Type``, ``var name = new Type(``, ``name := &Type{``, Go
+    ``var name Type``. With ``generic``, only ``Repository<Entity>``-like types (or ``getRepository(E)``),
+    giving the entity."""
+    found = _declarations(text).get(name)
+    if not found:
+        return None
+    before = [f for f in found if f[0] < at]
+    declared = (max(before) if before else min(found))[1]
+    base, _, args = declared.partition("<")
+    base = base.rsplit(".", 1)[-1]
+    if generic or base in _GENERIC:
+        first = re.match(r"\s*(?:[\w.]+\.)?(\w+)", args) if base in _GENERIC else None
+        return first.group(1) if first else None
+    return base
+
+
+DETECTOR = OrmWrites()
