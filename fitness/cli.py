@@ -148,6 +148,16 @@ def check(
         bool, typer.Option("--update-baseline", help="Write the current findings to --baseline and pass.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show info findings.")] = False,
+    graph_detail: Annotated[
+        str,
+        typer.Option(
+            "--graph",
+            metavar="compact|full",
+            help="How much graph the json format carries: compact (default: services, datastores, tables, "
+            "topics and their edges; modules and imports only counted) or full (every module and import "
+            "with its evidence, as `fitness report --from` needs).",
+        ),
+    ] = "compact",
     no_cache: NoCacheOpt = False,
     since: SinceOpt = None,
 ) -> None:
@@ -159,6 +169,8 @@ def check(
     targets = _guard(lambda: output_targets(output_formats or ["text"], output, sorted(FORMATS)))
     if fail_on not in {s.value for s in Severity}:
         _fail(f"--fail-on must be error, warning or info, not {fail_on!r}")
+    if graph_detail not in ("compact", "full"):
+        _fail(f"--graph must be compact or full, not {graph_detail!r}")
     if update_baseline and changed_since is not None:
         _fail("--update-baseline records every finding; do not combine it with --changed-since")
     if update_baseline and baseline is None:
@@ -183,7 +195,9 @@ def check(
             typer.echo(message, err=True)
         typer.echo(f"baseline written: {written} ({len(analysis.findings)} findings)", err=True)
         raise typer.Exit(ExitCode.OK)
-    report_options = ReportOptions(fail_on=Severity(fail_on), verbose=verbose, path_prefix=_path_prefix(path))
+    report_options = ReportOptions(
+        fail_on=Severity(fail_on), verbose=verbose, path_prefix=_path_prefix(path), graph=graph_detail
+    )
     rendered = []
     for name, target in targets:
         color = target is None and sys.stdout.isatty()
@@ -328,7 +342,9 @@ def report(
     ),
     from_json: Annotated[
         Path | None,
-        typer.Option("--from", help="Render a saved analysis (fitness check --format json=FILE)."),
+        typer.Option(
+            "--from", help="Render a saved analysis (fitness check --format json=FILE --graph full)."
+        ),
     ] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning or info.")] = "error",
     timestamp: Annotated[bool, typer.Option("--timestamp", help="Show when the page was written.")] = False,
@@ -345,7 +361,7 @@ def report(
         _fail(f"--fail-on must be error, warning or info, not {fail_on!r}")
     if from_json is not None:
         source = from_json
-        analysis = _guard(lambda: tasks.load_analysis(source))
+        analysis = _guard(lambda: tasks.load_analysis(source, whole_graph=True))
     else:
         options = pipeline.Options(config_path=config, cache=not no_cache)
         analysis = _guard(lambda: pipeline.run(path, options))

@@ -164,12 +164,22 @@ def draw_svg(dot_text: str) -> str | None:
         return None
 
 
-def load_analysis(path: Path) -> Analysis:
-    """An Analysis saved by ``fitness check --format json=FILE`` (FitnessError when it is not one)."""
+def load_analysis(path: Path, whole_graph: bool = False) -> Analysis:
+    """An Analysis saved by ``fitness check --format json=FILE`` (FitnessError when it is not one, or, with
+    ``whole_graph``, when it was written with the compact graph: the HTML report draws the module graph)."""
     data = read_json(path, "not valid JSON", "cannot read")
     if not isinstance(data, dict):
         raise FitnessError("not a fitness analysis (expected a JSON object)", str(path))
-    return Analysis.from_json(data, str(path))
+    analysis = Analysis.from_json(data, str(path))
+    if whole_graph and not analysis.graph_complete:
+        omitted = analysis.graph_omitted.get("nodes", {})
+        what = " and ".join(f"{count} {kind}" for kind, count in sorted(omitted.items())) or "some"
+        raise FitnessError(
+            f"a compact analysis ({what} nodes and their imports left out) and the report draws the module "
+            "graph: write it with `fitness check --format json=FILE --graph full`, or run `fitness report PATH`",
+            str(path),
+        )
+    return analysis
 
 
 def html_report(analysis: Analysis, fail_on: str = "error", generated: str = "") -> str:

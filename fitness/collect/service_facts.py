@@ -96,7 +96,9 @@ def component_facts(
     ranked += [(SERVED_RANK, setting) for setting in served or ()]
     ranked += [(CONFIG_RANK, Setting(var.name, var.value, var.evidence)) for var in config_env]
     ranked += [(DEFAULT_RANK, setting) for setting in facts.settings]
-    has_code = any(suffix_of(path) in SOURCE_SUFFIXES for path in texts)
+    # code, or a config template that reads settings (``proxy_pass http://${CART_HOST}``): then only the
+    # settings it reads are its calls; an image with neither is taken to use every address it is given
+    has_code = any(suffix_of(path) in SOURCE_SUFFIXES for path in texts) or bool(facts.refs)
     return ComponentFacts(service.name, Settings.build(ranked), facts, has_code)
 
 

@@ -148,6 +148,9 @@ def collect_services(
     served, served_files = served_settings(
         texts, {name: _app_names(service, texts[name]) for name, service in services.items()}
     )
+    served_paths = {path for extra in served_files.values() for path in extra}
+    for name in texts:  # a config server's files are its clients' configuration, not its own
+        texts[name] = {p: text for p, text in texts[name].items() if p not in served_paths}
     for name, extra in served_files.items():
         texts[name] = {**texts[name], **extra}
     components = {
@@ -362,7 +365,7 @@ def _demote_idle_proxies(
         dockerfile = "\n".join(
             text for path, text in texts[name].items() if path.lower().endswith("dockerfile")
         )
-        proxy = is_proxy(images, dockerfile)
+        proxy = is_proxy(images, dockerfile, name)
         sid = f"service:{name}"
         if proxy and not graph.predecessors(sid, EdgeKind.CALLS):
             why = f"a {proxy} proxy with no routes, no code and no caller"

@@ -226,3 +226,73 @@ def test_bad_files_are_warnings_and_the_analysis_goes_on(write_tree: WriteTree) 
     }
     text = "\n".join(analysis.warnings)
     assert "application.yml" in text and "binary" in text
+
+
+CONFIG_SERVER = {
+    "docker-compose.yml": (
+        "services:\n"
+        "  config:\n    build: ./config\n"
+        "  gateway:\n    build: ./gateway\n"
+        "  account-service:\n    build: ./account-service\n"
+        "  account-mongodb:\n    image: mongo:7\n"
+    ),
+    "config/pom.xml": "<project><artifactId>spring-cloud-config-server</artifactId></project>\n",
+    "config/src/main/resources/application.yml": "spring:\n  cloud:\n    config:\n      server: {native: {}}\n",
+    "config/src/main/resources/shared/gateway.yml": (
+        "zuul:\n  routes:\n    accounts:\n      path: /accounts/**\n      serviceId: account-service\n"
+    ),
+    "config/src/main/resources/shared/account-service.yml": (
+        "spring:\n  data:\n    mongodb:\n      host: account-mongodb\n      database: piggymetrics\n"
+    ),
+    "gateway/pom.xml": "<project/>\n",
+    "gateway/src/main/resources/bootstrap.yml": "spring:\n  application:\n    name: gateway\n",
+    "gateway/src/main/java/gw/GatewayApplication.java": "package gw;\n@EnableZuulProxy\nclass GatewayApplication {}\n",
+    "account-service/pom.xml": "<project/>\n",
+    "account-service/src/main/resources/bootstrap.yml": "spring:\n  application:\n    name: account-service\n",
+    "account-service/src/main/java/acc/App.java": "package acc;\nclass App {}\n",
+}
+
+
+def test_a_config_server_serves_its_files_to_the_clients_that_fetch_them(write_tree: WriteTree) -> None:
+    root = write_tree(CONFIG_SERVER)
+    graph = run(root, Options(cache=False)).graph
+    calls = {(graph.node(e.source).name, graph.node(e.target).name) for e in graph.edges(EdgeKind.CALLS)}
+    assert calls == {("gateway", "account-service")}  # the route lives in the config server's folder
+    connects = {
+        (graph.node(e.source).name, graph.node(e.target).name) for e in graph.edges(EdgeKind.CONNECTS)
+    }
+    assert connects == {("account-service", "account-mongodb")}
+    assert graph.node("service:config").attrs["role"] == "infra"
+
+
+def test_dockerfile_env_format_urls_go_dsns_and_outermost_folders(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "deploy/docker-compose.yml": (
+                "services:\n"
+                "  web:\n    image: shop/web:1.0\n"
+                "  catalogue:\n    image: shop/catalogue:1.0\n"
+                "  catalogue-db:\n    image: mysql:8\n"
+                "  front-end:\n    image: shop/front-end:1.0\n"
+            ),
+            "web/Dockerfile": "FROM nginx:1.27\nENV CATALOGUE_HOST=catalogue \\\n    FRONT_HOST=front-end\n",
+            "web/default.conf.template": (
+                "server {\n  location /catalogue/ { proxy_pass http://${CATALOGUE_HOST}:8080/; }\n}\n"
+            ),
+            "catalogue/docker/catalogue/Dockerfile": "FROM golang:1.22\n",
+            "catalogue/cmd/cataloguesvc/main.go": (
+                'package main\n\nimport "flag"\n\n'
+                'var dsn = flag.String("DSN", "user:pw@tcp(catalogue-db:3306)/socksdb", "Data Source")\n'
+            ),
+            "front-end/package.json": '{"name": "front-end", "scripts": {"start": "node server.js"}}\n',
+            "front-end/api/endpoints.js": 'module.exports = { catalogueUrl: util.format("http://catalogue%s", d) };\n',
+        }
+    )
+    graph = run(root, Options(cache=False)).graph
+    calls = {(graph.node(e.source).name, graph.node(e.target).name) for e in graph.edges(EdgeKind.CALLS)}
+    assert calls == {("web", "catalogue"), ("front-end", "catalogue")}
+    connects = {
+        (graph.node(e.source).name, graph.node(e.target).name) for e in graph.edges(EdgeKind.CONNECTS)
+    }
+    assert connects == {("catalogue", "catalogue-db")}
+    assert graph.node("service:catalogue").attrs["folders"] == ["catalogue"]  # not catalogue/docker/catalogue

@@ -22,6 +22,7 @@ from fitness.model.facts import SourceFacts
 
 DETECTOR_MODULES: tuple[str, ...] = (
     "setting_refs",  # env and config reads, defaults in code (every language)
+    "connection_literals",  # datastore URLs, DSNs and client hosts written in code (lowest-ranked settings)
     "nginx",  # nginx proxy_pass/grpc_pass/upstream, Apache ProxyPass/BalancerMember routes
     "envoy",  # Envoy static_resources routes -> cluster endpoints
     "gateways",  # Spring Cloud Gateway, Zuul, Ocelot, YARP routes

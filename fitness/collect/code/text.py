@@ -31,7 +31,7 @@ from fitness.model import Evidence
 from fitness.model.facts import Call
 
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?"
-_END = r"(?=[\s/?#:'\"`<>),;\]}|\\]|$)"
+_END = r"(?=[\s/?#:'\"`<>),;\]}|\\%{$]|$)"  # ``http://catalogue%s``: the host, then a format
 _URL = (
     r"(?P<scheme>(?i:https?|grpcs?|wss?))://(?:[^\s/@'\"`<>]+@)?"
     rf"(?P<host>\[[0-9A-Fa-f:.]+\]|{_HOST}){_END}(?P<rest>[^\s'\"`<>]*)"
@@ -49,7 +49,7 @@ _KV_VALUE = (
 )
 _KV = r"(?<![\w.$-])(?P<key>[A-Za-z_][\w.-]*)[\"']?[ \t]*(?::=|[:=])[ \t]*"
 _GRPC = (
-    r"\b(?:Dial|DialContext|NewClient|forTarget|forAddress|insecure_channel|secure_channel)\(\s*"
+    r"(?<!net\.)\b(?:Dial|DialContext|NewClient|forTarget|forAddress|insecure_channel|secure_channel)\(\s*"
     r"(?:ctx\s*,\s*)?[\"'](?:dns:///)?(?P<ghost>" + _HOST + r")(?::(?P<gport>\d{1,5}))?[\"']"
     r"|[\"'](?P<nhost>" + _HOST + r"):(?P<nport>\d{1,5})[\"']\s*,\s*grpc\.credentials"
 )

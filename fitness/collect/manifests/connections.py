@@ -142,6 +142,7 @@ _CONFIG_NAMES = re.compile(
     r"|appsettings(?:\..+)?\.json|config(?:[-.][\w-]+)?\.json)$",
     re.IGNORECASE,
 )
+_GO_DSN = re.compile(r"^(?:[^@\s]*@)?tcp\(([A-Za-z0-9_.-]+)(?::(\d+))?\)/([\w-]*)")
 _PDO = re.compile(r"^(mysql|pgsql|sqlsrv|dblib|oci|firebird):(.*host=.*)$", re.IGNORECASE | re.DOTALL)
 _PDO_SCHEMES = {
     "mysql": "mysql",
@@ -249,6 +250,9 @@ def parse_connection(value: str, name: str = "") -> list[tuple[str, str, int | N
         return []
     if value.lower().startswith("jdbc:") or _URL.match(value):
         return [found for url in _URL_START.split(value) for found in _parse_url(url)]
+    dsn = _GO_DSN.match(value)
+    if dsn is not None:  # Go MySQL driver: user:pw@tcp(db:3306)/orders
+        return [("mysql", dsn.group(1).lower(), _port(dsn.group(2) or ""), dsn.group(3))]
     pdo = _PDO.match(value)
     if pdo is not None:  # PHP PDO: mysql:host=db;dbname=ratings
         return _parse_ado(pdo.group(2), _PDO_SCHEMES[pdo.group(1).lower()])

@@ -40,7 +40,7 @@ def adopt_folders(
     for service in services.values():
         if service.folders or (service.spec is not None and service.spec.paths):
             continue
-        found = _match(service, folders)
+        found = _match(service, folders, root)
         if found:
             service.folders = [found]
     found_stores: dict[str, Datastore] = {}
@@ -62,6 +62,7 @@ def adopt_folders(
 
 
 def _build_folders(root: Path) -> list[str]:
+    """Folders holding a build file, and every other folder that holds files (candidates by name)."""
     found = []
     base = str(root)
     for current, dirs, names in os.walk(root):
@@ -69,13 +70,22 @@ def _build_folders(root: Path) -> list[str]:
         dirs[:] = (
             sorted(d for d in dirs if d not in _SKIP and not d.startswith(".")) if depth < MAX_DEPTH else []
         )
-        lowered = {n.lower() for n in names}
-        if current != base and (lowered & BUILD_FILES or any(n.endswith(".csproj") for n in lowered)):
+        if current != base and names:
             found.append(os.path.relpath(current, base).replace(os.sep, "/"))
     return found
 
 
-def _match(service: Component, folders: list[str]) -> str | None:
+def _has_build_file(root: Path, folder: str) -> bool:
+    try:
+        names = {entry.name.lower() for entry in os.scandir(root / folder) if entry.is_file()}
+    except OSError:
+        return False
+    return bool(names & BUILD_FILES) or any(name.endswith(".csproj") for name in names)
+
+
+def _match(service: Component, folders: list[str], root: Path) -> str | None:
+    """The folder named like the component (or its image): with a build file, else the outermost
+    folder of that name holding files (``catalogue/`` over ``catalogue/docker/catalogue/``)."""
     keys = {normal(service.name), *(normal(a) for a in service.aliases if "." not in a)}
     for deployed in service.deployed:
         if deployed.image:
@@ -89,4 +99,15 @@ def _match(service: Component, folders: list[str]) -> str | None:
             hits.append(folder)
     if not hits:
         return None
-    return min(hits, key=lambda f: (f.count("/"), f))
+    outermost = {_outermost(hit, keys) for hit in hits}
+    built = [f for f in outermost if _has_build_file(root, f) or any(h.startswith(f + "/") for h in hits)]
+    return min(built or outermost, key=lambda f: (f.count("/"), f))
+
+
+def _outermost(folder: str, keys: set[str]) -> str:
+    """The highest ancestor of ``folder`` that carries the same name (``x/docker/x`` -> ``x``)."""
+    parts = folder.split("/")
+    for end in range(1, len(parts)):
+        if normal(parts[end - 1]) in keys:
+            return "/".join(parts[:end])
+    return folder

@@ -54,7 +54,8 @@ def collect_imports(
     names = list(packages)
     if not names:
         raise FitnessError("no Python packages found; name them with 'packages:' in fitness.yaml", str(root))
-    found = [_find_package(root, roots, name) for name in names]
+    index = _package_index(root, roots)
+    found = [_find_package(root, roots, name, index) for name in names]
     scan = ImportScan(packages=names, source_roots=roots)
     imports_by_module = _scan(found, include_external, exclude_type_checking, cache_dir, root, scan)
     excluded = list(exclude)
@@ -107,10 +108,29 @@ def _is_internal(name: str, packages: list[str]) -> bool:
     return any(name == p or name.startswith(p + ".") for p in packages)
 
 
-def _find_package(root: Path, source_roots: list[str], name: str) -> FoundPackage:
+def _package_index(root: Path, source_roots: list[str]) -> dict[str, str]:
+    """Top-level folder name -> the first source root holding it: one directory listing per root,
+    instead of resolving every root for every package (quadratic on a thousand service folders)."""
+    index: dict[str, str] = {}
+    for source_root in source_roots:
+        try:
+            entries = list(os.scandir(root / source_root))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                index.setdefault(entry.name, source_root)
+    return index
+
+
+def _find_package(root: Path, source_roots: list[str], name: str, index: dict[str, str]) -> FoundPackage:
     from grimp.application.config import settings
 
-    for source_root in source_roots:
+    top = name.split(".")[0]
+    candidates = [index[top]] if top in index else []
+    for source_root in (
+        [*candidates, *(r for r in source_roots if r not in candidates)] if "." in name else candidates
+    ):
         directory = (root / source_root / Path(*name.split("."))).resolve()
         if directory.is_dir():
             package: FoundPackage = settings.MODULE_FINDER.find_package(

@@ -33,6 +33,7 @@ RUNTIME_VARIABLES = frozenset(
     {"HOSTNAME", "HOST", "PODIP", "PODNAME", "NODENAME", "KUBERNETESSERVICEHOST", "SERVERNAME"}
 )
 """Variables the platform sets itself (Kubernetes, Docker, a shell): nobody writes them down."""
+_FORMAT = re.compile(r"%[-#0-9.]*[sdvqf]|(?<!\$)\{[^{}]*\}")
 _PORT_PLACEHOLDER = re.compile(r":\$\{[^}]*\}")
 BROKER_SCHEMES = frozenset(
     {"tcp", "ssl", "nio", "failover", "stomp", "stomp+ssl", "amqp", "amqps", "kafka", "nats", "mqtt", "sqs"}
@@ -213,6 +214,7 @@ class _One:
         """Edges for every host ``value`` names; True when one of them is a known service.
         ``literal``: where the address is written in code rather than configured (a hard-coded endpoint)."""
         value = _PORT_PLACEHOLDER.sub("", value)  # ``cart:${CART_PORT}``: the host is known, the port not
+        value = _FORMAT.sub("", value)  # ``http://catalogue%s/tags``: a format filled at run time
         hit = False
         for scheme, host, port, _ in parse_connection(value.strip(), key or "SERVICE_ADDR"):
             scheme = scheme.lower()

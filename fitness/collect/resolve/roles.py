@@ -49,6 +49,7 @@ INFRA_BUILD_MARKERS = (
     "@EnableEurekaServer",
 )
 PROXY_IMAGES = frozenset({"nginx", "httpd", "apache", "envoy", "haproxy", "traefik", "caddy"})
+PROXY_WORDS = frozenset({"router", "proxy", "ingress", "gateway", "loadbalancer", "lb"})
 _INSTALLS_PROXY = re.compile(
     r"(?:apt-get|apk|yum|dnf)\s+(?:install|add)\b[^\n]*\b(apache2|httpd|nginx|haproxy|envoy)\b"
 )
@@ -81,12 +82,16 @@ def image_words(image: str) -> set[str]:
     return words(repo) | (words(tag) - {"latest"})
 
 
-def is_proxy(images: list[str], dockerfile: str) -> str:
-    """The proxy a component runs (``nginx``, ``apache2`` ...), from its image or its Dockerfile, or ""."""
+def is_proxy(images: list[str], dockerfile: str, name: str = "") -> str:
+    """The proxy a component runs (``nginx``, ``apache2`` ...), from its image, its Dockerfile or its
+    name (``edge-router``, ``api-gateway``), or ""."""
     for image in images:
-        found = image_words(image) & PROXY_IMAGES
+        found = image_words(image) & (PROXY_IMAGES | PROXY_WORDS)
         if found:
             return sorted(found)[0]
+    found = words(name) & PROXY_WORDS
+    if found:
+        return sorted(found)[0]
     match = _INSTALLS_PROXY.search(dockerfile)
     return match.group(1) if match else ""
 

@@ -27,7 +27,9 @@ SOURCE = frozenset(
 PLACEHOLDER_CODE = frozenset({".java", ".kt", ".kts", ".scala", ".groovy", ".cs"})
 """Languages where ``${key}`` in a string is a config placeholder (``@Value("${x}")``), not the
 interpolation of a variable (a JS template literal, a PHP or shell string)."""
-CONFIG = frozenset({".yml", ".yaml", ".properties", ".json", ".toml", ".conf", ".xml", ".ini", ".env"})
+CONFIG = frozenset(
+    {".yml", ".yaml", ".properties", ".json", ".toml", ".conf", ".xml", ".ini", ".env", ".template", ".tmpl"}
+)
 
 _KEY = r"[A-Za-z_][\w.\-]*"
 _PLACEHOLDER = re.compile(r"\$\{(" + _KEY + r")(?::-?([^}\s]*))?\}")
