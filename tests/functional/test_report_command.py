@@ -26,7 +26,10 @@ def test_report_then_same_page_from_the_saved_analysis(tmp_path: Path) -> None:
     page = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert page.count("<svg") >= 2 and "http://" not in page.replace("http://www.w3.org/", "")
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
-    run_fitness("check", "--format", "json=analysis.json", cwd=project)
+    assert "fitness check --format json=analysis.json --graph full && fitness report --from" in (
+        REPO / "README.md"
+    ).read_text(encoding="utf-8")
+    run_fitness("check", "--format", "json=analysis.json", "--graph", "full", cwd=project)
     again = run_fitness("report", "--from", "analysis.json", "-o", "again.html", cwd=project)
     assert again.returncode == 0, again.stderr
     assert (project / "again.html").read_text(encoding="utf-8") == page

@@ -31,7 +31,7 @@ from fitness.model import Evidence
 from fitness.model.facts import Call
 
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?"
-_END = r"(?=[\s/?#:'\"`<>),;\]}|\\%{$]|$)"  # ``http://catalogue%s``: the host, then a format
+_END = r"(?=[\s/?#:'\"`<>),;\]}|\\%]|$)"  # ``http://catalogue%s``: the host, then a format
 _URL = (
     r"(?P<scheme>(?i:https?|grpcs?|wss?))://(?:[^\s/@'\"`<>]+@)?"
     rf"(?P<host>\[[0-9A-Fa-f:.]+\]|{_HOST}){_END}(?P<rest>[^\s'\"`<>]*)"

@@ -39,10 +39,61 @@ def sample() -> Analysis:
     return Analysis("proj", graph, [finding], {"modules": {"a": {"fan_out": 1}}}, {"modules": 2})
 
 
-def test_round_trip_is_lossless_and_deterministic() -> None:
-    first = json.dumps(sample().to_json(), sort_keys=True)
-    again = json.dumps(Analysis.from_json(json.loads(first)).to_json(), sort_keys=True)
+def with_service(analysis: Analysis) -> Analysis:
+    graph = analysis.graph
+    graph.add_node(NodeKind.SERVICE, "orders", {"folders": ["orders"]})
+    graph.add_node(NodeKind.TABLE, "orders")
+    graph.add_edge("service:orders", "table:orders", EdgeKind.WRITES, [Evidence("a.py", 2, "INSERT", "sql")])
+    graph.add_edge("service:orders", "module:a", EdgeKind.CONTAINS)
+    return analysis
+
+
+@pytest.mark.parametrize("detail", ["full", "compact"])
+def test_round_trip_is_lossless_and_deterministic(detail: str) -> None:
+    first = json.dumps(with_service(sample()).to_json(graph=detail), sort_keys=True)
+    again = json.dumps(Analysis.from_json(json.loads(first)).to_json(graph=detail), sort_keys=True)
     assert first == again
+
+
+def test_compact_graph_keeps_the_service_side_and_counts_the_rest() -> None:
+    analysis = with_service(sample())
+    graph = analysis.to_json(graph="compact")["graph"]
+    assert graph["detail"] == "compact"
+    assert [node["id"] for node in graph["nodes"]] == ["service:orders", "table:orders"]
+    assert [(e["source"], e["target"], e["evidence"][0]["line"]) for e in graph["edges"]] == [
+        ("service:orders", "table:orders", 2)
+    ]
+    assert graph["omitted"] == {"edges": {"contains": 1, "imports": 1}, "nodes": {"module": 2}}
+    loaded = Analysis.from_json(analysis.to_json(graph="compact"))
+    assert not loaded.graph_complete
+    assert loaded.graph_omitted == graph["omitted"]
+    # a compact analysis cannot grow its graph back: asked for the full form, it writes what it has
+    assert loaded.to_json(graph="full")["graph"] == graph
+    assert analysis.findings == loaded.findings
+
+
+def test_full_graph_is_marked_and_complete() -> None:
+    document = sample().to_json()
+    assert document["schema_version"] == 2 and document["graph"]["detail"] == "full"
+    assert Analysis.from_json(document).graph_complete
+
+
+def test_schema_1_reads_as_a_full_graph() -> None:
+    document = sample().to_json()
+    document["schema_version"] = 1
+    del document["graph"]["detail"]
+    loaded = Analysis.from_json(document)
+    assert loaded.graph_complete
+    assert loaded.graph.edge("module:a", "module:b", EdgeKind.IMPORTS) is not None
+
+
+def test_unknown_graph_detail_is_refused() -> None:
+    document = sample().to_json()
+    document["graph"]["detail"] = "tiny"
+    with pytest.raises(FitnessError, match="unknown graph detail 'tiny'"):
+        Analysis.from_json(document, "x.json")
+    with pytest.raises(ValueError, match="graph must be one of"):
+        sample().to_json(graph="tiny")
 
 
 def test_repeated_edges_merge_evidence_sorted() -> None:
