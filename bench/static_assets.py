@@ -10,16 +10,17 @@ user would point fitness at:
   the admin's JavaScript and CSS, jQuery and select2 vendored in full and minified, 60 select2 locale
   files), as an app that vendors the framework would have it;
 - `mysite/` and `manage.py`, rendered from django's own project template;
-- `static/`: what `manage.py collectstatic` puts there (the admin's static files again);
-- `frontend/dist/app.js`: a build output, minified but not named `.min.js` (jQuery's and select2's
-  minified files concatenated), and `frontend/package-lock.json`;
+- `assets/js/main.js`: a front-end build output, minified but not named `.min.js` (jQuery's and
+  select2's minified files concatenated), with the `package.json` and `package-lock.json` behind it;
+- `static/`: what `manage.py collectstatic` puts there (the admin's static files and main.js again);
 - `Dockerfile`, `requirements.txt` and a `docker-compose.yml` (the web app and its PostgreSQL), so that
   fitness sees a service and its service-side collectors read the project's files, not only Python.
 
 Then it times, in N interleaved rounds after one untimed run of each (medians; exit codes 0 and 1 only,
-anything else aborts), `fitness check --no-cache` in the project (no config: what a new user runs) and
-`grimp.build_graph("django", "mysite", cache_dir=None)` in a fresh interpreter, and prints the ratio and
-the warnings fitness printed. The table is also written to bench/results/static-assets.md.
+anything else aborts), `fitness check --no-cache` in the project (no config: what a new user runs), the
+same on a copy without docker-compose.yml (bench/work/static_assets/no-compose: no services, so only the
+import side runs), and `grimp.build_graph("django", "mysite", cache_dir=None)` in a fresh interpreter, and
+prints the ratios and the warnings fitness printed. The table is also written to bench/results/static-assets.md.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run as bench  # noqa: E402  (bench/run.py: the venv, the corpora, the timing loop)
+import run as bench  # bench/run.py: the venv, the corpora, the timing loop
 
 PROJECT = bench.WORK / "static_assets" / "project"
+BARE = bench.WORK / "static_assets" / "no-compose"  # the same without docker-compose.yml: no service side
 TARGET = 1.5
 
 COMPOSE = """\
@@ -69,6 +71,16 @@ RUN python manage.py collectstatic --noinput
 CMD ["gunicorn", "mysite.wsgi", "--bind", "0.0.0.0:8000"]
 """
 
+PACKAGE_JSON = """\
+{
+  "name": "mysite-frontend",
+  "version": "1.0.0",
+  "private": true,
+  "scripts": {"build": "esbuild src/main.js --bundle --minify --outfile=assets/js/main.js"},
+  "dependencies": {"jquery": "3.7.1", "select2": "4.0.13"}
+}
+"""
+
 PACKAGE_LOCK = """\
 {
   "name": "mysite-frontend",
@@ -86,7 +98,7 @@ PACKAGE_LOCK = """\
 """
 
 
-def build(django_corpus: Path) -> dict[str, int]:
+def build(django_corpus: Path) -> dict[str, float]:
     """Write the project (same corpus, same bytes); return counts of what it holds."""
     source = django_corpus / "django"
     if PROJECT.exists():
@@ -97,12 +109,9 @@ def build(django_corpus: Path) -> dict[str, int]:
         relative = path.relative_to(source)
         if path.is_file() and (path.suffix == ".py" or static in relative.parents):
             _copy(path, PROJECT / "django" / relative)
-    for path in sorted((source / static).rglob("*")):  # collectstatic's output
-        if path.is_file():
-            _copy(path, PROJECT / "static" / path.relative_to(source / static))
     template = source / "conf" / "project_template"
     for path in sorted(template.rglob("*-tpl")):
-        relative = str(path.relative_to(template)).replace("project_name", "mysite")[: -len("-tpl")]
+        rendered = str(path.relative_to(template)).replace("project_name", "mysite")[: -len("-tpl")]
         text = path.read_text(encoding="utf-8")
         for key, value in {
             "project_name": "mysite",
@@ -110,15 +119,23 @@ def build(django_corpus: Path) -> dict[str, int]:
             "django_version": "5.2.8",
             "docs_version": "5.2",
         }.items():
-            text = text.replace("{{ %s }}" % key, value)
-        _write(PROJECT / relative, text)
+            text = text.replace("{{ " + key + " }}", value)
+        _write(PROJECT / rendered, text)
     vendor = source / static / "admin" / "js" / "vendor"
     bundle = [vendor / "jquery" / "jquery.min.js", vendor / "select2" / "select2.full.min.js"]
-    _write(PROJECT / "frontend" / "dist" / "app.js", ";\n".join(p.read_text(encoding="utf-8") for p in bundle))
-    _write(PROJECT / "frontend" / "package-lock.json", PACKAGE_LOCK)
+    _write(PROJECT / "assets" / "js" / "main.js", ";\n".join(p.read_text(encoding="utf-8") for p in bundle))
+    _write(PROJECT / "package.json", PACKAGE_JSON)
+    _write(PROJECT / "package-lock.json", PACKAGE_LOCK)
+    for folder in (source / static, PROJECT / "assets"):  # collectstatic's output
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                _copy(path, PROJECT / "static" / path.relative_to(folder))
     _write(PROJECT / "docker-compose.yml", COMPOSE)
     _write(PROJECT / "Dockerfile", DOCKERFILE)
     _write(PROJECT / "requirements.txt", "Django==5.2.8\ngunicorn==23.0.0\npsycopg[binary]==3.2.3\n")
+    if BARE.exists():
+        shutil.rmtree(BARE)
+    shutil.copytree(PROJECT, BARE, ignore=shutil.ignore_patterns("docker-compose.yml"))
     files = [p for p in PROJECT.rglob("*") if p.is_file()]
     return {
         "files": len(files),
@@ -150,6 +167,7 @@ def main() -> int:
     env = bench.tool_env(PROJECT)
     cases = {
         "fitness check --no-cache": [str(bench.BIN / "fitness"), "check", ".", "--no-cache"],
+        "same, no compose file": [str(bench.BIN / "fitness"), "check", str(BARE), "--no-cache"],
         "grimp build_graph": [
             str(bench.BIN / "python"),
             "-c",
@@ -157,9 +175,12 @@ def main() -> int:
         ],
     }
     samples = bench.measure(cases, PROJECT, env, args.runs)
-    fit, grimp = samples["fitness check --no-cache"], samples["grimp build_graph"]
+    fit, bare = samples["fitness check --no-cache"], samples["same, no compose file"]
+    grimp = samples["grimp build_graph"]
     ratio = fit.median / grimp.median
-    done = subprocess.run(cases["fitness check --no-cache"], cwd=PROJECT, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        cases["fitness check --no-cache"], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
     if done.returncode not in (0, 1):
         sys.exit(f"fitness check failed ({done.returncode}):\n{done.stderr}")
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
@@ -173,10 +194,11 @@ def main() -> int:
         "| --- | ---: | ---: | ---: |",
         *(
             f"| {s.label} | {s.median:.3f} | {min(s.walls):.3f} | {s.peak_mib:.1f} |"
-            for s in (fit, grimp)
+            for s in (fit, bare, grimp)
         ),
         "",
         f"fitness / grimp build: **{ratio:.2f}** (target <= {TARGET}: {'met' if ratio <= TARGET else 'NOT met'}); "
+        f"without the compose file (no service side): {bare.median / grimp.median:.2f}; "
         f"fitness exit code {done.returncode}, {len(warnings)} warning line(s):",
         "",
         *(f"    {line}" for line in warnings),

@@ -110,6 +110,8 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     if granularity is not None:
         metrics.update(granularity_metrics(granularity))
     outcome = run_rules(rules, view, metrics, depth)
+    from fitness.collect.code.calls import fold_skipped  # not at the top: it imports the call collectors
+
     analysis = Analysis(
         root=root.name,
         graph=graph,
@@ -134,7 +136,7 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
             **({"granularity": granularity} if granularity is not None else {}),
             **_decision_summary(root, config),
         },
-        warnings=[*scan.skipped, *services.warnings, *history.warnings],
+        warnings=fold_skipped([*scan.skipped, *services.warnings, *history.warnings]),
     )
     if options.baseline_path is not None:
         apply_baseline(analysis, options.baseline_path)

@@ -43,7 +43,7 @@ def read_service_files(files: list[Path], root: Path, warnings: list[str]) -> di
     for file in files:
         absolute = os.path.abspath(file)
         relative = os.path.relpath(absolute, base).replace(os.sep, "/")
-        if relative.startswith("../") or relative in texts or not wanted_file(relative):
+        if relative.startswith("../") or relative in texts or not wanted_file(relative, warnings):
             continue
         text = read_text_file(absolute, relative, warnings)
         if text is not None:

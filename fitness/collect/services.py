@@ -407,20 +407,33 @@ def _add_service_node(graph: ArchGraph, service: Component, role: tuple[str, str
 
 
 def _contain_modules(graph: ArchGraph, services: dict[str, Component]) -> None:
-    """service -> module: the module's file is in the service's folder, or under one of its packages."""
-    folders = [
-        (f.rstrip("/") + "/", name) for name, s in services.items() for f in s.folders if f not in ("", ".")
-    ]
-    packages = [(p, name) for name, s in services.items() for p in s.packages]
+    """service -> module: the module's file is in the service's folder, or under one of its packages.
+    Looked up by the module path's leading folders in a dict: linear in modules, not modules x services."""
+    folders: dict[str, str] = {}
+    for name, service in sorted(services.items()):
+        for folder in service.folders:
+            if folder not in ("", "."):
+                folders.setdefault(folder.rstrip("/"), name)
+    packages: dict[str, str] = {}
+    for name, service in sorted(services.items()):
+        for package in service.packages:
+            packages.setdefault(package, name)
     for node in graph.nodes(NodeKind.MODULE):
         path = str(node.attrs.get("path", ""))
-        owner = next((name for folder, name in folders if path.startswith(folder)), None)
+        owner = _longest_prefix(path.split("/")[:-1], folders, "/")
         if owner is None:
-            owner = next(
-                (name for p, name in packages if node.name == p or node.name.startswith(p + ".")), None
-            )
+            owner = _longest_prefix(node.name.split("."), packages, ".")
         if owner is not None:
             graph.add_edge(f"service:{owner}", node.id, EdgeKind.CONTAINS)
+
+
+def _longest_prefix(parts: list[str], owners: dict[str, str], sep: str) -> str | None:
+    """The owner of the longest leading run of ``parts`` that is a key of ``owners``."""
+    for end in range(len(parts), 0, -1):
+        found = owners.get(sep.join(parts[:end]))
+        if found is not None:
+            return found
+    return None
 
 
 def _files(root: Path, folders: Iterable[str]) -> list[Path]:

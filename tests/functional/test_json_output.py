@@ -47,7 +47,9 @@ def test_default_json_is_compact_and_keeps_the_chains(write_tree: WriteTree) -> 
     assert graph["omitted"] == {"edges": {"imports": 4}, "nodes": {"external": 2, "module": 7}}
     assert '"how": "import"' not in text  # no per-import evidence anywhere
     (finding,) = [f for f in document["findings"] if f["code"] == "FIT102"]
-    chain = [(link["importer"], link["imported"], link["line"], link["text"]) for link in finding["chains"][0]]
+    chain = [
+        (link["importer"], link["imported"], link["line"], link["text"]) for link in finding["chains"][0]
+    ]
     assert chain == [
         ("app.domain.order", "app.lib.money", 2, "from app.lib import money"),
         ("app.lib.money", "app.adapters.db", 1, "from app.adapters import db"),

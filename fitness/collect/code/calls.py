@@ -13,9 +13,13 @@ they publish to or subscribe on, with evidence (path relative to ``root``, line,
 Hosts are reported as written (``inventory``, ``inventory.shop.svc.cluster.local``); matching them to
 services and aliases is the pipeline's job. Nothing here decides what is a smell.
 
-Files skipped with a warning: larger than 2 MB, binary (a NUL byte), not valid UTF-8 (a Python file
-may declare its encoding), unreadable, minified JavaScript. Skipped silently: lock files, ``*.min.*``,
-anything under node_modules, vendor, .git, virtualenvs, and extensions that hold no endpoints.
+Vendored, minified and generated files are skipped and counted, not warned about one by one: lock files,
+``*.min.*``, bundles and chunks, anything under node_modules, vendor or a virtualenv, JavaScript that is
+minified (few, very long lines) and files larger than 2 MB. Each is a :class:`Skipped` entry in the
+warnings, which :func:`fold_skipped` turns into one counted line (``skipped 37 minified, vendored or
+generated files: ... (e.g. a.min.js, ...)``). Skipped with a warning of its own: binary (a NUL byte), not
+valid UTF-8 (a Python file may declare its encoding), unreadable. Skipped silently: .git and other tool
+folders, and extensions that hold no endpoints.
 
 Speed: a Python file is parsed at most once, and only when it can hold something: it names a client
 library or messaging construct (``_TRIGGERS``), imports a module that does, or another module needs
@@ -52,9 +56,8 @@ CONFIG_SUFFIXES = frozenset(
         *(".template", ".tmpl", ".prisma"),  # envsubst-templated proxy configs, Prisma schemas
     )
 )
-SKIPPED_DIRS = frozenset(
-    {"node_modules", "vendor", ".git", ".hg", ".svn", ".venv", "venv", "site-packages", "__pycache__", ".tox"}
-)
+VENDORED_DIRS = frozenset({"node_modules", "vendor", ".venv", "venv", "site-packages"})
+SKIPPED_DIRS = VENDORED_DIRS | {".git", ".hg", ".svn", "__pycache__", ".tox"}
 LOCK_FILES = frozenset(
     (
         *("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock"),
@@ -74,6 +77,48 @@ _IMPORT = re.compile(
     r"|import[ \t]+(?P<modules>[^\n#;]*))",
     re.M,
 )
+
+
+class Skipped(str):
+    """A file left unread because it is vendored, minified, generated or too large. On its own it reads as
+    a warning (``static/app.js: minified JavaScript, skipped``); :func:`fold_skipped` counts all of them
+    into one."""
+
+    path: str
+    reason: str  # "minified", "vendored", "lock file" or "larger than 2 MB"
+
+    def __new__(cls, path: str, reason: str, detail: str = "") -> Skipped:
+        self = super().__new__(cls, f"{path}: {detail or reason}, skipped")
+        self.path = path
+        self.reason = reason
+        return self
+
+
+def fold_skipped(warnings: Iterable[str]) -> list[str]:
+    """``warnings`` with every :class:`Skipped` file replaced by one counted line at the end, e.g.
+    ``skipped 3 minified, vendored or generated files: 2 minified, 1 lock file (e.g. a.min.js, b.js, ...)``.
+    """
+    kept: list[str] = []
+    skipped: dict[str, str] = {}
+    for warning in warnings:
+        if isinstance(warning, Skipped):
+            skipped.setdefault(warning.path, warning.reason)
+        else:
+            kept.append(warning)
+    if not skipped:
+        return kept
+    counts: dict[str, int] = {}
+    for reason in skipped.values():
+        counts[reason] = counts.get(reason, 0) + 1
+    kinds = ", ".join(
+        f"{count} {reason}s" if reason == "lock file" and count > 1 else f"{count} {reason}"
+        for reason, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    )
+    paths = sorted(skipped)
+    examples = ", ".join(paths[:3]) + (", ..." if len(paths) > 3 else "")
+    files = "file" if len(paths) == 1 else "files"
+    kept.append(f"skipped {len(paths)} minified, vendored or generated {files}: {kinds} (e.g. {examples})")
+    return kept
 
 
 @dataclass
@@ -103,7 +148,7 @@ def scan_calls(files: Iterable[Path], root: Path, reader: Reader | None = None) 
         relative = os.path.relpath(absolute, base).replace(os.sep, "/")
         if relative.startswith("../"):
             scan.warnings.append(f"{absolute}: outside the analysed root {base}, skipped")
-        elif wanted_file(relative):
+        elif wanted_file(relative, scan.warnings):
             paths[relative] = absolute
     registry = Registry(scan.warnings)
     texts: list[tuple[str, str, bool]] = []  # (path, text, is config) for the text pass
@@ -148,7 +193,7 @@ def scan_calls(files: Iterable[Path], root: Path, reader: Reader | None = None) 
     scan.calls = sorted(calls)
     scan.messages = sorted(set(found.messages))
     scan.unresolved = sorted(set(found.unresolved))
-    scan.warnings = sorted(set(scan.warnings))
+    scan.warnings = sorted(fold_skipped(sorted(set(scan.warnings))))
     return scan
 
 
@@ -195,13 +240,22 @@ def _imports(name: str, path: str, text: str) -> set[str]:
     return found
 
 
-def wanted_file(relative: str) -> bool:
-    """Source, config and Dockerfiles outside dependency folders, lock files and minified bundles."""
+def wanted_file(relative: str, skipped: list[str] | None = None) -> bool:
+    """Source, config and Dockerfiles outside dependency folders, lock files and minified bundles; the
+    vendored, minified and lock files left out are added to ``skipped`` (as :class:`Skipped`) when given."""
     parts = relative.split("/")
     name = parts[-1].lower()
-    if any(part in SKIPPED_DIRS for part in parts[:-1]):
-        return False
-    if name in LOCK_FILES or name.endswith(".lock") or _MINIFIED.search(name):
+    reason = ""
+    folders = parts[:-1]
+    if any(part in SKIPPED_DIRS for part in folders):
+        reason = "vendored" if any(part in VENDORED_DIRS for part in folders) else "-"
+    elif name in LOCK_FILES or name.endswith(".lock"):
+        reason = "lock file"
+    elif _MINIFIED.search(name):
+        reason = "minified"
+    if reason:
+        if skipped is not None and reason != "-":
+            skipped.append(Skipped(relative, reason))
         return False
     if name == ".env" or name.startswith((".env.", "dockerfile")) or name.endswith(".dockerfile"):
         return True
@@ -214,11 +268,13 @@ def _is_source(relative: str) -> bool:
 
 
 def read_text_file(absolute: str, relative: str, warnings: list[str]) -> str | None:
-    """The file as text, or None with a warning: too large, binary, not UTF-8, minified JavaScript."""
+    """The file as text, or None with a warning: binary, not UTF-8, unreadable; or counted as
+    :class:`Skipped`: too large, minified JavaScript."""
     try:
         size = os.path.getsize(absolute)
         if size > MAX_BYTES:
-            warnings.append(f"{relative}: larger than {_size(MAX_BYTES)} ({_size(size)}), skipped")
+            limit = f"larger than {_size(MAX_BYTES)}"
+            warnings.append(Skipped(relative, limit, f"{limit} ({_size(size)})"))
             return None
         with open(absolute, "rb") as handle:
             data = handle.read()
@@ -237,7 +293,7 @@ def read_text_file(absolute: str, relative: str, warnings: list[str]) -> str | N
             return None
         text = text_or_none
     if relative.endswith((".js", ".mjs", ".cjs")) and len(text) > 5000 and text.count("\n") * 500 < len(text):
-        warnings.append(f"{relative}: minified JavaScript, skipped")
+        warnings.append(Skipped(relative, "minified", "minified JavaScript"))
         return None
     return text
 

@@ -33,10 +33,10 @@ def test_bad_files_are_skipped_with_a_warning_and_the_rest_is_scanned(
     deep = [w for w in result.warnings if w.startswith("svc/deep.py")]
     assert len(deep) == 1  # the parser's own nesting limit (RecursionError or SyntaxError by version)
     assert [w for w in result.warnings if w not in deep] == [
+        "skipped 2 minified, vendored or generated files: 1 larger than 20000 bytes, 1 minified "
+        "(e.g. svc/bundle.js, svc/huge.yaml)",
         "svc/blob.json: binary file, skipped",
         "svc/broken.py:3: syntax error (invalid syntax); calls in code not analysed, text pass only",
-        "svc/bundle.js: minified JavaScript, skipped",
-        "svc/huge.yaml: larger than 20000 bytes (25029 bytes), skipped",
         "svc/latin1.txt.py: not valid UTF-8, skipped",
         "svc/missing.py: cannot be read (No such file or directory), skipped",
     ]
@@ -98,3 +98,36 @@ def test_long_concatenations_and_self_references_do_not_crash(write_tree: WriteT
         ("pricing", 5, "code"),
     ]
     assert [(u.kind, u.evidence.line) for u in result.unresolved] == [("url", 10)]
+
+
+def test_vendored_minified_and_generated_files_make_one_counted_warning(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "web/app.py": 'URL = "http://inventory:1"\n',
+            "web/static/app.min.js": 'fetch("http://min:1")',
+            "web/static/main.bundle.js": 'fetch("http://bundle:1")',
+            "web/static/built.js": "var a=1;" * 1000 + 'fetch("http://built:1")',
+            "web/node_modules/lib/index.js": 'fetch("http://npm:1")',
+            "web/vendor/lib.php": '<?php $u = "http://vendored:1";',
+            "web/package-lock.json": '{"resolved": "https://registry.npmjs.org/x"}',
+            "web/poetry.lock": 'url = "https://pypi.org/simple"\n',
+            "web/.git/config": 'url = "https://example.com/repo"\n',
+        }
+    )
+    result = scan_calls(sorted(p for p in root.rglob("*") if p.is_file()), root)
+    assert [c.host for c in result.calls] == ["inventory"]
+    assert result.warnings == [
+        "skipped 7 minified, vendored or generated files: 3 minified, 2 lock files, 2 vendored "
+        "(e.g. web/node_modules/lib/index.js, web/package-lock.json, web/poetry.lock, ...)"
+    ]
+
+
+def test_fold_skipped_leaves_other_warnings_alone() -> None:
+    warnings = ["a.py:1: syntax error", calls.Skipped("b.min.js", "minified"), "c.bin: binary file, skipped"]
+    assert calls.fold_skipped(warnings) == [
+        "a.py:1: syntax error",
+        "c.bin: binary file, skipped",
+        "skipped 1 minified, vendored or generated file: 1 minified (e.g. b.min.js)",
+    ]
+    assert calls.fold_skipped(["x"]) == ["x"]
+    assert str(calls.Skipped("b.min.js", "minified")) == "b.min.js: minified, skipped"

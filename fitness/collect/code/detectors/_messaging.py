@@ -24,15 +24,20 @@ when it cannot be known from this file:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fitness.collect.code.detectors._scan import (
     close_of,
     commented,
+    finditer_at,
     named,
+    occurrences,
+    space_before,
     split_top,
     statement_end,
     strip_comments,
+    word_start,
 )
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Message, Setting, SourceFacts, Unresolved
@@ -41,17 +46,22 @@ JVM = frozenset({".java", ".kt", ".kts", ".scala"})
 JS = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"})
 CODE = JVM | JS | {".go", ".cs"}
 
-_ID = r"[A-Za-z_$][\w$]*"
+_ID = r"[A-Za-z_$][\w$]*+"  # possessive: what follows a name never starts with a word character
 _ASSIGN = re.compile(
-    rf"(?<![\w.$])(?P<name>{_ID})(?:\s*,\s*{_ID})*\s*(?::\s*[\w<>\[\]?.,]+(?:\s*<[^=\n]*>)?\s*)?(?::=|=)(?![=>])"
+    rf"(?<![\w.$])(?P<name>{_ID})(?:\s*+,\s*+{_ID})*+\s*+(?::\s*[\w<>\[\]?.,]+(?:\s*<[^=\n]*>)?\s*)?(?::=|=)(?![=>])"
 )
+_ASSIGN_START = re.compile(r"(?<![\w.$])[A-Za-z_$]")  # where an _ASSIGN match can start
+_NAME = re.compile(r"[A-Za-z_$][\w$]*")
 _VALUE_FIELD = re.compile(
     r"@Value\(\s*(?:value\s*=\s*)?\"((?:\\?\$\{[^\"]*?\})+)\"\s*\)\s*(?:@\w+(?:\([^)]*\))?\s*)*"
     r"(?:(?:private|protected|public|internal|final|static|lateinit|open|val|var)\s+)*"
     r"(?:[\w<>?,.\[\]]+\s+)?(\w+)\s*[:;=,)]"
 )
-_STATIC_IMPORT = re.compile(r"^import\s+(?:static\s+)?[\w.]*?\b([A-Z]\w*)\.([A-Z][A-Z0-9_]*)\s*;?\s*$", re.M)
+_STATIC_IMPORT = re.compile(
+    r"import(?<![^\n]import)\s+(?:static\s+)?[\w.]*?\b([A-Z]\w*)\.([A-Z][A-Z0-9_]*)\s*;?\s*$", re.M
+)
 _GO_IMPORT = re.compile(r"\"[\w./-]*/(\w+)\"|^\s*(\w+)\s+\"[\w./-]+\"", re.M)
+_CLASS_KEYWORDS = frozenset({"class", "interface", "object", "enum", "record", "struct"})
 _CLASS = re.compile(r"\b(?:class|interface|object|enum|record|struct)\s+([A-Z]\w*)")
 _PLACEHOLDER = re.compile(r"\$\{([^}:]+)(?::[^}]*)?\}")
 _STRING = re.compile(
@@ -88,10 +98,128 @@ _QUEUE_CALL = re.compile(
 
 def object_props(scope: Scope, expr: str) -> dict[str, str] | None:
     """The properties of a JS object literal, written inline or bound to a name of the file."""
-    bound = scope.names.get(expr.strip())
+    bound = scope.bound(expr.strip())
     source = bound[0] if bound else expr.strip()
     end = close_of(source, 0) if source.startswith("{") else -1
     return None if end < 0 else named(split_top(source[1 : end - 1]), ":")
+
+
+class Bindings:
+    """What one file binds, read once however many detectors fold in it (see :func:`bindings`): names
+    (looked up one at a time, near where each is written, or all at once), ``@Value`` fields, Java static
+    imports, Go imports and the classes it declares."""
+
+    def __init__(self, file: SourceFile) -> None:
+        self.file = file
+        self._all: dict[str, tuple[str, int] | None] | None = None
+        self._one: dict[str, tuple[bool, tuple[str, int] | None]] = {}
+        self._fields: dict[str, str] | None = None
+        self._imported: dict[str, str] | None = None
+        self._packages: frozenset[str] | None = None
+        self._classes: dict[str, bool] = {}
+
+    def all(self) -> dict[str, tuple[str, int] | None]:
+        """Name -> (the expression bound to it, its offset); None when bound to different values."""
+        if self._all is None:
+            names: dict[str, tuple[str, int] | None] = {}
+            for match in _ASSIGN.finditer(self.file.text):
+                self._bind(names, match)
+            self._all = names
+        return self._all
+
+    def lookup(self, name: str) -> tuple[bool, tuple[str, int] | None]:
+        """(whether ``name`` is bound, what :meth:`all` holds for it)."""
+        if self._all is not None:
+            return name in self._all, self._all.get(name)
+        found = self._one.get(name)
+        if found is None:
+            names: dict[str, tuple[str, int] | None] = {}
+            for match in self._matches(name) if _NAME.fullmatch(name) else ():
+                self._bind(names, match)
+            found = self._one[name] = (name in names, names.get(name))
+        return found
+
+    def _matches(self, name: str) -> Iterator[re.Match[str]]:
+        """The _ASSIGN matches binding ``name`` that ``finditer`` over the whole file gives. No match holds
+        a "=" but as its last character, so matches after a "=" are those ``finditer`` gives from there:
+        each place ``name`` is written is searched from the "=" before it."""
+        text = self.file.text
+        regions: dict[int, int] = {}  # just after a "=" -> the last place name is written after it
+        for at in occurrences(text, name):
+            begin = text.rfind("=", 0, at) + 1
+            regions[begin] = max(regions.get(begin, at), at)
+        for begin, at in sorted(regions.items()):
+            starts = (m.start() for m in _ASSIGN_START.finditer(text, begin, at + 1))
+            for match in finditer_at(_ASSIGN, text, starts):
+                if match.group("name") == name:
+                    yield match
+
+    def _bind(self, names: dict[str, tuple[str, int] | None], match: re.Match[str]) -> None:
+        text = self.file.text
+        if commented(text, match.start()):
+            return
+        start = match.end()
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        rhs = strip_comments(text[start : statement_end(text, start)])
+        name, old = match.group("name"), names.get(match.group("name"), ("", -1))
+        if rhs and name not in names:
+            names[name] = (rhs, start)
+        elif rhs and old is not None and old[0] != rhs:
+            names[name] = None  # bound twice to different values: unknown
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """``@Value("${k}")`` fields and parameters -> ``${k}``."""
+        if self._fields is None:
+            self._fields = {}
+            for match in _VALUE_FIELD.finditer(self.file.text) if "@Value" in self.file.text else ():
+                self._fields[match.group(2)] = _PLACEHOLDER.sub(r"${\1}", match.group(1).replace("\\$", "$"))
+        return self._fields
+
+    @property
+    def imported(self) -> dict[str, str]:
+        """Java static imports: ``ORDERS`` -> ``Topics.ORDERS``."""
+        if self._imported is None:
+            text = self.file.text
+            matches = _STATIC_IMPORT.finditer(text) if self.file.suffix in JVM else ()
+            self._imported = {m.group(2): f"{m.group(1)}.{m.group(2)}" for m in matches}
+        return self._imported
+
+    @property
+    def packages(self) -> frozenset[str]:
+        """The packages a Go file imports."""
+        if self._packages is None:
+            matches = _GO_IMPORT.finditer(self.file.text) if self.file.suffix == ".go" else ()
+            self._packages = frozenset(m.group(1) or m.group(2) for m in matches)
+        return self._packages
+
+    def declares(self, name: str) -> bool:
+        """The file declares a class (interface, object, enum, record, struct) ``name``: an _CLASS match
+        (they never overlap) whose name is written where ``name`` is."""
+        found = self._classes.get(name)
+        if found is None:
+            text, found = self.file.text, False
+            for at in occurrences(text, name) if re.fullmatch(r"[A-Z]\w*", name) else ():
+                end = space_before(text, at)
+                keyword = word_start(text, end)
+                if end < at and text[keyword:end] in _CLASS_KEYWORDS:
+                    match = _CLASS.match(text, keyword)
+                    if match is not None and match.group(1) == name:
+                        found = True
+                        break
+            self._classes[name] = found
+        return found
+
+
+_BINDINGS: list[Bindings] = []
+
+
+def bindings(file: SourceFile) -> Bindings:
+    """The bindings of ``file`` (the last file's are kept: the detectors read one file after another)."""
+    if not _BINDINGS or _BINDINGS[0].file is not file or _BINDINGS[0].file.text is not file.text:
+        _BINDINGS[:] = [Bindings(file)]
+    return _BINDINGS[0]
 
 
 @dataclass
@@ -100,11 +228,6 @@ class Scope:
 
     file: SourceFile
     defaults: dict[tuple[str, str], int] = field(default_factory=dict)
-    _names: dict[str, tuple[str, int] | None] | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    imported: dict[str, str] = field(default_factory=dict)
-    packages: frozenset[str] = frozenset()
-    classes: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, file: SourceFile) -> Scope:
@@ -113,33 +236,27 @@ class Scope:
     @property
     def names(self) -> dict[str, tuple[str, int] | None]:
         """Name -> (the expression bound to it, its offset); None when bound to different values."""
-        if self._names is None:
-            self._names = self._read()
-        return self._names
+        return bindings(self.file).all()
 
-    def _read(self) -> dict[str, tuple[str, int] | None]:
-        text = self.file.text
-        names: dict[str, tuple[str, int] | None] = {}
-        for match in _ASSIGN.finditer(text):
-            if commented(text, match.start()):
-                continue
-            start = match.end()
-            while start < len(text) and text[start] in " \t":
-                start += 1
-            rhs = strip_comments(text[start : statement_end(text, start)])
-            name, old = match.group("name"), names.get(match.group("name"), ("", -1))
-            if rhs and name not in names:
-                names[name] = (rhs, start)
-            elif rhs and old is not None and old[0] != rhs:
-                names[name] = None  # bound twice to different values: unknown
-        for match in _VALUE_FIELD.finditer(text):
-            self.fields[match.group(2)] = _PLACEHOLDER.sub(r"${\1}", match.group(1).replace("\\$", "$"))
-        if self.file.suffix in JVM:
-            self.imported = {m.group(2): f"{m.group(1)}.{m.group(2)}" for m in _STATIC_IMPORT.finditer(text)}
-        if self.file.suffix == ".go":
-            self.packages = frozenset(m.group(1) or m.group(2) for m in _GO_IMPORT.finditer(text))
-        self.classes = frozenset(m.group(1) for m in _CLASS.finditer(text))
-        return names
+    def bound(self, name: str) -> tuple[str, int] | None:
+        """What ``names`` holds for ``name`` (None when it is not bound or bound to different values)."""
+        return bindings(self.file).lookup(name)[1]
+
+    def binds(self, name: str) -> bool:
+        """``name in names``."""
+        return bindings(self.file).lookup(name)[0]
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return bindings(self.file).fields
+
+    @property
+    def imported(self) -> dict[str, str]:
+        return bindings(self.file).imported
+
+    @property
+    def packages(self) -> frozenset[str]:
+        return bindings(self.file).packages
 
     def fold(self, expr: str, at: int = 0, depth: int = 0) -> list[str] | None:
         """The values ``expr`` can be (see the module docstring), or None."""
@@ -153,14 +270,12 @@ class Scope:
             return None if not values or None in values else [v for v in values if v is not None]
         value = self.fold_one(expr, at, depth)
         if value is None:
-            name = self.names.get(expr.removeprefix("this.").removeprefix("self."))
+            name = self.bound(expr.removeprefix("this.").removeprefix("self."))
             return self.fold(name[0], name[1], depth + 1) if name and _COLLECTION.match(name[0]) else None
         return [value]
 
     def fold_one(self, expr: str, at: int = 0, depth: int = 0) -> str | None:
         """The single value of ``expr``, or None."""
-        if self._names is None:  # the file's bindings, fields, imports and classes, read once
-            self._names = self._read()
         expr = expr.strip().removeprefix("&").removesuffix("!!").strip()
         if depth > 6 or not expr:
             return None
@@ -222,10 +337,10 @@ class Scope:
     def _name(self, name: str, at: int, depth: int) -> str | None:
         if name in self.fields:
             return self.fields[name]
-        bound = self.names.get(name)
+        bound = self.bound(name)
         if bound:
             return self.fold_one(bound[0], bound[1], depth + 1)
-        if name in self.imported and name not in self.names:
+        if name in self.imported and not self.binds(name):
             return "${" + self.imported[name] + "}"
         return None
 
@@ -250,7 +365,7 @@ class Scope:
         return "${" + key + "}"
 
     def _member(self, base: str, path: str, at: int, depth: int) -> str | None:
-        bound = self.names.get(base)
+        bound = self.bound(base)
         if bound:
             queue = _QUEUE_CALL.match(bound[0])
             if queue and path in ("Name", "queue", "QueueName"):
@@ -260,9 +375,9 @@ class Scope:
                 key = (config.group("key") or "").replace(":", ".")
                 return "${" + (f"{key}.{path}" if key else path) + "}"
             return None
-        if base in self.names or "." in path:
+        if self.binds(base) or "." in path:
             return None
-        if base in self.classes:  # a constant of a class of this file
+        if bindings(self.file).declares(base):  # a constant of a class of this file
             return self._name(path, at, depth)
         jvm_constant = (
             self.file.suffix in JVM and base[0].isupper() and re.fullmatch(r"[A-Z][A-Z0-9_]*", path)

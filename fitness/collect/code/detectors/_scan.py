@@ -4,6 +4,7 @@ strings and comments, so that ``send(topic, "a, b)")`` has two arguments."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from fitness.collect.source_file import SourceFile
 
@@ -155,3 +156,49 @@ def strip_comments(text: str) -> str:
 def find_all(file: SourceFile, pattern: re.Pattern[str]) -> list[re.Match[str]]:
     """Matches of ``pattern`` that are not on a whole-line comment."""
     return [m for m in pattern.finditer(file.text) if not commented(file.text, m.start())]
+
+
+# -- searching only where a match can start ---------------------------------------------------------
+#
+# ``re`` tries a pattern at every offset unless it starts with a literal; ``\b\w*...``, a look-behind or
+# a character class first is some 20 ns per character of every file. The helpers below find cheap
+# anchors (a literal, found with ``str.find`` or a literal-prefixed pattern) and try the full pattern only
+# at the offsets where a match can start, giving exactly the matches ``finditer`` gives.
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, given offsets ``starts`` (ascending, repeats allowed)
+    among which is the start of every match: ``pattern.search`` is the first offset where
+    ``pattern.match`` succeeds, so trying only there and skipping overlaps gives the same matches."""
+    position = 0
+    for start in starts:
+        if start < position:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            yield match
+            position = match.end() if match.end() > start else start + 1
+
+
+def occurrences(text: str, needle: str) -> Iterator[int]:
+    """Offsets of ``needle`` in ``text``, ascending."""
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
+
+
+def word_start(text: str, end: int) -> int:
+    """Start of the run of word characters (``\\w``) ending at ``end``."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return start
+
+
+def space_before(text: str, end: int) -> int:
+    """Start of the run of white space (``\\s``) ending at ``end``."""
+    start = end
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start

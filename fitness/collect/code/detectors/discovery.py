@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 
+from fitness.collect.code.detectors._scan import finditer_at, occurrences, space_before, word_start
 from fitness.collect.code.detectors.grpc import call_args, commented, expression_value
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import AddressUse, NameUse, SourceFacts, Unresolved
@@ -45,12 +46,17 @@ _LOOKUP = re.compile(
     r"|getInstancesByAppId|getApplication|getHealthServices|getCatalogService|ResolveServiceInstancesAsync)\s*\("
     r"|\.(?:Health|Catalog|health|catalog)(?:\(\))?\.(?:Service|service)(?:\.nodes)?\s*\("
 )
+_LOOKUP_ANCHOR = re.compile(  # the "." before a lookup method (or Health/Catalog) of every _LOOKUP match
+    r"\.(?:[Gg]etInstances|choose|getNextServerFromEureka|getApplication|getHealthServices|getCatalogService"
+    r"|ResolveServiceInstancesAsync|[Hh]ealth|[Cc]atalog)"
+)
 _OBJECT_SERVICE = re.compile(r"^\{\s*service\s*:\s*(.+?)\s*[,}]")
 _ENUM_TYPE = r"(?:[A-Z]\w*?)?(?:Service|Services|ServiceNames?|ServiceTypes?|ServiceIds?)"
 _ENUM_USE = re.compile(
     r"(?<![\w$])(?:[a-z_]\w*\.)*(" + _ENUM_TYPE + r")\.([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b(?!\s*\()"
 )
-_ENUM_DECLARATION = re.compile(r"\benum\s+(?:class\s+)?(" + _ENUM_TYPE + r")\b[^{;]*\{")
+_ENUM_ANCHOR = re.compile(r"Service(?:s|Names?|Types?|Ids?)?\.(?=[A-Z])")  # in every _ENUM_USE match
+_ENUM_DECLARATION = re.compile(r"enum(?<!\wenum)\s+(?:class\s+)?(" + _ENUM_TYPE + r")\b[^{;]*\{")
 _ENUM_SUFFIXES = frozenset({".java", ".kt", ".scala", ".groovy", ".ts", ".tsx"})
 _IMPORT = re.compile(r"(?:import|using|package)\b")
 
@@ -77,13 +83,13 @@ class Discovery:
                 if not commented(text, match.start()):
                     _feign(file, call_args(text, match.end()), match.start(), facts)
         if "lb:" in text and "RouteLocatorBuilder" not in text:  # gateway DSL routes: the gateways detector
-            for match in _LB.finditer(text):
+            for match in finditer_at(_LB, text, (at - 1 for at in occurrences(text, "lb:"))):
                 if not commented(text, match.start()):
                     protocol = "ws" if (match.group(1) or "").startswith("ws") else "http"
                     facts.names.append(
                         NameUse(match.group(2).lower(), protocol, file.evidence(match.start(), "code"))
                     )
-        for match in _LOOKUP.finditer(text):
+        for match in finditer_at(_LOOKUP, text, _lookup_starts(text)):
             if commented(text, match.start()):
                 continue
             args = call_args(text, match.end())
@@ -102,6 +108,18 @@ class Discovery:
                 )
         if file.suffix in _ENUM_SUFFIXES:
             _enum_uses(file, facts)
+
+
+def _lookup_starts(text: str) -> list[int]:
+    """Where a _LOOKUP match can start: at the "." of ``.Health``/``.Catalog``, or at the start of the
+    receiver written before the "." of a lookup method (``receiver()  .getInstances``)."""
+    starts: set[int] = set()
+    for anchor in _LOOKUP_ANCHOR.finditer(text):
+        dot = anchor.start()
+        end = space_before(text, dot)
+        end -= 2 if text[end - 2 : end] == "()" else 0
+        starts.update((dot, word_start(text, end)))
+    return sorted(starts)
 
 
 def _feign(file: SourceFile, args: list[str], at: int, facts: SourceFacts) -> None:
@@ -134,14 +152,31 @@ def _feign(file: SourceFile, args: list[str], at: int, facts: SourceFacts) -> No
 
 def _enum_uses(file: SourceFile, facts: SourceFacts) -> None:
     text = file.text
+    starts = _enum_starts(text)
+    if not starts:
+        return
     bodies = [(m.end(), _closing_brace(text, m.end())) for m in _ENUM_DECLARATION.finditer(text)]
-    for match in _ENUM_USE.finditer(text):
+    for match in finditer_at(_ENUM_USE, text, starts):
         at = match.start()
         line = text[text.rfind("\n", 0, at) + 1 : at].lstrip()
         if any(start <= at < end for start, end in bodies) or commented(text, at) or _IMPORT.match(line):
             continue
         name = match.group(2).lower().replace("_", "-")
         facts.names.append(NameUse(name, "unknown", file.evidence(at, "code")))
+
+
+def _enum_starts(text: str) -> list[int]:
+    """Where an _ENUM_USE match can start: in the run of word characters and dots before the
+    ``Service.X`` it holds, at the run's start or just after one of its dots (not after a word character)."""
+    starts: set[int] = set()
+    for anchor in _ENUM_ANCHOR.finditer(text):
+        at = anchor.start()
+        while at > 0 and (text[at - 1] == "." or text[at - 1].isalnum() or text[at - 1] == "_"):
+            at -= 1
+            if text[at] == ".":
+                starts.add(at + 1)
+        starts.add(at)
+    return sorted(starts)
 
 
 def _closing_brace(text: str, start: int) -> int:

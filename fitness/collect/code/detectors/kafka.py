@@ -233,7 +233,7 @@ class Kafka:
         self, file: SourceFile, facts: SourceFacts, scope: Scope, at: int, source: str, direction: str
     ) -> None:
         """Every ``topic: x`` of an array of objects (written inline or bound to a name)."""
-        bound = scope.names.get(source.strip())
+        bound = scope.bound(source.strip())
         for topic in re.finditer(r"\btopic\s*:\s*([^,}\n]+)", bound[0] if bound else source):
             emit(file, facts, scope, at, topic.group(1), direction, BROKER)
 

@@ -56,17 +56,18 @@ from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts, Unresolved
 
 _CONFIG = frozenset({".properties", ".yml", ".yaml"})
-_CLASS = re.compile(r"\b(?:class|record)\s+([A-Z]\w*)")
+_CLASS = re.compile(r"(?:class(?<!\wclass)|record(?<!\wrecord))\s+([A-Z]\w*)")
 _JPA_ENTITY = re.compile(r"@(?:(?:jakarta|javax)\.persistence\.)?Entity\b(\s*\()?")
+_JPA_IMPORT = re.compile(r"(?:javax(?<!\wjavax)|jakarta(?<!\wjakarta))\.persistence\b")
 _JPA_TABLE = re.compile(r"@(?:[\w.]+\.)?Table\s*\(")
 _BODY_END = re.compile(r"^\s*\}\s*;?\s*$", re.M)
-_REPOSITORY = re.compile(r"\binterface\s+(\w+)\s*(?:<[^{]*?>)?\s*(?:extends|:)([^{]*)")
+_REPOSITORY = re.compile(r"interface(?<!\winterface)\s+(\w+)\s*(?:<[^{]*?>)?\s*(?:extends|:)([^{]*)")
 _REPO_BASE = re.compile(r"\b\w*Repository\s*<\s*([\w.]+)\s*[,>]")
 _EF_TABLE = re.compile(r"[\[,]\s*(?:[\w.]+\.)?Table(?:Attribute)?\s*\(")
 _EF_ENTITY = re.compile(r"\.Entity\s*<\s*([\w.]+)\s*>\s*\(")
-_EF_CONFIG = re.compile(r"\bclass\s+\w+\s*:[^{]*?\bIEntityTypeConfiguration\s*<\s*([\w.]+)\s*>[^{]*\{")
-_TO_TABLE = re.compile(r"\bToTable\s*\(")
-_DBSET = re.compile(r"\bDbSet\s*<\s*([\w.]+)\s*>\s+(\w+)\s*(?:\{|=>|=|;)")
+_EF_CONFIG = re.compile(r"class(?<!\wclass)\s+\w+\s*:[^{]*?\bIEntityTypeConfiguration\s*<\s*([\w.]+)\s*>[^{]*\{")
+_TO_TABLE = re.compile(r"ToTable(?<!\wToTable)\s*\(")
+_DBSET = re.compile(r"DbSet(?<!\wDbSet)\s*<\s*([\w.]+)\s*>\s+(\w+)\s*(?:\{|=>|=|;)")
 _GORM = re.compile(
     r"func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+(\"[^\"\n]*\"|`[^`]*`)"
 )
@@ -74,11 +75,11 @@ _SEQ_DEFINE = re.compile(
     r"(?:\b(?:const|let|var)\s+(?P<var>\w+)\s*=\s*)?(?:await\s+)?\w+\.define\s*(?P<paren>\()\s*"
     r"(?P<q>['\"`])(?P<model>\w+)(?P=q)"
 )
-_SEQ_CLASS = re.compile(r"\bclass\s+(\w+)\s+extends\s+(?:Sequelize\.)?Model\b")
+_SEQ_CLASS = re.compile(r"class(?<!\wclass)\s+(\w+)\s+extends\s+(?:Sequelize\.)?Model\b")
 _TS_ENTITY = re.compile(r"@Entity\s*\(")
 _PRISMA_MODEL = re.compile(r"^model\s+(\w+)\s*\{", re.M)
 _AR_CLASS = re.compile(r"^\s*class\s+((?:\w+::)*(\w+))\s*<\s*[\w:]+", re.M)
-_AR_TABLE = re.compile(r"\bself\.table_name\s*=\s*[\"':]([\w.]+)")
+_AR_TABLE = re.compile(r"self(?<!\wself)\.table_name\s*=\s*[\"':]([\w.]+)")
 
 
 class OrmEntities:
@@ -124,7 +125,7 @@ def _jpa(file: SourceFile, facts: SourceFacts, index: EntityIndex) -> None:
         base = _REPO_BASE.search(match.group(2))
         if base is not None:
             index.alias(match.group(1), base.group(1).rsplit(".", 1)[-1])
-    jpa = re.search(r"\b(?:javax|jakarta)\.persistence\b", text) is not None  # not Morphia, Room...
+    jpa = _JPA_IMPORT.search(text) is not None  # not Morphia, Room...
     anchors: list[tuple[int, re.Match[str] | None]] = [(m.start(), m) for m in find_all(file, _JPA_ENTITY)]
     anchors = anchors if jpa else []
     if "data.relational" in text:

@@ -27,10 +27,11 @@ The entity is named by a type: the receiver's or the argument's declared type in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from fitness.collect.code.detectors._entity_index import EntityIndex, index_for
 from fitness.collect.code.detectors._messaging import JS, JVM
-from fitness.collect.code.detectors._scan import find_all
+from fitness.collect.code.detectors._scan import find_all, finditer_at, occurrences, space_before, word_start
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts
 
@@ -47,7 +48,7 @@ _EF_DBSET = re.compile(r"\.\s*(?P<set>[A-Z]\w*)\s*\.\s*" + _EF_METHODS + r"\s*\(
 _EF_EXECUTE = re.compile(r"\.\s*Execute(?:Update|Delete)(?:Async)?\s*\(")
 _EF_QUERIED = re.compile(r"(?:\bthis\s*\.\s*|(?<![\w.]))(?P<recv>\w+)\s*\.\s*(?P<set>[A-Z]\w*)\s*\.")
 _EF_CONTEXT = re.compile(r"\.\s*" + _EF_METHODS + r"\s*" + _ARG)
-_EF_SET = re.compile(r"\bSet\s*<\s*(?:\w+\.)*(\w+)\s*>\s*\(\s*\)\s*\.\s*" + _EF_METHODS + r"\s*\(")
+_EF_SET = re.compile(r"Set(?<!\wSet)\s*<\s*(?:\w+\.)*(\w+)\s*>\s*\(\s*\)\s*\.\s*" + _EF_METHODS + r"\s*\(")
 _CONTEXT = re.compile(r"(?i)^_?(?:db|ctx|\w*context|dbc)$")
 _GORM = re.compile(r"\.\s*(?:Create|Save|Delete|CreateInBatches|FirstOrCreate)\s*" + _ARG)
 _GORM_MODEL = re.compile(r"\.\s*Model\s*" + _ARG + r"[^;\n]*?\.(?:Updates?|UpdateColumns?|Delete)\s*\(")
@@ -58,7 +59,7 @@ _TYPEORM = re.compile(
     r"\.\s*(?:save|insert|update|delete|remove|upsert|softDelete|softRemove|increment|decrement|clear)\s*\("
 )
 _TYPEORM_REPO = re.compile(
-    r"\bgetRepository\s*\(\s*(\w+)\s*\)\s*\.\s*(?:save|insert|update|delete|remove|upsert)\s*\("
+    r"getRepository(?<!\wgetRepository)\s*\(\s*(\w+)\s*\)\s*\.\s*(?:save|insert|update|delete|remove|upsert)\s*\("
 )
 _TYPEORM_MANAGER = re.compile(r"\.\s*(?:save|insert|update|delete|remove|upsert)\s*\(\s*([A-Z]\w*)\s*,")
 _PRISMA = re.compile(
@@ -191,32 +192,87 @@ def _argument(text: str, match: re.Match[str]) -> str | None:
 _GENERIC = ("Repository", "EntityRepository", "DbSet", "IRepository", "Model", "ModelStatic")
 
 
-_DECLARATIONS = tuple(
-    re.compile(pattern, re.M)
-    for pattern in (
-        r"(?<![\w.])(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)(?:\[\])?[ \t]+(?P<n>\w+)\s*(?:[=;,)]|$)",
-        r"\b(?P<n>\w+)\s*[?!]?:\s*(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)",
-        r"\b(?:var|val|let|const|auto)\s+(?P<n>\w+)\s*(?::\s*\S+)?\s*=\s*(?:new\s+)?(?P<t>[A-Z][\w.]*)\s*[({<]",
-        r"\b(?P<n>\w+)\s*:=\s*&?(?P<t>[A-Z]\w*)\s*\{",
-        r"\bvar\s+(?P<n>\w+)\s+\*?(?P<t>[A-Z]\w*)\b",
-        r"\b(?P<n>\w+)\s*=\s*(?:await\s+)?(?:[\w.]+\.)?getRepository\s*\(\s*(?P<e>\w+)\s*\)",
-    )
+_TYPED = re.compile(  # Type name
+    r"(?<![\w.])(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)(?:\[\])?[ \t]+(?P<n>\w+)\s*(?:[=;,)]|$)", re.M
 )
-_CACHE: list[tuple[str, dict[str, list[tuple[int, str]]]]] = []
+_TYPED_START = re.compile(r"[A-Z](?<![\w.][A-Z])")  # where a _TYPED match can start
+_COLON = re.compile(r"\b(?P<n>\w+)\s*[?!]?:\s*(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)")  # name: Type
+_COLON_START = re.compile(r"\b\w")
+_SYNC = ";(){}="
+"""No _TYPED or _COLON match holds one of these characters but as its last: the matches ``finditer``
+gives after one are those it gives when started there."""
+_BY_NAME = ((_TYPED, _TYPED_START), (_COLON, _COLON_START))
+_KEYWORDS = ("var", "val", "let", "const", "auto")
+_ASSIGNED = re.compile(  # var name = new Type(
+    r"\b(?:var|val|let|const|auto)\s+(?P<n>\w+)\s*(?::\s*\S+)?\s*=\s*(?:new\s+)?(?P<t>[A-Z][\w.]*)\s*[({<]",
+    re.M,
+)
+_GO_SHORT = re.compile(r"\b(?P<n>\w+)\s*:=\s*&?(?P<t>[A-Z]\w*)\s*\{", re.M)  # name := &Type{
+_GO_VAR = re.compile(r"\bvar\s+(?P<n>\w+)\s+\*?(?P<t>[A-Z]\w*)\b", re.M)  # var name Type
+_GET_REPOSITORY = re.compile(
+    r"\b(?P<n>\w+)\s*=\s*(?:await\s+)?(?:[\w.]+\.)?getRepository\s*\(\s*(?P<e>\w+)\s*\)", re.M
+)
 
 
-def _declarations(text: str) -> dict[str, list[tuple[int, str]]]:
-    """Name -> (offset, declared type) of every declaration in ``text`` (the last file's, cached)."""
-    if _CACHE and _CACHE[0][0] is text:
-        return _CACHE[0][1]
-    found: dict[str, list[tuple[int, str]]] = {}
-    for pattern in _DECLARATIONS:
-        for match in pattern.finditer(text):
-            entity = match.groupdict().get("e")
-            declared = f"{_GENERIC[0]}<{entity}>" if entity else match.group("t")
-            found.setdefault(match.group("n"), []).append((match.start(), declared))
-    _CACHE[:] = [(text, found)]
-    return found
+class _Declarations:
+    """The declarations of one file: ``var``/``:=``/``getRepository`` forms read at once (they start at a
+    keyword or ``:=``), ``Type name`` and ``name: Type`` read per name asked for, near where it is
+    written (from the last of ``_SYNC`` before it), as ``finditer`` over the whole file finds them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, list[tuple[int, str]]] = {}
+        self.asked: set[str] = set()
+        keywords = sorted({at for word in _KEYWORDS for at in occurrences(text, word)})
+        go_short = sorted(word_start(text, space_before(text, at)) for at in occurrences(text, ":="))
+        self._add(finditer_at(_ASSIGNED, text, keywords))
+        self._add(finditer_at(_GO_SHORT, text, go_short))
+        self._add(finditer_at(_GO_VAR, text, occurrences(text, "var")))
+        if "getRepository" in text:
+            self._add(_GET_REPOSITORY.finditer(text))
+
+    def _add(self, matches: Iterator[re.Match[str]], name: str | None = None) -> None:
+        for match in matches:
+            if name is None or match.group("n") == name:
+                entity = match.groupdict().get("e")
+                declared = f"{_GENERIC[0]}<{entity}>" if entity else match.group("t")
+                self.found.setdefault(match.group("n"), []).append((match.start(), declared))
+
+    def of(self, name: str) -> list[tuple[int, str]]:
+        """(offset, declared type) of every declaration of ``name``."""
+        if name not in self.asked:
+            self.asked.add(name)
+            text = self.text
+            regions: dict[int, int] = {}  # sync offset -> the last occurrence of name after it
+            for at in occurrences(text, name):
+                begin = _sync_before(text, at)
+                regions[begin] = max(regions.get(begin, at), at)
+            for pattern, starts in _BY_NAME:
+                for begin, at in sorted(regions.items()):
+                    candidates = (m.start() for m in starts.finditer(text, begin, at + 1))
+                    self._add(finditer_at(pattern, text, candidates), name)
+        return self.found.get(name, [])
+
+
+def _sync_before(text: str, at: int) -> int:
+    """Just after the last of ``_SYNC`` before ``at`` (0 when there is none)."""
+    low = at
+    while low > 0:
+        low = max(0, low - 256)
+        last = max(text.rfind(char, low, at) for char in _SYNC)
+        if last >= 0:
+            return last + 1
+    return 0
+
+
+_CACHE: list[_Declarations] = []
+
+
+def _declarations(text: str) -> _Declarations:
+    """The declarations of ``text`` (the last file's, cached)."""
+    if not _CACHE or _CACHE[0].text is not text:
+        _CACHE[:] = [_Declarations(text)]
+    return _CACHE[0]
 
 
 def _declared(text: str, name: str, at: int, generic: bool = False) -> str | None:
@@ -224,7 +280,7 @@ def _declared(text: str, name: str, at: int, generic: bool = False) -> str | Non
     first after): ``Type name``, ``name: Type``, ``var name = new Type(``, ``name := &Type{``, Go
     ``var name Type``. With ``generic``, only ``Repository<Entity>``-like types (or ``getRepository(E)``),
     giving the entity."""
-    found = _declarations(text).get(name)
+    found = _declarations(text).of(name)
     if not found:
         return None
     before = [f for f in found if f[0] < at]
