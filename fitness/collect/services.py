@@ -359,7 +359,14 @@ def _demote_idle_proxies(
     from fitness.collect.resolve.roles import is_proxy
 
     for name in sorted(names):
-        if roles[name][0] != "service" or components[name].has_code or components[name].facts.routes:
+        spec = services[name].spec
+        declared = spec is not None and "role" in spec.annotations
+        if (
+            declared
+            or roles[name][0] != "service"
+            or components[name].has_code
+            or components[name].facts.routes
+        ):
             continue
         images = sorted({i for d in services[name].deployed for i in (d.image, d.base_image) if i})
         dockerfile = "\n".join(

@@ -296,3 +296,11 @@ def test_dockerfile_env_format_urls_go_dsns_and_outermost_folders(write_tree: Wr
     }
     assert connects == {("catalogue", "catalogue-db")}
     assert graph.node("service:catalogue").attrs["folders"] == ["catalogue"]  # not catalogue/docker/catalogue
+
+
+def test_a_role_declared_in_fitness_yaml_overrides_what_was_seen(write_tree: WriteTree) -> None:
+    files = dict(COMPOSE)
+    files["fitness.yaml"] = "version: 1\nservices:\n  proxy:\n    annotations: {role: service}\n"
+    root = write_tree(files)
+    node = run(root, Options(cache=False)).graph.node("service:proxy")
+    assert (node.attrs["role"], node.attrs["role_why"]) == ("service", "declared in fitness.yaml")
