@@ -5,7 +5,8 @@ Files: ``docker-compose.yml``/``.yaml``, ``compose.yml``/``.yaml`` and overrides
 (``deploy/``, ``infra/``, ``src/``...). A service defined in several files is merged (base file first,
 then its overrides), as ``docker compose -f a -f b`` would. ``${VAR:-default}`` is interpolated from the
 ``.env`` next to the compose file (never from this machine's environment); unknown variables stay as
-written. Unknown keys are ignored; a file that is not YAML, or not a mapping at the top, is a FitnessError.
+written. Unknown keys are ignored; a file that is not YAML, or not a mapping at the top, is skipped with a
+warning naming its file and line (it is analysed input, not our configuration), and the others are read.
 
 A service whose image (or, when it is built, the final ``FROM`` of its Dockerfile) is in ``KNOWN_IMAGES``
 becomes a ``Datastore``, with the databases the container creates (``POSTGRES_DB``, ``MYSQL_DATABASE``,
@@ -174,7 +175,10 @@ def scan_compose(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
                 f"{relative(path, root)}: inside the source of service {owner.name}, read as its local setup; skipped"
             )
             continue
-        _scan_file(path, root, records, scan.warnings)
+        try:
+            _scan_file(path, root, records, scan.warnings)
+        except FitnessError as error:  # analysed input: one bad file is a warning, the rest is read
+            scan.warnings.append(f"{error}; skipped")
     for record in records.values():
         for target, alias in record.link_aliases:
             if target in records and alias not in records[target].aliases and alias != target:

@@ -41,7 +41,7 @@ from fitness.collect.manifests.yaml_lines import (
     relative,
     walk_files,
 )
-from fitness.model import Evidence
+from fitness.model import Evidence, FitnessError
 from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
 
 WORKLOAD_KINDS = frozenset(
@@ -94,7 +94,10 @@ def scan_kubernetes(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestSca
     charts = find_charts(files)
     for path in files:
         if not in_chart(path, charts):
-            objects.extend(_read_objects(path, root, scan.warnings))
+            try:
+                objects.extend(_read_objects(path, root, scan.warnings))
+            except FitnessError as error:  # analysed input: a warning with file and line, the rest is read
+                scan.warnings.append(f"{error}; skipped")
     for chart in charts:
         for doc in render_chart(chart, root, scan.warnings):
             objects.extend(_objects(doc.data, doc, ()))

@@ -256,4 +256,7 @@ def test_skipped_paths_and_unlisted_extensions(write_tree: WriteTree) -> None:
         },
     )
     assert seen(result) == [("web/app.ts", "inventory", "http", 1, "source-text")]
-    assert result.warnings == []
+    assert result.warnings == [  # one counted line; README.md and logo.png hold no endpoints: not counted
+        "skipped 4 minified, vendored or generated files: 2 vendored, 1 lock file, 1 minified "
+        "(e.g. web/app.min.js, web/node_modules/lib/index.js, web/package-lock.json, ...)"
+    ]

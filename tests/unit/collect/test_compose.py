@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fitness.collect.manifests.compose import classify_image, find_compose_files, scan_compose
-from fitness.model import Evidence, FitnessError
+from fitness.model import Evidence
 from fitness.model.facts import DeployedService, EnvVar, ManifestScan
 from tests.conftest import WriteTree
 
@@ -346,14 +346,21 @@ def test_unknown_keys_ignored_and_version_1_files(write_tree: WriteTree) -> None
         ("version: '3'\nservices: [orders, payments]\n", 2, "'services' must be a mapping"),
     ],
 )
-def test_bad_compose_files_are_errors_with_file_and_line(
+def test_bad_compose_files_are_warnings_with_file_and_line_and_the_rest_is_read(
     write_tree: WriteTree, text: str, line: int, message: str
 ) -> None:
-    root = write_tree({"deploy/docker-compose.yml": text})
-    with pytest.raises(FitnessError) as caught:
-        scan_compose(root)
-    assert (caught.value.path, caught.value.line) == ("deploy/docker-compose.yml", line)
-    assert caught.value.message.startswith(message)
+    root = write_tree(
+        {
+            "deploy/docker-compose.yml": text,
+            "ok/docker-compose.yml": "services:\n  cart:\n    image: shop/cart\n",
+        }
+    )
+    result = scan_compose(root)
+    assert [s.name for s in result.services] == ["cart"]
+    [warning] = result.warnings
+    assert warning.startswith(f"deploy/docker-compose.yml:{line}: {message}") and warning.endswith(
+        "; skipped"
+    )
 
 
 def test_empty_and_undecodable_files_are_skipped_with_a_warning(write_tree: WriteTree) -> None:

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from fitness.collect.manifests.kubernetes import find_manifest_files, scan_kubernetes
-from fitness.model import Evidence, FitnessError
+from fitness.model import Evidence
 from fitness.model.facts import DeployedService, ManifestScan
 from tests.conftest import WriteTree
 
@@ -272,12 +272,22 @@ def test_helm_templates_outside_a_chart_skipped_with_warning_and_other_yaml_sile
         ("apiVersion: v1\nkind: Secret\ndata:\n  key: 'open\n", 5),
     ],
 )
-def test_malformed_manifest_is_an_error_with_its_line(write_tree: WriteTree, text: str, line: int) -> None:
-    root = write_tree({"k8s/bad.yaml": text})
-    with pytest.raises(FitnessError) as caught:
-        scan_kubernetes(root)
-    assert (caught.value.path, caught.value.line) == ("k8s/bad.yaml", line)
-    assert caught.value.message.startswith("malformed YAML")
+def test_a_malformed_manifest_is_a_warning_with_its_line_and_the_rest_is_read(
+    write_tree: WriteTree, text: str, line: int
+) -> None:
+    good = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: cart}\n"
+    root = write_tree({"k8s/bad.yaml": text, "k8s/cart.yaml": good})
+    result = scan_kubernetes(root)
+    assert [s.name for s in result.services] == ["cart"]
+    assert (
+        [w for w in result.warnings if w.startswith("k8s/bad.yaml")]
+        == [
+            w
+            for w in result.warnings
+            if w.startswith(f"k8s/bad.yaml:{line}: malformed YAML") and w.endswith("; skipped")
+        ]
+        != []
+    )
 
 
 def test_manifest_files_deep_only_inside_manifest_folders(write_tree: WriteTree) -> None:

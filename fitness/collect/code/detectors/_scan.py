@@ -202,3 +202,42 @@ def space_before(text: str, end: int) -> int:
     while start > 0 and text[start - 1].isspace():
         start -= 1
     return start
+
+
+def starts_of(patterns: Iterable[re.Pattern[str]], text: str) -> list[int]:
+    """Every offset where one of ``patterns`` matches (overlapping matches too), ascending: with one
+    pattern per first character of a pattern that starts with a class (``["']x`` as ``"x`` and ``'x``),
+    each starts with a literal, which ``re`` finds much faster than a class."""
+    found: set[int] = set()
+    for pattern in patterns:
+        match = pattern.search(text)
+        while match is not None:
+            found.add(match.start())
+            match = pattern.search(text, match.start() + 1)
+    return sorted(found)
+
+
+def dotted_starts(text: str, end: int) -> list[int]:
+    """Where a dotted name (``a.b.C``) written up to ``end`` can start: at the start of the run of word
+    characters and dots before ``end``, or just after one of its dots."""
+    starts = []
+    at = end
+    while at > 0 and (text[at - 1] == "." or text[at - 1].isalnum() or text[at - 1] == "_"):
+        at -= 1
+        if text[at] == ".":
+            starts.append(at + 1)
+    starts.append(at)
+    return starts
+
+
+def word_starts(text: str, needle: str, chained: str = "") -> list[int]:
+    """The start of the word written just before each ``needle`` (ascending); with ``chained`` (``::``),
+    also of each word before it in a chain ``a::b::`` ending there."""
+    starts: set[int] = set()
+    for at in occurrences(text, needle):
+        start = word_start(text, at)
+        starts.add(start)
+        while chained and start >= len(chained) and text.startswith(chained, start - len(chained)):
+            start = word_start(text, start - len(chained))
+            starts.add(start)
+    return sorted(starts)

@@ -34,7 +34,9 @@ that class is what is reported.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from fitness.collect.code.detectors._scan import dotted_starts, finditer_at, occurrences, word_starts
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import AddressUse, ProtoUse, SourceFacts
 
@@ -48,48 +50,62 @@ _COMMENTS = ("//", "#", "/*", "*")
 _SKIP = frozenset(
     {"Health", "ServerReflection", "Reflection", "Http", "Https", "Hyper", "Web", "Grpc", "Rest"}
 )
+
+
+def _starts(needle: str, chained: str = "") -> Callable[[str], list[int]]:
+    """Where a pattern starting with ``\\b\\w+`` before ``needle`` can match: the word before each
+    ``needle`` (and the words of a ``a::b::`` chain before it)."""
+    return lambda text: word_starts(text, needle, chained)
+
+
 _GO_QUALIFIER = re.compile(r"\w*pb|\w*proto\w*|\w*grpc\w*|\w*v\d+\w*|\w*api\w*|gen\w*", re.I)
 
-_SERVES = tuple(
-    (re.compile(p), guard)
-    for p, guard in (
-        (r"\b\w+\.Register(\w+?)Server\(", "grpc"),
-        (r"RegisterService\(\s*&?\w+\.(\w+)_ServiceDesc\b", "grpc"),
-        (r"\b\w*Grpc(?:Kt)?\.(\w+?)(?:Coroutine)?ImplBase\b", ""),
-        (r"\bextends\s+(\w+?)ImplBase\b", "grpc"),
-        (r"\badd_(\w+?)Servicer_to_server\(", ""),
-        (r"\bclass\s+\w+\s*\(\s*(?:\w+\.)*(\w+?)Servicer\s*\)", "grpc"),
-        (r":\s*(?:\w+\.)*(\w+)\.\1Base\b", "grpc"),
-        (r"\.addService\(\s*(?:\w+\.)*([A-Z]\w*)\.service\b", "grpc"),
-        (r"\.addService\(\s*(?:\w+\.)*([A-Z]\w*?)Service\s*,", "grpc"),
-        (r"\b(\w+?)Server::(?:new|with_interceptor|from_arc)\(", "tonic"),
-        (r"\bpublic\s+(?:\w+::)*(\w+)::(?:Async|Callback)?Service\b", "grpc"),
-        (r"\bclass\s+\w+\s*<\s*(?:\w+::)*(\w+)::Service\b", "grpc"),
+_SERVES = tuple(  # (pattern, guard, where its matches can start: None for anywhere)
+    (re.compile(p), guard, starts)
+    for p, guard, starts in (
+        (r"\b\w+\.Register(\w+?)Server\(", "grpc", _starts(".Register")),
+        (r"RegisterService\(\s*&?\w+\.(\w+)_ServiceDesc\b", "grpc", None),
+        (r"\b\w*Grpc(?:Kt)?\.(\w+?)(?:Coroutine)?ImplBase\b", "", _starts("Grpc")),
+        (r"extends(?<!\wextends)\s+(\w+?)ImplBase\b", "grpc", None),
+        (r"add_(?<!\wadd_)(\w+?)Servicer_to_server\(", "", None),
+        (r"class(?<!\wclass)\s+\w+\s*\(\s*(?:\w+\.)*(\w+?)Servicer\s*\)", "grpc", None),
+        (r":\s*(?:\w+\.)*(\w+)\.\1Base\b", "grpc", None),
+        (r"\.addService\(\s*(?:\w+\.)*([A-Z]\w*)\.service\b", "grpc", None),
+        (r"\.addService\(\s*(?:\w+\.)*([A-Z]\w*?)Service\s*,", "grpc", None),
+        (r"\b(\w+?)Server::(?:new|with_interceptor|from_arc)\(", "tonic", _starts("Server::")),
+        (r"public(?<!\wpublic)\s+(?:\w+::)*(\w+)::(?:Async|Callback)?Service\b", "grpc", None),
+        (r"class(?<!\wclass)\s+\w+\s*<\s*(?:\w+::)*(\w+)::Service\b", "grpc", None),
     )
 )
 _GO_STUB = re.compile(r"\b(\w+)\.New(\w+?)Client\(")
-_STUBS = tuple(  # (pattern, guard, index of the address argument or -1)
-    (re.compile(p), guard, arg)
-    for p, guard, arg in (
-        (r"\b\w+\.Register(\w+?)HandlerFromEndpoint\(", "grpc", 2),
-        (r"\b(?:Reactor|Rx)?(\w+?)Grpc\.new(?:Blocking|Future|Reactor|Rx)?(?:V2)?Stub\(", "", -1),
-        (r"\b\w+?GrpcKt\.(\w+?)CoroutineStub\(", "", -1),
-        (r"\bnew\s+(?:\w+\.)*(\w+)\.\1Client\(", "", -1),
-        (r"\bAddGrpcClient<(?:\w+\.)*(\w+?)Client>", "", -1),
-        (r"\bnew\s+(?:\w+\.)+([A-Z]\w*)\((?=[^()]*,\s*(?:grpc\.)?credentials\.)", "grpc", 0),
-        (r"\b(\w+?)Client::(?:connect|new|with_interceptor|with_origin)\(", "tonic", 0),
-        (r"\b(\w+)::NewStub\(", "grpc", -1),
-        (r"\b(?:\w+::)*(\w+)::Stub\.new\(", "grpc", 0),
+_STUBS = tuple(  # (pattern, guard, index of the address argument or -1, where its matches can start)
+    (re.compile(p), guard, arg, starts)
+    for p, guard, arg, starts in (
+        (r"\b\w+\.Register(\w+?)HandlerFromEndpoint\(", "grpc", 2, _starts(".Register")),
+        (
+            r"\b(?:Reactor|Rx)?(\w+?)Grpc\.new(?:Blocking|Future|Reactor|Rx)?(?:V2)?Stub\(",
+            "",
+            -1,
+            _starts("Grpc.new"),
+        ),
+        (r"\b\w+?GrpcKt\.(\w+?)CoroutineStub\(", "", -1, _starts("GrpcKt.")),
+        (r"new(?<!\wnew)\s+(?:\w+\.)*(\w+)\.\1Client\(", "", -1, None),
+        (r"AddGrpcClient(?<!\wAddGrpcClient)<(?:\w+\.)*(\w+?)Client>", "", -1, None),
+        (r"new(?<!\wnew)\s+(?:\w+\.)+([A-Z]\w*)\((?=[^()]*,\s*(?:grpc\.)?credentials\.)", "grpc", 0, None),
+        (r"\b(\w+?)Client::(?:connect|new|with_interceptor|with_origin)\(", "tonic", 0, _starts("Client::")),
+        (r"\b(\w+)::NewStub\(", "grpc", -1, _starts("::NewStub(")),
+        (r"\b(?:\w+::)*(\w+)::Stub\.new\(", "grpc", 0, _starts("::Stub.new(", "::")),
     )
 )
 _PY_STUB = re.compile(r"(?<![\w.])(?:\w+\.)*([A-Z]\w*?)Stub\(")  # Python only
-_NEW_CLIENT = re.compile(r"\bnew\s+\\?(?:\w+\\)*(\w+?)Client\(")  # TS/JS/PHP/C# generated clients
+_NEW_CLIENT = re.compile(r"new(?<!\wnew)\s+\\?(?:\w+\\)*(\w+?)Client\(")  # TS/JS/PHP/C# generated clients
 _DIALS = re.compile(
     r"\b(?:grpc\.(?P<ctx>DialContext|Dial|NewClient)|grpc(?:\.aio)?\.(?:insecure|secure)_channel"
     r"|(?:ManagedChannel|NettyChannel|OkHttpChannel)Builder\.forTarget|Grpc\.newChannelBuilder"
     r"|GrpcChannel\.ForAddress|grpc::CreateChannel"
     r"|(?P<pair>(?:ManagedChannel|NettyChannel|OkHttpChannel)Builder\.forAddress))\s*\("
 )
+_DIAL_STARTS = ("grpc", "Grpc", "ManagedChannel", "NettyChannel", "OkHttpChannel")  # of every _DIALS match
 _STRING = re.compile(r"""^(?:"([^"\\]*)"|'([^'\\]*)')$""")
 _ENV_CALL = re.compile(r"""^[\w.:]*(?:env|Env|ENV|environ)[\w.:]*\s*\(\s*["']([A-Za-z_][\w.\-]*)["']""")
 _ENV_INDEX = re.compile(
@@ -129,20 +145,28 @@ class Grpc:
             if template and not commented(text, at):
                 facts.addresses.append(AddressUse(template, "grpc", file.evidence(at, "code")))
 
-        for pattern, guard in _SERVES:
+        for pattern, guard, starts in _SERVES:
             if guard in lower:
-                for match in pattern.finditer(text):
+                for match in (
+                    pattern.finditer(text) if starts is None else finditer_at(pattern, text, starts(text))
+                ):
                     proto(match.group(1), "serves", match.start())
-        for pattern, guard, arg in _STUBS:
+        for pattern, guard, arg, starts in _STUBS:
             if guard in lower:
-                for match in pattern.finditer(text):
+                for match in (
+                    pattern.finditer(text) if starts is None else finditer_at(pattern, text, starts(text))
+                ):
                     if proto(match.group(1), "stub", match.start()) and arg >= 0:
                         address(call_args(text, match.end()), arg, match.start())
         if grpc_file and file.suffix == ".py":
-            for match in _PY_STUB.finditer(text):
+            py_starts = sorted(
+                {at for stub in occurrences(text, "Stub(") for at in dotted_starts(text, stub)}
+            )
+            for match in finditer_at(_PY_STUB, text, py_starts):
                 if not text[max(0, match.start() - 6) : match.start()].rstrip().endswith(("def", "class")):
                     proto(match.group(1), "stub", match.start())
-        for match in _GO_STUB.finditer(text) if grpc_file and file.suffix == ".go" else ():
+        go_stubs = word_starts(text, ".New") if grpc_file and file.suffix == ".go" else []
+        for match in finditer_at(_GO_STUB, text, go_stubs):
             qualifier, service = match.groups()
             if _GO_QUALIFIER.fullmatch(qualifier) or service.endswith("Service"):
                 proto(service, "stub", match.start())
@@ -153,7 +177,8 @@ class Grpc:
                 match.group(1), "stub", match.start()
             ):
                 address(args, 0, match.start())
-        for match in _DIALS.finditer(text):
+        dials = sorted({at for needle in _DIAL_STARTS for at in occurrences(text, needle)})
+        for match in finditer_at(_DIALS, text, dials):
             args = call_args(text, match.end())
             if match.group("pair") and len(args) >= 2:
                 host, port = (

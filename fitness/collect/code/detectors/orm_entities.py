@@ -65,7 +65,9 @@ _REPOSITORY = re.compile(r"interface(?<!\winterface)\s+(\w+)\s*(?:<[^{]*?>)?\s*(
 _REPO_BASE = re.compile(r"\b\w*Repository\s*<\s*([\w.]+)\s*[,>]")
 _EF_TABLE = re.compile(r"[\[,]\s*(?:[\w.]+\.)?Table(?:Attribute)?\s*\(")
 _EF_ENTITY = re.compile(r"\.Entity\s*<\s*([\w.]+)\s*>\s*\(")
-_EF_CONFIG = re.compile(r"class(?<!\wclass)\s+\w+\s*:[^{]*?\bIEntityTypeConfiguration\s*<\s*([\w.]+)\s*>[^{]*\{")
+_EF_CONFIG = re.compile(
+    r"class(?<!\wclass)\s+\w+\s*:[^{]*?\bIEntityTypeConfiguration\s*<\s*([\w.]+)\s*>[^{]*\{"
+)
 _TO_TABLE = re.compile(r"ToTable(?<!\wToTable)\s*\(")
 _DBSET = re.compile(r"DbSet(?<!\wDbSet)\s*<\s*([\w.]+)\s*>\s+(\w+)\s*(?:\{|=>|=|;)")
 _GORM = re.compile(

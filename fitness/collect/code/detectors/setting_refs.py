@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from fitness.collect.code.detectors._scan import finditer_at, occurrences, starts_of
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Setting, SettingRef, SourceFacts
 
@@ -34,7 +35,10 @@ CONFIG = frozenset(
 _KEY = r"[A-Za-z_][\w.\-]*"
 _PLACEHOLDER = re.compile(r"\$\{(" + _KEY + r")(?::-?([^}\s]*))?\}")
 _ENV_LITERAL = re.compile(r"[\"'`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]")
-_ENV_MEMBER = re.compile(r"\b(?:process\.env|import\.meta\.env)\.([A-Za-z_]\w*)")
+_ENV_LITERALS = tuple(  # _ENV_LITERAL, one per opening quote
+    re.compile(quote + r"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]") for quote in "\"'`"
+)
+_ENV_MEMBER = re.compile(r"(?:process(?<!\wprocess)\.env|import(?<!\wimport)\.meta\.env)\.([A-Za-z_]\w*)")
 _ENV_DESTRUCTURE = re.compile(r"\{([^{}]{1,2000})\}\s*=\s*(?:process\.env|import\.meta\.env)\b")
 _DESTRUCTURED = re.compile(r"(?:^|,)\s*([A-Za-z_]\w*)")
 _ENV_CALL = re.compile(
@@ -47,7 +51,7 @@ _DEFAULTS = (
         r"\s*[\"']([^\"'\n]*)[\"']"
     ),
     re.compile(  # process.env.K || "d", process.env.K ?? "d"
-        r"\b(?:process\.env|import\.meta\.env)\.([A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*[\"'`]([^\"'`\n]*)[\"'`]"
+        r"(?:process(?<!\wprocess)\.env|import(?<!\wimport)\.meta\.env)\.([A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*[\"'`]([^\"'`\n]*)[\"'`]"
     ),
     re.compile(  # GetEnvironmentVariable("K") ?? "d"
         r"GetEnvironmentVariable\(\s*\"(\w+)\"\s*\)\s*\?\?\s*\"([^\"\n]*)\""
@@ -61,6 +65,8 @@ _DEFAULTS = (
 )
 
 
+_CALL_NEEDLES = ("env", "Env", "ENV", "getProperty")
+"""Every _ENV_CALL match starts at one of these, or at ``Lookup``/``Get`` before ``Env``."""
 _DEFAULT_NEEDLES = (
     ("env", "Env", "ENV", "config", "Config", "getOrDefault"),
     ("process.env", "import.meta.env"),
@@ -68,6 +74,8 @@ _DEFAULT_NEEDLES = (
     ("getenv", "environ.get"),
     ("env::var",),
 )
+"""Every match of the _DEFAULTS pattern at the same index starts at one of these (a substring test is a
+hundred times cheaper than the regular expression)."""
 
 
 class SettingRefs:
@@ -85,24 +93,24 @@ class SettingRefs:
                 facts.settings.append(Setting(key, default, file.evidence(match.start(), "default")))
         if file.suffix not in SOURCE:
             return
-        node = "process.env" in text or "import.meta.env" in text
-        envish = node or "env" in text or "Env" in text or "ENV" in text
-        patterns = [(_ENV_LITERAL, "code")]
+        at = {needle: list(occurrences(text, needle)) for needle in _CALL_NEEDLES}
+        has_env = bool(at["env"])
+        node = has_env and ("process.env" in text or "import.meta.env" in text)
+        found = [(m, "code") for m in finditer_at(_ENV_LITERAL, text, starts_of(_ENV_LITERALS, text))]
         if node:
-            patterns.append((_ENV_MEMBER, "env"))
-        if envish or "getProperty" in text:
-            patterns.append((_ENV_CALL, "env"))
-        for pattern, how in patterns:
-            for match in pattern.finditer(text):
-                facts.refs.append(SettingRef(match.group(1), file.evidence(match.start(), how)))
+            found += [(m, "env") for m in _ENV_MEMBER.finditer(text)]
+        calls = at["env"] + at["Env"] + at["ENV"] + at["getProperty"]  # LookupEnv, GetEnvironmentVariable:
+        calls += [a - n for a in at["Env"] for n in (3, 6) if a >= n and text[a - n : a] in ("Get", "Lookup")]
+        found += [(m, "env") for m in finditer_at(_ENV_CALL, text, sorted(calls))]
+        for match, how in found:
+            facts.refs.append(SettingRef(match.group(1), file.evidence(match.start(), how)))
         if node:
             for match in _ENV_DESTRUCTURE.finditer(text):
                 for name in _DESTRUCTURED.findall(match.group(1)):
                     facts.refs.append(SettingRef(name, file.evidence(match.start(), "env")))
         for needles, pattern in zip(_DEFAULT_NEEDLES, _DEFAULTS, strict=True):
-            if not any(needle in text for needle in needles):
-                continue  # a substring test is a hundred times cheaper than the regular expression
-            for match in pattern.finditer(text):
+            starts = sorted(a for needle in needles for a in at.get(needle) or occurrences(text, needle))
+            for match in finditer_at(pattern, text, starts):
                 key, value = match.group(1), match.group(2)
                 if value:
                     facts.settings.append(Setting(key, value, file.evidence(match.start(), "default")))
