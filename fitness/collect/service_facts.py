@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from fitness.collect.code.calls import read_text_file, scan_calls, wanted_file
 from fitness.collect.code.registry import registry
+from fitness.collect.python.parse_cache import ParseCache
 from fitness.collect.resolve.calls import ComponentFacts
 from fitness.collect.resolve.settings import Settings
 from fitness.collect.source_file import SourceFile, suffix_of
@@ -58,8 +59,10 @@ def component_facts(
     root: Path,
     warnings: list[str],
     served: list[Setting] | None = None,
+    trees: ParseCache | None = None,
 ) -> ComponentFacts:
-    """The facts of one component; ``served``: settings a config server serves it."""
+    """The facts of one component; ``served``: settings a config server serves it; ``trees``: the
+    Python parse trees this component's other scans share."""
     from fitness.collect.manifests.connections import scan_config_connections
 
     base = os.path.abspath(root)
@@ -68,7 +71,7 @@ def component_facts(
         return texts.get(relative)
 
     chosen = [Path(base, relative) for relative in sorted(texts)]
-    calls = scan_calls(chosen, root, reader)
+    calls = scan_calls(chosen, root, reader, trees)
     warnings.extend(calls.warnings)
     facts = registry().run(SourceFile(path, text, suffix_of(path)) for path, text in sorted(texts.items()))
     warnings.extend(facts.warnings)

@@ -139,6 +139,7 @@ def collect_services(
     if not services:
         return scan
     from fitness.collect.manifests.config_server import served_settings
+    from fitness.collect.python.parse_cache import ParseCache
     from fitness.collect.resolve.calls import resolve_calls
     from fitness.collect.service_facts import component_facts, read_service_files
     from fitness.collect.sql.tables import scan_tables
@@ -153,10 +154,14 @@ def collect_services(
         texts[name] = {p: text for p, text in texts[name].items() if p not in served_paths}
     for name, extra in served_files.items():
         texts[name] = {**texts[name], **extra}
-    components = {
-        name: component_facts(service, files[name], texts[name], root, scan.warnings, served.get(name))
-        for name, service in services.items()
-    }
+    components = {}
+    table_scans = {}
+    for name, service in services.items():  # one read and one parse per file, shared by both scans
+        trees = ParseCache()
+        components[name] = component_facts(
+            service, files[name], texts[name], root, scan.warnings, served.get(name), trees
+        )
+        table_scans[name] = scan_tables(files[name], root, dialect, texts[name], trees)
     identities = Identities.build(
         [
             *((s.name, s.aliases, [p for d in s.deployed for p in d.published]) for s in services.values()),
@@ -193,10 +198,8 @@ def collect_services(
         for alias in (store.name, *store.aliases)
     }
     models: dict[str, str] = {}
-    table_scans = {}
     accesses: dict[str, list[tuple[str, str, Evidence]]] = {}
     for name in sorted(callable_services):
-        table_scans[name] = scan_tables(files[name], root, dialect)
         models.update({model.qualname: model.table for model in table_scans[name].models})
     for name in sorted(callable_services):
         sid = f"service:{name}"

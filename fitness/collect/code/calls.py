@@ -39,6 +39,7 @@ from pathlib import Path
 
 from fitness.collect.code.text import scan_text
 from fitness.collect.python.http import detect
+from fitness.collect.python.parse_cache import ParseCache
 from fitness.collect.python.pymodel import Found, PyModule
 from fitness.collect.python.pywalk import Registry, docstring_lines, parse_module
 from fitness.model.facts import Call, Message, Unresolved
@@ -132,7 +133,9 @@ class CallScan:
 Reader = Callable[[str, str, list[str]], "str | None"]
 
 
-def scan_calls(files: Iterable[Path], root: Path, reader: Reader | None = None) -> CallScan:
+def scan_calls(
+    files: Iterable[Path], root: Path, reader: Reader | None = None, trees: ParseCache | None = None
+) -> CallScan:
     """Calls, messages and unresolved endpoints in ``files`` (a relative path is taken from the current
     folder, or from ``root`` when it does not exist there).
 
@@ -150,7 +153,7 @@ def scan_calls(files: Iterable[Path], root: Path, reader: Reader | None = None) 
             scan.warnings.append(f"{absolute}: outside the analysed root {base}, skipped")
         elif wanted_file(relative, scan.warnings):
             paths[relative] = absolute
-    registry = Registry(scan.warnings)
+    registry = Registry(scan.warnings, trees)
     texts: list[tuple[str, str, bool]] = []  # (path, text, is config) for the text pass
     python: dict[str, tuple[str, str]] = {}  # path -> (module name, text)
     init_dirs: dict[str, bool] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from fitness.collect.python.parse_cache import ParseCache, parse
 from fitness.collect.python.pymodel import Binding, ClassInfo, Ctx, FunctionInfo, PyModule, Scope
 
 
@@ -12,8 +13,9 @@ class Registry:
     """The Python modules of one scan by dotted name. A module not analysed for calls is parsed the
     first time another module needs one of its constants or tasks, and then only its top level."""
 
-    def __init__(self, warnings: list[str]) -> None:
+    def __init__(self, warnings: list[str], trees: ParseCache | None = None) -> None:
         self.warnings = warnings
+        self.trees = trees
         self._built: dict[str, PyModule | None] = {}
         self._sources: dict[str, tuple[str, str]] = {}  # name -> (path, text)
 
@@ -37,7 +39,7 @@ def parse_module(
 ) -> PyModule | None:
     """Parse and walk one module; a syntax error is a warning (``path:line``) and None."""
     try:
-        tree = ast.parse(text, filename=path)
+        tree = parse(path, text, registry.trees)
     except SyntaxError as error:
         where = f"{path}:{error.lineno}" if error.lineno else path
         registry.warnings.append(

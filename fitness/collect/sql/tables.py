@@ -28,7 +28,7 @@ import re
 import time
 import tokenize
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from sqlglot import exp
 from fitness.collect.python import orm_models as orm
 from fitness.collect.python.orm_declare import Models
 from fitness.collect.python.orm_uses import canonical_use, model_uses
+from fitness.collect.python.parse_cache import ParseCache, parse
 from fitness.collect.sql.migrations import migration_ops
 from fitness.collect.sql.parse import TABLE_COMMAND, Sql, Stmt, quiet, table_accesses
 from fitness.collect.sql.strings import (
@@ -80,10 +81,19 @@ class SqlScan:
     statements: int = 0  # SQL statements parsed
 
 
-def scan_tables(files: Iterable[Path], root: Path, dialect: str | None = None) -> SqlScan:
+def scan_tables(
+    files: Iterable[Path],
+    root: Path,
+    dialect: str | None = None,
+    texts: Mapping[str, str] | None = None,
+    trees: ParseCache | None = None,
+) -> SqlScan:
     """Scan the ``.py`` and ``.sql`` files of one service (other files are ignored). Evidence paths are
-    relative to ``root``; every list of the result is sorted (unresolved entries by location)."""
+    relative to ``root``; every list of the result is sorted (unresolved entries by location).
+    ``texts`` (relative path -> text) and ``trees`` are what other scans of the same service already
+    read and parsed: a file found there is not read or parsed again."""
     scanner = _Scanner(root, dialect)
+    scanner.texts, scanner.trees = texts or {}, trees
     with quiet(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning of analysed code is not ours to report
         scanner.run(files)
@@ -101,6 +111,8 @@ class _Scanner:
         self.models = Models(self.strings.value)
         self.uses: list[tuple[ModelUse, bool]] = []
         self.django: dict[tuple[str, str], str] = {}
+        self.texts: Mapping[str, str] = {}
+        self.trees: ParseCache | None = None
 
     # -- files ------------------------------------------------------------------------------------
 
@@ -142,7 +154,7 @@ class _Scanner:
 
     def _load(self, rel: str, path: Path, text: str) -> list[orm.PyFile]:
         try:
-            tree = ast.parse(text, filename=rel)
+            tree = parse(rel, text, self.trees)
         except SyntaxError as error:
             self.scan.warnings.append(f"{rel}:{error.lineno or 0}: syntax error, skipped ({error.msg})")
             return []
@@ -161,6 +173,8 @@ class _Scanner:
             return Path(os.path.relpath(path, self.root)).as_posix()
 
     def _read(self, rel: str, path: Path) -> str | None:
+        if rel in self.texts:
+            return self.texts[rel]
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 self.scan.warnings.append(f"{rel}: larger than 2 MB, skipped")

@@ -46,9 +46,20 @@ _PATH_VARS = frozenset(
 _SENTINEL = "\x00"  # stands for "${" of an envsubst template while variables are looked for
 
 
+class _ConfigSuffixes(frozenset[str]):
+    """The suffixes of the files :func:`_is_config` can accept: those of ``_SUFFIXES``, and file names
+    without a dot (whose suffix is the name) but ``_NOT_CONFIG``; ``"*"`` (every file) is not one, so the
+    registry does not search every file of a repository for the triggers."""
+
+    def __contains__(self, suffix: object) -> bool:
+        return isinstance(suffix, str) and (
+            super().__contains__(suffix) or ("." not in suffix and suffix not in _NOT_CONFIG | {"*"})
+        )
+
+
 class NginxRoutes:
     name: str = "nginx"
-    suffixes: frozenset[str] = frozenset({"*"})
+    suffixes: frozenset[str] = _ConfigSuffixes(_SUFFIXES)
     triggers: tuple[str, ...] = ("_pass", "ProxyPass", "BalancerMember", "RewriteRule", "proxypass")
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:

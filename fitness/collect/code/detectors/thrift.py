@@ -30,10 +30,14 @@ class Thrift:
     suffixes: frozenset[str] = frozenset(
         {".java", ".kt", ".scala", ".cs", ".py", ".js", ".ts", ".go", ".rb", ".php", ".cpp"}
     )
-    triggers: tuple[str, ...] = ("thrift", "Thrift")
+    triggers: tuple[str, ...] = ("hrift",)  # one scan for both needles, which detect checks
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
-        if generated(file) or any(part.startswith("gen-") for part in file.path.split("/")[:-1]):
+        if (
+            ("thrift" not in file.text and "Thrift" not in file.text)
+            or generated(file)
+            or any(part.startswith("gen-") for part in file.path.split("/")[:-1])
+        ):
             return
         for pattern, language in _USES:
             if language and file.suffix != f".{language}":
