@@ -60,6 +60,7 @@ def component_facts(
     warnings: list[str],
     served: list[Setting] | None = None,
     trees: ParseCache | None = None,
+    python_ast: bool = True,
 ) -> ComponentFacts:
     """The facts of one component; ``served``: settings a config server serves it; ``trees``: the
     Python parse trees this component's other scans share."""
@@ -71,7 +72,7 @@ def component_facts(
         return texts.get(relative)
 
     chosen = [Path(base, relative) for relative in sorted(texts)]
-    calls = scan_calls(chosen, root, reader, trees)
+    calls = scan_calls(chosen, root, reader, trees, python_ast)
     warnings.extend(calls.warnings)
     facts = registry().run(SourceFile(path, text, suffix_of(path)) for path, text in sorted(texts.items()))
     warnings.extend(facts.warnings)

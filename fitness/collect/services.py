@@ -156,12 +156,15 @@ def collect_services(
         texts[name] = {**texts[name], **extra}
     components = {}
     table_scans = {}
+    # one service alone (a monolith with its database) has nothing its Python calls or tables could
+    # couple it to: the two per-file ast scans, whose cost grows with the monolith, are skipped
+    deep = len(services) > 1
     for name, service in services.items():  # one read and one parse per file, shared by both scans
         trees = ParseCache()
         components[name] = component_facts(
-            service, files[name], texts[name], root, scan.warnings, served.get(name), trees
+            service, files[name], texts[name], root, scan.warnings, served.get(name), trees, deep
         )
-        table_scans[name] = scan_tables(files[name], root, dialect, texts[name], trees)
+        table_scans[name] = scan_tables(files[name] if deep else [], root, dialect, texts[name], trees)
     identities = Identities.build(
         [
             *((s.name, s.aliases, [p for d in s.deployed for p in d.published]) for s in services.values()),

@@ -134,7 +134,11 @@ Reader = Callable[[str, str, list[str]], "str | None"]
 
 
 def scan_calls(
-    files: Iterable[Path], root: Path, reader: Reader | None = None, trees: ParseCache | None = None
+    files: Iterable[Path],
+    root: Path,
+    reader: Reader | None = None,
+    trees: ParseCache | None = None,
+    python_ast: bool = True,
 ) -> CallScan:
     """Calls, messages and unresolved endpoints in ``files`` (a relative path is taken from the current
     folder, or from ``root`` when it does not exist there).
@@ -168,7 +172,7 @@ def scan_calls(
         texts.append((relative, text, not _is_source(relative)))
     found = Found()
     modules: dict[str, PyModule] = {}
-    for relative in _to_analyse(python):
+    for relative in _to_analyse(python) if python_ast else ():
         name, text = python[relative]
         module = parse_module(relative, text, name, registry)
         registry.add(name, relative, module)

@@ -46,6 +46,9 @@ _PATH_VARS = frozenset(
 _SENTINEL = "\x00"  # stands for "${" of an envsubst template while variables are looked for
 
 
+_NOT_PLAIN = _NOT_CONFIG | {"*"}
+
+
 class _ConfigSuffixes(frozenset[str]):
     """The suffixes of the files :func:`_is_config` can accept: those of ``_SUFFIXES``, and file names
     without a dot (whose suffix is the name) but ``_NOT_CONFIG``; ``"*"`` (every file) is not one, so the
@@ -53,7 +56,7 @@ class _ConfigSuffixes(frozenset[str]):
 
     def __contains__(self, suffix: object) -> bool:
         return isinstance(suffix, str) and (
-            super().__contains__(suffix) or ("." not in suffix and suffix not in _NOT_CONFIG | {"*"})
+            super().__contains__(suffix) or ("." not in suffix and suffix not in _NOT_PLAIN)
         )
 
 
