@@ -180,6 +180,8 @@ def scan_compose(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
         except FitnessError as error:  # analysed input: one bad file is a warning, the rest is read
             scan.warnings.append(f"{error}; skipped")
     for record in records.values():
+        _extend(record, records)
+    for record in records.values():
         for target, alias in record.link_aliases:
             if target in records and alias not in records[target].aliases and alias != target:
                 records[target].aliases.append(alias)
@@ -187,6 +189,23 @@ def scan_compose(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
     for record in records.values():
         _emit(record, scan, shared_image=images[record.image] > 1)
     return scan
+
+
+def _extend(record: _Record, records: dict[str, _Record]) -> None:
+    """``extends: {service: base}`` (or ``extends: base``): what the base sets and the service does not.
+    A base defined in another file is looked up by name among the services read (chains followed, at
+    most ten deep)."""
+    base_name, seen = record.extends, {record.name}
+    while base_name and base_name in records and base_name not in seen and len(seen) < 10:
+        base = records[base_name]
+        seen.add(base_name)
+        record.image = record.image or base.image
+        record.build = record.build or base.build
+        record.base_image = record.base_image or base.base_image
+        names = {var.name for var in record.env}
+        record.env = [*(var for var in base.env if var.name not in names), *record.env]
+        record.ports.extend(port for port in base.ports if port not in record.ports)
+        base_name = base.extends
 
 
 def _inside(folder: str, parent: str) -> bool:
@@ -207,6 +226,7 @@ class _Record:
     rank: int = 0  # depth of the folder of the first file defining it
     published: list[int] = field(default_factory=list)
     copies: list[str] = field(default_factory=list)
+    extends: str = ""  # ``extends: {service: base}``
     aliases: list[str] = field(default_factory=list)
     depends_on: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
@@ -299,6 +319,8 @@ def _read_service(file: _File, name: str, spec: dict[Any, Any], where: KeyPath) 
         record.links.append(target)
         if alias:
             record.link_aliases.append((target, alias))
+    extends = spec.get("extends")
+    record.extends = _text(file, extends.get("service") if isinstance(extends, dict) else extends)
     record.env = _env_files(file, spec.get("env_file"), (*where, "env_file"))
     record.env += _environment(file, spec.get("environment"), (*where, "environment"))
     record.ports = _ports(file, spec.get("ports")) + _ports(file, spec.get("expose"))

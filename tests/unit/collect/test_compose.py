@@ -413,3 +413,20 @@ def test_alias_bombs_stay_small(write_tree: WriteTree) -> None:
     result = scan_compose(root)
     assert result.services[0].env == () and result.services[0].depends_on == ()
     assert result.warnings == [f"docker-compose.yml:{text.count(chr(10)) + 11}: env BOMB is not a value"]
+
+
+def test_extends_inherits_what_the_service_does_not_set(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "docker-compose.yml": (
+                "services:\n"
+                "  base:\n    image: shop/app\n    environment: {DB_URL: 'postgresql://db/app', MODE: base}\n"
+                "  worker:\n    extends: {service: base}\n    environment: {MODE: worker}\n"
+                "  api:\n    extends: worker\n"
+            )
+        }
+    )
+    env = {s.name: {v.name: v.value for v in s.env} for s in scan_compose(root).services}
+    assert env["worker"] == {"DB_URL": "postgresql://db/app", "MODE": "worker"}
+    assert env["api"] == {"DB_URL": "postgresql://db/app", "MODE": "worker"}  # through the chain
+    assert {s.name: s.image for s in scan_compose(root).services}["api"] == "shop/app"
