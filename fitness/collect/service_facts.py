@@ -37,16 +37,23 @@ SOURCE_SUFFIXES = frozenset(
 _ENV_URL = re.compile(r"URL from environment variable (\w+)")
 
 
-def read_service_files(files: list[Path], root: Path, warnings: list[str]) -> dict[str, str]:
-    """Relative path -> text of the files worth reading (source, config, Dockerfiles), each read once."""
+def read_service_files(
+    files: list[Path], root: Path, warnings: list[str], seen: dict[str, str | None] | None = None
+) -> dict[str, str]:
+    """Relative path -> text of the files worth reading (source, config, Dockerfiles), each read once;
+    ``seen`` is shared by the components of one run, so a folder two components deploy is read once."""
     base = os.path.abspath(root)
+    seen = {} if seen is None else seen
     texts: dict[str, str] = {}
     for file in files:
         absolute = os.path.abspath(file)
         relative = os.path.relpath(absolute, base).replace(os.sep, "/")
-        if relative.startswith("../") or relative in texts or not wanted_file(relative, warnings):
+        if relative.startswith("../") or relative in texts:
             continue
-        text = read_text_file(absolute, relative, warnings)
+        if relative not in seen:
+            wanted = wanted_file(relative, warnings)
+            seen[relative] = read_text_file(absolute, relative, warnings) if wanted else None
+        text = seen[relative]
         if text is not None:
             texts[relative] = text
     return texts

@@ -145,7 +145,8 @@ def collect_services(
     from fitness.collect.sql.tables import scan_tables
 
     files = {name: _files(root, [*service.folders, *service.copies]) for name, service in services.items()}
-    texts = {name: read_service_files(files[name], root, scan.warnings) for name in services}
+    seen: dict[str, str | None] = {}
+    texts = {name: read_service_files(files[name], root, scan.warnings, seen) for name in services}
     served, served_files = served_settings(
         texts, {name: _app_names(service, texts[name]) for name, service in services.items()}
     )
