@@ -364,6 +364,8 @@ def _demote_idle_proxies(
 ) -> None:
     """A proxy with no code, no routes and no caller forwards nothing anyone wrote down: infra."""
     from fitness.collect.resolve.roles import is_proxy
+    from fitness.collect.service_facts import SOURCE_SUFFIXES
+    from fitness.collect.source_file import suffix_of
 
     for name in sorted(names):
         spec = services[name].spec
@@ -371,7 +373,7 @@ def _demote_idle_proxies(
         if (
             declared
             or roles[name][0] != "service"
-            or components[name].has_code
+            or any(suffix_of(path) in SOURCE_SUFFIXES for path in texts[name])
             or components[name].facts.routes
         ):
             continue

@@ -50,7 +50,8 @@ _ID = r"[A-Za-z_$][\w$]*+"  # possessive: what follows a name never starts with 
 _ASSIGN = re.compile(
     rf"(?<![\w.$])(?P<name>{_ID})(?:\s*+,\s*+{_ID})*+\s*+(?::\s*[\w<>\[\]?.,]+(?:\s*<[^=\n]*>)?\s*)?(?::=|=)(?![=>])"
 )
-_ASSIGN_START = re.compile(r"(?<![\w.$])[A-Za-z_$]")  # where an _ASSIGN match can start
+_ASSIGN_START = re.compile(r"(?<![\w.$])[A-Za-z_$][\w$]*+\s*+[,:=]")  # where an _ASSIGN match can start
+_NOT_BEFORE = frozenset("!+-*/%&|^~")  # no _ASSIGN match ends with one of these before its "="
 _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 _VALUE_FIELD = re.compile(
     r"@Value\(\s*(?:value\s*=\s*)?\"((?:\\?\$\{[^\"]*?\})+)\"\s*\)\s*(?:@\w+(?:\([^)]*\))?\s*)*"
@@ -117,6 +118,7 @@ class Bindings:
         self._imported: dict[str, str] | None = None
         self._packages: frozenset[str] | None = None
         self._classes: dict[str, bool] = {}
+        self._regions: dict[int, list[re.Match[str]]] = {}
 
     def all(self) -> dict[str, tuple[str, int] | None]:
         """Name -> (the expression bound to it, its offset); None when bound to different values."""
@@ -140,19 +142,36 @@ class Bindings:
         return found
 
     def _matches(self, name: str) -> Iterator[re.Match[str]]:
-        """The _ASSIGN matches binding ``name`` that ``finditer`` over the whole file gives. No match holds
-        a "=" but as its last character, so matches after a "=" are those ``finditer`` gives from there:
-        each place ``name`` is written is searched from the "=" before it."""
+        """The _ASSIGN matches binding ``name`` that ``finditer`` over the whole file gives: those of the
+        region (see :meth:`_region`) of each place ``name`` is written."""
         text = self.file.text
-        regions: dict[int, int] = {}  # just after a "=" -> the last place name is written after it
-        for at in occurrences(text, name):
-            begin = text.rfind("=", 0, at) + 1
-            regions[begin] = max(regions.get(begin, at), at)
-        for begin, at in sorted(regions.items()):
-            starts = (m.start() for m in _ASSIGN_START.finditer(text, begin, at + 1))
-            for match in finditer_at(_ASSIGN, text, starts):
+        for begin in sorted({text.rfind("=", 0, at) + 1 for at in occurrences(text, name)}):
+            for match in self._region(begin):
                 if match.group("name") == name:
                     yield match
+
+    def bound_at(self, equals: int) -> list[str]:
+        """The names of the _ASSIGN matches whose "=" is the one at ``equals``."""
+        return [match.group("name") for match in self._region(self.file.text.rfind("=", 0, equals) + 1)]
+
+    def _region(self, begin: int) -> list[re.Match[str]]:
+        """The _ASSIGN matches ``finditer`` over the whole file gives from ``begin`` (0 or just after a "=")
+        to the next "=", which ends them all. No match holds a "=" but as its last character, so the
+        matches after a "=" are those ``finditer`` gives when started there."""
+        found = self._regions.get(begin)
+        if found is None:
+            text = self.file.text
+            end = text.find("=", begin)
+            found = []
+            if (
+                end >= 0
+                and text[end + 1 : end + 2] not in ("=", ">")
+                and text[end - 1 : end] not in _NOT_BEFORE
+            ):
+                starts = (m.start() for m in _ASSIGN_START.finditer(text, begin, end + 1))
+                found = list(finditer_at(_ASSIGN, text, starts))
+            self._regions[begin] = found
+        return found
 
     def _bind(self, names: dict[str, tuple[str, int] | None], match: re.Match[str]) -> None:
         text = self.file.text
@@ -217,9 +236,11 @@ _BINDINGS: list[Bindings] = []
 
 def bindings(file: SourceFile) -> Bindings:
     """The bindings of ``file`` (the last file's are kept: the detectors read one file after another)."""
-    if not _BINDINGS or _BINDINGS[0].file is not file or _BINDINGS[0].file.text is not file.text:
-        _BINDINGS[:] = [Bindings(file)]
-    return _BINDINGS[0]
+    cached = _BINDINGS[0] if _BINDINGS else None
+    if cached is None or cached.file is not file:
+        cached = Bindings(file)
+        _BINDINGS[:] = [cached]
+    return cached
 
 
 @dataclass

@@ -241,3 +241,32 @@ def word_starts(text: str, needle: str, chained: str = "") -> list[int]:
             start = word_start(text, start - len(chained))
             starts.add(start)
     return sorted(starts)
+
+
+# -- which files a detector reads ---------------------------------------------------------------------
+#
+# The registry looks for each trigger of a detector in each file (one pass over the text per trigger)
+# before calling it. A detector whose languages need different needles lists "\n" as its first trigger
+# (found at once in any file of more than one line: its other triggers are then not looked for) and checks
+# in ``detect`` only the needles the file's language needs (see each detector's ``_worth``), with the
+# registry's own condition, any of its triggers, where a language's needles do not imply it.
+
+ANY_FILE = "\n"
+"""The first trigger of a detector that checks its needles itself."""
+
+
+def holds(text: str, needles: Iterable[str]) -> bool:
+    """Any of ``needles`` is in ``text``."""
+    return any(needle in text for needle in needles)
+
+
+_LOWERED: list[tuple[SourceFile, str]] = []
+
+
+def lowered(file: SourceFile) -> str:
+    """``file.text.lower()``, made once however many detectors ask (they read one file after another)."""
+    cached = _LOWERED[0] if _LOWERED else None
+    if cached is None or cached[0] is not file:
+        cached = (file, file.text.lower())
+        _LOWERED[:] = [cached]
+    return cached[1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from fitness.collect.code.detectors._scan import finditer_at, occurrences, space_before
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Setting, SourceFacts
 
@@ -52,7 +53,9 @@ _CLIENT_KEYS = {
     "Jedis": "REDIS_HOST",
     "JedisPool": "REDIS_HOST",
 }
-_FLAG = re.compile(r"\bflag\.String(?:Var)?\(\s*(?:&[\w.]+\s*,\s*)?\"([\w.-]+)\"\s*,\s*\"([^\"\n]*)\"")
+_FLAG = re.compile(
+    r"flag(?<!\wflag)\.String(?:Var)?\(\s*(?:&[\w.]+\s*,\s*)?\"([\w.-]+)\"\s*,\s*\"([^\"\n]*)\""
+)
 _LOCAL = ("localhost", "127.0.0.1", "0.0.0.0")
 
 
@@ -64,13 +67,14 @@ class ConnectionLiterals:
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
         text = file.text
         found: list[tuple[str, str, int]] = []
-        if "://" in text:
-            for match in _URL.finditer(text):
+        if "://" in text:  # the opening quote is at most 17 characters before it (jdbc:mongodb+srv)
+            for match in finditer_at(_URL, text, _quotes_before(text, "://", 17)):
                 scheme = match.group(2).upper().replace("+SRV", "")
                 found.append((f"CODE_{scheme}_URL", match.group(1), match.start()))
         if "tcp(" in text:
-            found.extend(("MYSQL_DSN", m.group(1), m.start()) for m in _GO_DSN.finditer(text))
-        for match in _CLIENT.finditer(text):
+            dsns = finditer_at(_GO_DSN, text, _quotes_before(text, "tcp(", 102))  # "user:pw@tcp(
+            found.extend(("MYSQL_DSN", m.group(1), m.start()) for m in dsns)
+        for match in finditer_at(_CLIENT, text, _client_starts(text)):
             if match.group(1) == "setHost" and "ConnectionFactory" not in text:
                 continue  # setHost of something else (a URL builder, a mail client)
             found.append((_CLIENT_KEYS[match.group(1)], match.group(2), match.start()))
@@ -80,6 +84,25 @@ class ConnectionLiterals:
             if any(local in value for local in _LOCAL):
                 continue  # a developer's default, not where the service runs
             facts.settings.append(Setting(key, value, file.evidence(at, "default")))
+
+
+def _quotes_before(text: str, needle: str, reach: int) -> list[int]:
+    """The quotes among the ``reach`` characters before each ``needle``: where a match holding it starts."""
+    return sorted(
+        {i for at in occurrences(text, needle) for i in range(max(0, at - reach), at) if text[i] in "\"'`"}
+    )
+
+
+def _client_starts(text: str) -> list[int]:
+    """Where a _CLIENT match can start: at a client's name, or at the ``new`` before it."""
+    starts = set()
+    for name in ("CachingConnectionFactory", "MongoClient", "Jedis", "setHost"):
+        for at in occurrences(text, name):
+            starts.add(at)
+            space = space_before(text, at)
+            if space < at and text[space - 3 : space] == "new":
+                starts.add(space - 3)
+    return sorted(starts)
 
 
 DETECTOR = ConnectionLiterals()

@@ -31,7 +31,15 @@ from __future__ import annotations
 
 import re
 
-from fitness.collect.code.detectors._scan import finditer_at, occurrences, space_before, word_start
+from fitness.collect.code.detectors._scan import (
+    ANY_FILE,
+    dotted_starts,
+    finditer_at,
+    holds,
+    occurrences,
+    space_before,
+    word_start,
+)
 from fitness.collect.code.detectors.grpc import call_args, commented, expression_value
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import AddressUse, NameUse, SourceFacts, Unresolved
@@ -61,29 +69,37 @@ _ENUM_SUFFIXES = frozenset({".java", ".kt", ".scala", ".groovy", ".ts", ".tsx"})
 _IMPORT = re.compile(r"(?:import|using|package)\b")
 
 
+_NEEDLES = ("FeignClient", "lb:", "Service", "service(", "getInstances", "choose(", "Eureka")
+
+
+def _worth(file: SourceFile) -> bool:
+    """The file holds one of _NEEDLES (the registry's condition) and what a call by name needs: a Feign
+    client, an ``lb:`` string, a service-name enum (``Service``, where they are read) or a registry lookup
+    (_LOOKUP_ANCHOR: one pass, where the needles of every lookup method would be several)."""
+    text = file.text
+    if "FeignClient" in text or "lb:" in text or (file.suffix in _ENUM_SUFFIXES and "Service" in text):
+        return True
+    return _LOOKUP_ANCHOR.search(text) is not None and holds(text, _NEEDLES)
+
+
 class Discovery:
     name: str = "discovery"
     suffixes: frozenset[str] = frozenset(
         {".java", ".kt", ".scala", ".groovy", ".go", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".py", ".cs"}
     )
-    triggers: tuple[str, ...] = (
-        "FeignClient",
-        "lb:",
-        "Service",
-        "service(",
-        "getInstances",
-        "choose(",
-        "Eureka",
-    )
+    triggers: tuple[str, ...] = (ANY_FILE, *_NEEDLES)  # detect checks the needles (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
         text = file.text
+        if not _worth(file):
+            return
         if "FeignClient" in text:
             for match in _FEIGN.finditer(text):
                 if not commented(text, match.start()):
                     _feign(file, call_args(text, match.end()), match.start(), facts)
         if "lb:" in text and "RouteLocatorBuilder" not in text:  # gateway DSL routes: the gateways detector
-            for match in finditer_at(_LB, text, (at - 1 for at in occurrences(text, "lb:"))):
+            quotes = (at - 1 for at in occurrences(text, "lb:") if at > 0)  # each match starts at a quote
+            for match in finditer_at(_LB, text, quotes):
                 if not commented(text, match.start()):
                     protocol = "ws" if (match.group(1) or "").startswith("ws") else "http"
                     facts.names.append(
@@ -166,17 +182,11 @@ def _enum_uses(file: SourceFile, facts: SourceFacts) -> None:
 
 
 def _enum_starts(text: str) -> list[int]:
-    """Where an _ENUM_USE match can start: in the run of word characters and dots before the
-    ``Service.X`` it holds, at the run's start or just after one of its dots (not after a word character)."""
-    starts: set[int] = set()
-    for anchor in _ENUM_ANCHOR.finditer(text):
-        at = anchor.start()
-        while at > 0 and (text[at - 1] == "." or text[at - 1].isalnum() or text[at - 1] == "_"):
-            at -= 1
-            if text[at] == ".":
-                starts.add(at + 1)
-        starts.add(at)
-    return sorted(starts)
+    """Where an _ENUM_USE match can start: where the dotted name ending with the ``Service.X`` it holds
+    can start (not after a word character)."""
+    return sorted(
+        {at for anchor in _ENUM_ANCHOR.finditer(text) for at in dotted_starts(text, anchor.start())}
+    )
 
 
 def _closing_brace(text: str, start: int) -> int:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fitness.collect.code.detectors._scan import ANY_FILE, holds
 from fitness.collect.manifests.yaml_lines import KeyPath, YamlDoc, parse_yaml
 from fitness.collect.source_file import SourceFile
 from fitness.model import Evidence, FitnessError
@@ -56,15 +57,20 @@ _LOCAL = ("forward:", "no://", "classpath:", "file:")
 Flat = dict[str, tuple[str, int]]  # dotted key -> (value as written, line)
 
 
+_NEEDLES = ("gateway", "zuul", "Routes", "ReverseProxy", "RouteLocatorBuilder")
+
+
 class GatewayRoutes:
     name: str = "gateways"
     suffixes: frozenset[str] = frozenset({".yml", ".yaml", ".properties", ".json", ".java", ".kt"})
-    triggers: tuple[str, ...] = ("gateway", "zuul", "Routes", "ReverseProxy", "RouteLocatorBuilder")
+    triggers: tuple[str, ...] = (ANY_FILE, *_NEEDLES)  # detect checks the needles (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
         if file.suffix in (".java", ".kt"):
-            if "RouteLocatorBuilder" in file.text:
+            if "RouteLocatorBuilder" in file.text:  # one of _NEEDLES
                 _dsl(file, facts)
+            return
+        if not holds(file.text, _NEEDLES):
             return
         if file.suffix == ".properties":
             _spring(file, _properties(file.text), facts)

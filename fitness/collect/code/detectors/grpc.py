@@ -36,7 +36,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from fitness.collect.code.detectors._scan import dotted_starts, finditer_at, occurrences, word_starts
+from fitness.collect.code.detectors._scan import (
+    ANY_FILE,
+    dotted_starts,
+    finditer_at,
+    holds,
+    lowered,
+    occurrences,
+    word_starts,
+)
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import AddressUse, ProtoUse, SourceFacts
 
@@ -116,18 +124,21 @@ _IDENT = re.compile(r"^(?:(?:this|self|[a-z_]\w*)\.)?[A-Za-z_]\w*$")
 _INTERPOLATION = re.compile(r"\$\{([^}]+)\}|\{([^{}]+)\}")
 
 
+_NEEDLES = ("grpc", "Grpc", "GRPC", "tonic")
+
+
 class Grpc:
     name: str = "grpc"
     suffixes: frozenset[str] = frozenset(
         {".go", ".java", ".kt", ".scala", ".py", ".cs", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".rs"}
         | {".cpp", ".cc", ".cxx", ".h", ".hpp", ".rb", ".php"}
     )
-    triggers: tuple[str, ...] = ("grpc", "Grpc", "GRPC", "tonic")
+    triggers: tuple[str, ...] = (ANY_FILE, *_NEEDLES)  # detect checks the needles (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
-        if generated(file):
+        text, lower = file.text, lowered(file)  # grpc, Grpc and GRPC in one pass
+        if ("grpc" not in lower and "tonic" not in text) or not holds(text, _NEEDLES) or generated(file):
             return
-        text, lower = file.text, file.text.lower()
         grpc_file = "grpc" in lower
         found: set[tuple[str, str, int]] = set()
 

@@ -39,7 +39,15 @@ from __future__ import annotations
 import re
 
 from fitness.collect.code.detectors._messaging import CODE, JS, JVM, Scope, emit, flush_defaults, object_props
-from fitness.collect.code.detectors._scan import call_args, find_all, named, split_top
+from fitness.collect.code.detectors._scan import (
+    ANY_FILE,
+    call_args,
+    find_all,
+    holds,
+    lowered,
+    named,
+    split_top,
+)
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Message, SourceFacts
 
@@ -68,12 +76,17 @@ _MASS_TRANSIT = re.compile(
 )
 
 
+_NEEDLES = ("Jms", "jms", "Rabbit", "amqp", "AMQP", "Amqp", "stomp", "Stomp", "RabbitMQ", "MassTransit")
+
+
 class JmsAmqp:
     name = "jms-amqp"
     suffixes = CODE
-    triggers = ("Jms", "jms", "Rabbit", "amqp", "AMQP", "Amqp", "stomp", "Stomp", "RabbitMQ", "MassTransit")
+    triggers = (ANY_FILE, *_NEEDLES)  # detect checks the needles (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        if not _worth(file):
+            return
         scope = Scope.of(file)
         if file.suffix in JVM:
             self._jvm(file, facts, scope)
@@ -244,6 +257,23 @@ class JmsAmqp:
                 and (props is not None or destination != value)
             ):
                 facts.messages.append(Message(destination, direction, JMS, file.evidence(at, "code")))
+
+
+def _worth(file: SourceFile) -> bool:
+    """The file holds one of _NEEDLES (the registry's condition) and what its language needs: Go the
+    amqp091-go or streadway/amqp import, C# RabbitMQ.Client or MassTransit, JS/TS amqplib,
+    amqp-connection-manager or a STOMP library; in JVM code listeners and template types hold Jms, Rabbit
+    or Amqp, the JMS API jms, and a receiver named like a template (any case) "template"."""
+    text, suffix = file.text, file.suffix
+    if suffix == ".go":
+        return "amqp" in text
+    if suffix == ".cs":
+        return "RabbitMQ.Client" in text or "MassTransit" in text
+    if suffix in JS:
+        return "amqp" in text or "stomp" in text
+    if holds(text, ("Jms", "jms", "Rabbit", "Amqp")):
+        return True
+    return "template" in lowered(file) and holds(text, _NEEDLES)
 
 
 DETECTOR = JmsAmqp()

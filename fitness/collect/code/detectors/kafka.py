@@ -42,7 +42,16 @@ from __future__ import annotations
 import re
 
 from fitness.collect.code.detectors._messaging import CODE, JS, JVM, Scope, emit, flush_defaults, object_props
-from fitness.collect.code.detectors._scan import call_args, close_of, find_all, named, split_top
+from fitness.collect.code.detectors._scan import (
+    ANY_FILE,
+    call_args,
+    close_of,
+    find_all,
+    holds,
+    lowered,
+    named,
+    split_top,
+)
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts, Unresolved
 
@@ -71,12 +80,30 @@ _JS_NODE_CONSUMER = re.compile(r"\bnew\s+(?:\w+\.)?(?:Consumer|ConsumerGroup|Con
 _JS_CALL = re.compile(r"\b(\w+)\s*\??\.\s*(send|sendBatch|subscribe|produce)\s*\(")
 
 
+_NEEDLES = ("Kafka", "kafka", "sarama", "ProducerRecord", "kgo.")
+
+
+def _worth(file: SourceFile) -> bool:
+    """The file holds one of _NEEDLES (the registry's condition) and what its language needs: C#
+    Confluent.Kafka, Go sarama, kafka or kgo. (of each client's types and calls), JS/TS kafka in any case."""
+    text, suffix = file.text, file.suffix
+    if suffix == ".cs":
+        return "Confluent.Kafka" in text
+    if suffix == ".go":
+        return holds(text, ("sarama", "kafka", "kgo."))
+    if suffix in JS:
+        return "kafka" in lowered(file) and holds(text, _NEEDLES)
+    return holds(text, _NEEDLES)
+
+
 class Kafka:
     name = "kafka"
     suffixes = CODE
-    triggers = ("Kafka", "kafka", "sarama", "ProducerRecord", "kgo.")
+    triggers = (ANY_FILE, *_NEEDLES)  # detect checks the needles (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        if not _worth(file):
+            return
         scope = Scope.of(file)
         if file.suffix in JVM:
             self._jvm(file, facts, scope)

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import re
 
-from fitness.collect.code.detectors._messaging import JVM, Scope, flush_defaults
-from fitness.collect.code.detectors._scan import commented
+from fitness.collect.code.detectors._messaging import JVM, Scope, bindings, flush_defaults
+from fitness.collect.code.detectors._scan import commented, finditer_at, occurrences
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Setting, SourceFacts, canonical_key
 
 _DESTINATION = re.compile(r"(?i)topic|queue|exchange|destination|routing_?key")
 _OWNER = re.compile(r"(?i)topic|queue|exchange|destination|kafka|rabbit|jms|amqp|messag|event")
+_CLASS_KEYWORDS = ("class", "interface", "object", "enum", "record", "struct")  # each _CLASS match starts so
 _CLASS = re.compile(r"(?<!companion )\b(?:class|interface|object|enum|record|struct)\s+([A-Z]\w*)")
 _CONSTANT = {
     ".java": re.compile(r"\bstatic\b.*\bfinal\b|\bfinal\b.*\bstatic\b"),
@@ -37,6 +38,9 @@ _CONSTANT = {
     ".scala": re.compile(r"\b(?:final\s+)?val\s+[A-Z]\w*\b"),
     ".cs": re.compile(r"\bconst\b|\bstatic\s+readonly\b|\breadonly\s+static\b"),
 }
+_CONSTANT_WORDS: dict[str, tuple[str, ...]] = {".java": ("final",), ".kt": ("val",), ".kts": ("const",)}
+_CONSTANT_WORDS |= {".scala": ("val",), ".cs": ("const", "readonly")}
+"""A word every line matching _CONSTANT holds."""
 
 
 class MessageConstants:
@@ -47,7 +51,8 @@ class MessageConstants:
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
         text, scope = file.text, Scope.of(file)
         package = re.search(r"^package\s+(\w+)", text, re.M) if file.suffix == ".go" else None
-        for name, bound in list(scope.names.items()):
+        classes: list[re.Match[str]] | None = None
+        for name, bound in list(scope.names.items()) if package else _constants(file, scope):
             if bound is None or commented(text, bound[1]):
                 continue
             start = text.rfind("\n", 0, bound[1]) + 1
@@ -55,7 +60,10 @@ class MessageConstants:
             if package:
                 owner = package.group(1) if name[0].isupper() and _go_package_level(text, start) else None
             elif file.suffix in _CONSTANT and _CONSTANT[file.suffix].search(line) and "private" not in line:
-                owners = [m.group(1) for m in _CLASS.finditer(text, 0, bound[1])]
+                if classes is None:
+                    starts = sorted(at for word in _CLASS_KEYWORDS for at in occurrences(text, word))
+                    classes = list(finditer_at(_CLASS, text, starts))
+                owners = [m.group(1) for m in classes if m.end() <= bound[1]]  # finditer(text, 0, bound[1])
                 owner = owners[-1] if owners else None
             else:
                 owner = None
@@ -70,6 +78,29 @@ class MessageConstants:
                 continue
             facts.settings.append(Setting(key, value, file.evidence(bound[1], "default")))
         flush_defaults(file, facts, scope)
+
+
+def _constants(file: SourceFile, scope: Scope) -> list[tuple[str, tuple[str, int]]]:
+    """What ``scope.names.items()`` holds for the names bound on a line that may declare a constant (the
+    others have no owner), in the same order (that of their first binding), without reading the file's
+    every binding: the names bound at each "=" of such a line, then each name's bindings."""
+    text = file.text
+    lines = {
+        text.rfind("\n", 0, at) + 1
+        for word in _CONSTANT_WORDS.get(file.suffix, ())
+        for at in occurrences(text, word)
+    }
+    names: dict[str, tuple[str, int]] = {}
+    for start in lines:
+        end = text.find("\n", start)
+        equals = text.find("=", start, len(text) if end < 0 else end)
+        while equals >= 0:
+            for name in bindings(file).bound_at(equals):
+                bound = scope.bound(name)
+                if bound is not None:
+                    names[name] = bound
+            equals = text.find("=", equals + 1, len(text) if end < 0 else end)
+    return sorted(names.items(), key=lambda item: item[1][1])
 
 
 def _go_package_level(text: str, start: int) -> bool:

@@ -46,9 +46,11 @@ from fitness.collect.code.detectors._entity_index import (
 )
 from fitness.collect.code.detectors._messaging import JS, JVM, Scope
 from fitness.collect.code.detectors._scan import (
+    ANY_FILE,
     call_args,
     close_of,
     find_all,
+    holds,
     named,
     statement_end,
 )
@@ -84,14 +86,39 @@ _AR_CLASS = re.compile(r"^\s*class\s+((?:\w+::)*(\w+))\s*<\s*[\w:]+", re.M)
 _AR_TABLE = re.compile(r"self(?<!\wself)\.table_name\s*=\s*[\"':]([\w.]+)")
 
 
+_NEEDLES: tuple[str, ...] = ("Entity", "Table", "Repository", "DbSet", "define", ".init(", "model ")
+_NEEDLES += ("table_name",)
+_NEEDLES += ("NamingStrategy", "springframework.boot", "SpringBootApplication")
+
+
+def _worth(file: SourceFile) -> bool:
+    """The file holds one of _NEEDLES (the registry's condition) and what its language needs: a config file
+    the standard naming strategy, JVM code an entity, table, repository or Spring Boot, C# a table, entity
+    or DbSet, Go TableName, JS/TS @Entity or Sequelize, Ruby table_name."""
+    text, suffix = file.text, file.suffix
+    if suffix in _CONFIG:
+        return "PhysicalNamingStrategyStandardImpl" in text
+    if suffix in JVM:
+        return holds(text, ("Entity", "Table", "Repository", "SpringBootApplication", "springframework.boot"))
+    if suffix == ".cs":
+        return holds(text, ("Table", "Entity", "DbSet"))
+    if suffix == ".go":
+        return "TableName" in text
+    if suffix in JS:
+        return "@Entity" in text or ("equelize" in text and holds(text, _NEEDLES))
+    if suffix == ".rb":
+        return "table_name" in text
+    return holds(text, _NEEDLES)
+
+
 class OrmEntities:
     name = "orm-entities"
     suffixes = JVM | JS | _CONFIG | {".cs", ".go", ".prisma", ".rb"}
-    triggers: tuple[str, ...] = ("Entity", "Table", "Repository", "DbSet", "define", ".init(", "model ")
-    triggers += ("table_name",)
-    triggers += ("NamingStrategy", "springframework.boot", "SpringBootApplication")
+    triggers: tuple[str, ...] = (ANY_FILE, *_NEEDLES)  # detect checks the needles (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        if not _worth(file):
+            return
         index = index_for(facts)
         before = index.state()
         suffix = file.suffix

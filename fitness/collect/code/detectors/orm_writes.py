@@ -31,7 +31,15 @@ from collections.abc import Iterator
 
 from fitness.collect.code.detectors._entity_index import EntityIndex, index_for
 from fitness.collect.code.detectors._messaging import JS, JVM
-from fitness.collect.code.detectors._scan import find_all, finditer_at, occurrences, space_before, word_start
+from fitness.collect.code.detectors._scan import (
+    ANY_FILE,
+    find_all,
+    finditer_at,
+    holds,
+    occurrences,
+    space_before,
+    word_start,
+)
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts
 
@@ -89,30 +97,93 @@ def _calls(
     text = file.text
     for match in find_all(file, pattern):
         window = max(0, match.start() - 160)
-        before = (_LAST if chained else _BEFORE).search(text, window, match.start())
+        before = (_last if chained else _before)(text, window, match.start())
         if before is not None:
             found.append((match, before.group(1), before.start()))
     return found
 
 
+_IDENT_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+
+
+def _ident_start(text: str, end: int) -> int:
+    """Start of the run of ``[\\w$]`` characters ending at ``end``."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_$"):
+        start -= 1
+    return start
+
+
+def _before(text: str, window: int, end: int) -> re.Match[str] | None:
+    """``_BEFORE.search(text, window, end)``, trying only where a match can start: at the name written
+    before ``end`` (after white space and one "?"; a "()" after it), or at the ``this.``/``self.`` before
+    that name."""
+    name_end = space_before(text, end)
+    if text[name_end - 1 : name_end] == "?":
+        name_end = space_before(text, name_end - 1)
+    if text[name_end - 1 : name_end] == ")":
+        paren = space_before(text, name_end - 1)
+        name_end = paren - 1 if text[paren - 1 : paren] == "(" else name_end
+    name = _ident_start(text, name_end)
+    dot = space_before(text, name)
+    owner = space_before(text, dot - 1) if text[dot - 1 : dot] == "." else -1
+    for start in (owner - 4, name):
+        match = _BEFORE.match(text, start, end) if start >= window else None
+        if match is not None:
+            return match
+    return None
+
+
+def _last(text: str, window: int, end: int) -> re.Match[str] | None:
+    """``_LAST.search(text, window, end)``: the name written before ``end`` (and white space), from its
+    first letter, ``_`` or ``$`` at or after ``window``."""
+    name_end = space_before(text, end)
+    start = max(window, _ident_start(text, name_end))
+    while start < name_end and text[start] not in _IDENT_START:
+        start += 1
+    return _LAST.match(text, start, end) if start < name_end else None
+
+
+_NEEDLES: tuple[str, ...] = (
+    "save",
+    "delete",
+    "persist",
+    "merge",
+    "Add",
+    "Update",
+    "Remove",
+    "Execute",
+    "Create",
+    "create",
+)
+_NEEDLES += ("update", "destroy", "insert", "upsert")
+
+
+def _worth(file: SourceFile) -> bool:
+    """The file holds one of _NEEDLES (the registry's condition) and what its language needs: JVM code a
+    Spring Data or JPA write method, C# an EF Core one, Go gorm."""
+    text, suffix = file.text, file.suffix
+    if suffix in JVM:
+        return holds(text, ("save", "delete", "persist", "merge", "update")) or (
+            "remove" in text and holds(text, _NEEDLES)
+        )
+    if suffix == ".cs":
+        return holds(text, ("Add", "Update", "Remove", "Execute")) or (
+            "Attach" in text and holds(text, _NEEDLES)
+        )
+    if suffix == ".go":
+        return "gorm" in text and holds(text, _NEEDLES)
+    return holds(text, _NEEDLES)
+
+
 class OrmWrites:
     name = "orm-writes"
     suffixes = JVM | JS | {".cs", ".go", ".rb"}
-    triggers: tuple[str, ...] = (
-        "save",
-        "delete",
-        "persist",
-        "merge",
-        "Add",
-        "Update",
-        "Remove",
-        "Execute",
-        "Create",
-        "create",
-    )
-    triggers += ("update", "destroy", "insert", "upsert")
+    triggers: tuple[str, ...] = (ANY_FILE, *_NEEDLES)  # detect checks the needles (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
+        if not _worth(file):
+            return
         index = index_for(facts)
         before = len(index.uses)
         suffix, text = file.suffix, file.text
@@ -195,9 +266,9 @@ _GENERIC = ("Repository", "EntityRepository", "DbSet", "IRepository", "Model", "
 _TYPED = re.compile(  # Type name
     r"(?<![\w.])(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)(?:\[\])?[ \t]+(?P<n>\w+)\s*(?:[=;,)]|$)", re.M
 )
-_TYPED_START = re.compile(r"[A-Z](?<![\w.][A-Z])")  # where a _TYPED match can start
+_TYPED_START = re.compile(r"[A-Z](?<![\w.][A-Z])[\w.]*+[<\[ \t]")  # where a _TYPED match can start
 _COLON = re.compile(r"\b(?P<n>\w+)\s*[?!]?:\s*(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)")  # name: Type
-_COLON_START = re.compile(r"\b\w")
+_COLON_START = re.compile(r"\b\w+\s*+[?!]?:")
 _SYNC = ";(){}="
 """No _TYPED or _COLON match holds one of these characters but as its last: the matches ``finditer``
 gives after one are those it gives when started there."""
@@ -249,19 +320,35 @@ class _Declarations:
                 regions[begin] = max(regions.get(begin, at), at)
             for pattern, starts in _BY_NAME:
                 for begin, at in sorted(regions.items()):
-                    candidates = (m.start() for m in starts.finditer(text, begin, at + 1))
+                    candidates = (m.start() for m in starts.finditer(text, begin, _sync_after(text, at)))
                     self._add(finditer_at(pattern, text, candidates), name)
         return self.found.get(name, [])
 
 
+def _sync_after(text: str, at: int) -> int:
+    """The first of ``_SYNC`` after ``at`` (the end of the text when there is none): where a match's
+    start may be checked up to (_TYPED_START and _COLON_START hold none of them)."""
+    low = at
+    while low < len(
+        text
+    ):  # a window at a time: a character missing from the file is not looked for to its end
+        high = min(len(text), low + 256)
+        first = min((i for i in (text.find(char, low, high) for char in _SYNC) if i >= 0), default=-1)
+        if first >= 0:
+            return first
+        low = high
+    return len(text)
+
+
 def _sync_before(text: str, at: int) -> int:
     """Just after the last of ``_SYNC`` before ``at`` (0 when there is none)."""
-    low = at
-    while low > 0:
-        low = max(0, low - 256)
-        last = max(text.rfind(char, low, at) for char in _SYNC)
+    high = at
+    while high > 0:  # a window at a time: a character missing from the file is not looked for to its start
+        low = max(0, high - 256)
+        last = max(text.rfind(char, low, high) for char in _SYNC)
         if last >= 0:
             return last + 1
+        high = low
     return 0
 
 
@@ -270,9 +357,11 @@ _CACHE: list[_Declarations] = []
 
 def _declarations(text: str) -> _Declarations:
     """The declarations of ``text`` (the last file's, cached)."""
-    if not _CACHE or _CACHE[0].text is not text:
-        _CACHE[:] = [_Declarations(text)]
-    return _CACHE[0]
+    cached = _CACHE[0] if _CACHE else None
+    if cached is None or cached.text is not text:
+        cached = _Declarations(text)
+        _CACHE[:] = [cached]
+    return cached
 
 
 def _declared(text: str, name: str, at: int, generic: bool = False) -> str | None:

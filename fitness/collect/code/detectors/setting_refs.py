@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from fitness.collect.code.detectors._scan import finditer_at, occurrences, starts_of
+from fitness.collect.code.detectors._scan import finditer_at, lowered, occurrences, starts_of
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Setting, SettingRef, SourceFacts
 
@@ -93,7 +93,7 @@ class SettingRefs:
                 facts.settings.append(Setting(key, default, file.evidence(match.start(), "default")))
         if file.suffix not in SOURCE:
             return
-        at = _needles(text)
+        at = _needles(file)
         node = bool(at["process.env"] or at["import.meta.env"])
         found = [(m, "code") for m in finditer_at(_ENV_LITERAL, text, starts_of(_ENV_LITERALS, text))]
         if node:
@@ -115,14 +115,39 @@ class SettingRefs:
                     facts.settings.append(Setting(key, value, file.evidence(match.start(), "default")))
 
 
-def _needles(text: str) -> dict[str, list[int]]:
-    """Offsets of each of _CALL_NEEDLES and _DEFAULT_NEEDLES in ``text``; a needle holding ``env`` or
-    ``Env`` is looked for only when that is in the text."""
-    at: dict[str, list[int]] = {}
-    for needle in (*_CALL_NEEDLES, *(n for needles in _DEFAULT_NEEDLES for n in needles)):
-        if needle not in at:
-            inner = next((n for n in ("env", "Env") if n in needle and n != needle), None)
-            at[needle] = list(occurrences(text, needle)) if inner is None or at[inner] else []
+_BASE = ("env", "Env", "ENV", "getProperty", "config", "Config", "getOrDefault")
+"""The needles of _CALL_NEEDLES and _DEFAULT_NEEDLES that hold no other."""
+_DERIVED = {  # each other needle -> (the needle it holds, its offset in it)
+    "process.env": ("env", 8),
+    "import.meta.env": ("env", 12),
+    "getenv": ("env", 3),
+    "environ.get": ("env", 0),
+    "env::var": ("env", 0),
+    "GetEnvironmentVariable": ("Env", 3),
+}
+_GETTERS = re.compile("get(?:property|ordefault)")  # lower-cased, in one pass (re finds "get" fast)
+
+
+def _needles(file: SourceFile) -> dict[str, list[int]]:
+    """Offsets of each of _CALL_NEEDLES and _DEFAULT_NEEDLES in the file. Lower-casing keeps the offsets of
+    an ASCII text, so one pass over it finds env, Env and ENV (config and Config...); a needle holding
+    ``env`` or ``Env`` is where that is, preceded and followed by the rest of it."""
+    text = file.text
+    if text.isascii():
+        at: dict[str, list[int]] = {needle: [] for needle in _BASE}
+        low = lowered(file)
+        found = [(a, a + 3) for a in occurrences(low, "env")] + [
+            (a, a + 6) for a in occurrences(low, "config")
+        ]
+        found += [m.span() for m in _GETTERS.finditer(low)]
+        for start, end in found:
+            written = at.get(text[start:end])
+            if written is not None:
+                written.append(start)
+    else:
+        at = {needle: list(occurrences(text, needle)) for needle in _BASE}
+    for needle, (inner, shift) in _DERIVED.items():
+        at[needle] = [a - shift for a in at[inner] if a >= shift and text.startswith(needle, a - shift)]
     return at
 
 

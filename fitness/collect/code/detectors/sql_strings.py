@@ -32,7 +32,7 @@ from sqlglot import exp
 from fitness.collect.code.detectors._entity_index import index_for
 from fitness.collect.code.detectors._literals import JVM, PHP, SUFFIXES, Piece, concatenations, literals
 from fitness.collect.code.detectors._messaging import Scope
-from fitness.collect.code.detectors._scan import close_of, commented, space_before
+from fitness.collect.code.detectors._scan import ANY_FILE, close_of, commented, holds, lowered, space_before
 from fitness.collect.source_file import SourceFile
 from fitness.collect.sql.parse import Sql, quiet, table_accesses
 from fitness.model.facts import SourceFacts, TableAccess, Unresolved
@@ -76,7 +76,7 @@ _HINT_KEYWORDS = tuple(  # the keywords of its second branch, each found as a li
     re.compile(keyword + r"\b")
     for keyword in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "MERGE", "UPSERT", "REPLACE")
 )
-_KEYWORDS = ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
+_KEYWORDS: tuple[str, ...] = ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
 _KEYWORDS += tuple(k.lower() for k in _KEYWORDS)
 _SQL = Sql(None, [])
 
@@ -84,13 +84,11 @@ _SQL = Sql(None, [])
 class SqlStrings:
     name = "sql-strings"
     suffixes = SUFFIXES
-    triggers: tuple[str, ...] = ("\n", '"', "'", "`", *_KEYWORDS)
-    """Any file: the registry would look for each of the 14 keywords in every file, detect looks for them
-    only in the few files _hinted finds a keyword opening a string or a line in (one pass, not 14)."""
+    triggers: tuple[str, ...] = (ANY_FILE, *_KEYWORDS)  # detect checks the keywords (see _scan.ANY_FILE)
 
     def detect(self, file: SourceFile, facts: SourceFacts) -> None:
         text, scope = file.text, Scope.of(file)
-        if not _hinted(text) or not any(keyword in text for keyword in _KEYWORDS):
+        if not _hinted(file) or not holds(text, _KEYWORDS):  # _hinted first: far fewer files pass it
             return
         native_query = file.suffix in JVM and re.search(r"data\.(?:jdbc|r2dbc)\b", text) is not None
         for lit, pieces in concatenations(text, literals(text, file.suffix), file.suffix):
@@ -118,14 +116,14 @@ class SqlStrings:
                 _parse(file, facts, sql, where, holes, lit.start, context == "either")
 
 
-def _hinted(text: str) -> bool:
+def _hinted(file: SourceFile) -> bool:
     """``_HINT.search(text) is not None``, faster: an ASCII text is lower-cased once instead of matching
     each keyword ignoring case, each quote is looked for as a literal, and the upper-case keywords (rare
     literals) are found first, then whether white space (and "(") from a line start leads to them."""
+    text = file.text
     if not text.isascii():  # (?i) also matches some non-ASCII letters (the long s)
         return _HINT.search(text) is not None
-    lowered = text.lower()
-    if any(pattern.search(lowered) for pattern in _HINT_QUOTED):
+    if any(pattern.search(lowered(file)) for pattern in _HINT_QUOTED):
         return True
     for pattern in _HINT_KEYWORDS:
         for match in pattern.finditer(text):
