@@ -55,9 +55,13 @@ class Registry:
     def run(self, files: Iterable[SourceFile]) -> SourceFacts:
         """Every detector on every file it reads; a detector that fails on a file is a warning."""
         facts = SourceFacts()
+        readers: dict[tuple[str, str], list[Detector]] = {}  # (suffix, name) -> detectors reading it
         for file in files:
-            for detector in self.detectors:
-                if not _reads(detector, file) or not any(t in file.text for t in detector.triggers):
+            key = (file.suffix, file.name.lower())
+            if key not in readers:
+                readers[key] = [d for d in self.detectors if _reads(d, file)]
+            for detector in readers[key]:
+                if not any(t in file.text for t in detector.triggers):
                     continue
                 try:
                     detector.detect(file, facts)
