@@ -31,6 +31,7 @@ class ServiceView:
     imports: dict[str, set[str]] = field(default_factory=dict)  # service -> services it imports
     module_owner: dict[str, str] = field(default_factory=dict)  # module -> service
     store_roles: dict[str, str] = field(default_factory=dict)  # datastore -> database|broker|cache|...
+    _tables_used: dict[str, set[str]] | None = field(default=None, repr=False)
     _chains: ChainSearch | None = field(default=None, repr=False)
 
     @classmethod
@@ -75,6 +76,16 @@ class ServiceView:
         if self._chains is None:
             self._chains = longest_chains(self.calls)
         return self._chains
+
+    def tables_used(self) -> dict[str, set[str]]:
+        """service -> the tables it reads or writes (built once per view)."""
+        if self._tables_used is None:
+            used: dict[str, set[str]] = {}
+            for table, who in (*self.readers.items(), *self.writers.items()):
+                for service in who:
+                    used.setdefault(service, set()).add(table)
+            self._tables_used = used
+        return self._tables_used
 
     def tables(self) -> list[str]:
         return sorted(set(self.readers) | set(self.writers) | set(self.owners))
@@ -173,8 +184,9 @@ def schema_separated(view: ServiceView, services: list[str]) -> bool:
     """True when every service names only schema-qualified tables (``catalog.products``) and no schema
     is used by two of them: one database, separate schemas, a weaker coupling than shared tables."""
     owners: dict[str, str] = {}
+    used = view.tables_used()
     for service in services:
-        tables = {t for t, who in (*view.readers.items(), *view.writers.items()) if service in who}
+        tables = used.get(service, set())
         if not tables or any("." not in table for table in tables):
             return False
         for schema in {table.split(".", 1)[0] for table in tables}:
