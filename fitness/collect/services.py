@@ -2,7 +2,7 @@
 
 1. **Plan** (before any source file is read): ``services:`` in fitness.yaml, then docker-compose, then
    Kubernetes, then the one-folder-per-service convention. One component has one identity across them
-   (``orders.api`` and ``orders-api``; ``teastore-webui`` and ``webui`` under a release prefix), with the
+   (``orders.api`` and ``orders-api``; ``shop-webui`` and ``webui`` under a release prefix), with the
    other names kept as aliases. A component deployed from a registry image finds its source folder by
    name; a component whose own Dockerfile starts ``FROM mongo:5`` is a datastore.
 2. **Facts**: each file of a component is read once and shared by the Python ``ast`` pass, the text
@@ -279,7 +279,7 @@ def _merge_services(
 
 
 def _own_image(image: str) -> str:
-    """The image as a project's own build names it (``descartesresearch/teastore-db``), or "" for a
+    """The image as a project's own build names it (``acme/shop-db``), or "" for a
     generic one (``postgres:16``) or one named by its tag (``demo:latest-cart``)."""
     from fitness.collect.manifests.compose import classify_image
 
@@ -295,13 +295,13 @@ def _own_image(image: str) -> str:
 
 def _same_image(item: DeployedService, images: dict[str, tuple[str, str]]) -> str | None:
     """A workload of another manifest kind running the same own image: compose ``rabbitmq`` and
-    Kubernetes ``teastore-kieker-rabbitmq`` both run ``descartesresearch/teastore-kieker-rabbitmq``."""
+    Kubernetes ``shop-monitoring-rabbitmq`` both run ``acme/shop-monitoring-rabbitmq``."""
     found = images.get(_own_image(item.image)) if _own_image(item.image) else None
     return found[0] if found is not None and found[1] != item.source else None
 
 
 def _prefixes(names: Iterable[str]) -> list[str]:
-    """Release prefixes: ``teastore-`` when three or more deployments are named ``teastore-*``."""
+    """Release prefixes: ``shop-`` when three or more deployments are named ``shop-*``."""
     counts: dict[str, int] = {}
     for name in {normal(n) for n in names}:
         if "-" in name:
@@ -474,8 +474,8 @@ def _files(root: Path, folders: Iterable[str]) -> list[Path]:
 
 
 def _datastores(found: Iterable[Datastore]) -> dict[str, Datastore]:
-    """One datastore per identity: the compose ``rabbitmq`` built from image ``teastore-kieker-rabbitmq``
-    and the Kubernetes workload ``teastore-kieker-rabbitmq`` are one server, known by both names."""
+    """One datastore per identity: the compose ``rabbitmq`` built from image ``shop-monitoring-rabbitmq``
+    and the Kubernetes workload ``shop-monitoring-rabbitmq`` are one server, known by both names."""
     from dataclasses import replace
 
     stores: dict[str, Datastore] = {}

@@ -1,9 +1,9 @@
 """Source folders for components deployed from a registry image, and datastores built here.
 
-A compose service or Kubernetes workload that names an image (``descartesresearch/teastore-webui``,
+A compose service or Kubernetes workload that names an image (``acme/shop-webui``,
 ``gcr.io/x/accounts-db``) rather than a build folder is matched to the folder holding a build file
 (Dockerfile, pom.xml, package.json, go.mod ...) whose name is the component's name or image name, or
-ends with it after a ``-`` or ``.`` (``services/tools.descartes.teastore.webui`` is ``webui``). Exactly
+ends with it after a ``-`` or ``.`` (``services/com.acme.shop.webui`` is ``webui``). Exactly
 one such folder, or the shallowest when several tie, is taken.
 
 A component whose own Dockerfile's final ``FROM`` is a known database or broker image (``FROM postgres:16``)

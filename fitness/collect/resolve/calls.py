@@ -3,8 +3,8 @@
 For each component, in this order (each edge keeps its whole evidence chain, the code first):
 
 1. settings its code reads (``SettingRef``) whose value is an address: ``frontend.py:118 reads
-   BALANCES_API_ADDR`` + ``config.yaml:29 BALANCES_API_ADDR=balancereader:8080`` -> frontend calls
-   balancereader. A component with no source here (an image from a registry) is taken to read every
+   BALANCES_API_ADDR`` + ``config.yaml:29 BALANCES_API_ADDR=balances:8080`` -> frontend calls
+   balances. A component with no source here (an image from a registry) is taken to read every
    address setting its manifest gives it;
 2. addresses written in code, ``${KEY}`` parts filled from its settings (``AddressUse``);
 3. logical names (``NameUse``: Feign, discovery, registry enums) and proxy or gateway routes (``Route``);

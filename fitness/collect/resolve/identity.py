@@ -4,7 +4,7 @@ A component answers to its name and aliases (compose ``container_name``/``hostna
 Kubernetes Service names selecting it, the other deployments' names merged into it), compared without
 case and with ``_``/``.`` read as ``-``. A host also matches through the Kubernetes DNS forms
 (``cart.shop``, ``cart.shop.svc``, ``cart.shop.svc.cluster.local``), and a logical name (a Feign client,
-a registry enum) also through a release prefix every deployment shares (``teastore-webui`` is ``webui``).
+a registry enum) also through a release prefix every deployment shares (``shop-webui`` is ``webui``).
 ``localhost:8100`` is the component that publishes host port 8100, when exactly one does.
 """
 
@@ -70,6 +70,6 @@ class Identities:
 
 
 def _release_prefixes(names: list[str]) -> tuple[str, ...]:
-    """``teastore-`` when at least three names start with it (Helm release and Kubernetes prefixes)."""
+    """``shop-`` when at least three names start with it (Helm release and Kubernetes prefixes)."""
     counts = Counter(name.split("-", 1)[0] + "-" for name in names if "-" in name)
     return tuple(sorted(prefix for prefix, count in counts.items() if count >= 3))

@@ -18,7 +18,7 @@
     constant is UPPER_CASE -> ``persistence`` (lower case, ``_`` -> ``-``: ``IMAGE_PROVIDER`` ->
     ``image-provider``), in Java/Kotlin/Scala/Groovy/TypeScript. The enum's own body is no call, nor are
     import lines. The constant's name is used even when the enum carries a string
-    (``PERSISTENCE("tools.descartes.teastore.persistence")``): the declaration is in another file. The
+    (``PERSISTENCE("com.acme.shop.persistence")``): the declaration is in another file. The
     resolver drops names that match no component, and self-calls (``Tracing.init(Service.AUTH...)`` in auth).
 
 Arguments are string literals, same-file constants (``static final String ORDERS = "orders"``) or setting
