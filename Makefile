@@ -27,7 +27,7 @@ demo: $(STAMP) graphviz
 
 ## test: lint, type-check, the whole test suite, fitness checking its own architecture and its ADRs
 test: $(STAMP) graphviz chromium lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 	$(MAKE) dogfood
 	$(BIN)/fitness adr lint docs/adr
 
