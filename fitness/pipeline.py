@@ -196,7 +196,7 @@ def _service_summary(scan: ServiceScan) -> dict[str, Any]:
         "datastores": scan.datastores,
         "sql_statements": scan.sql_statements,
         "call_sites": scan.call_sites,
-        "settings": scan.addresses,
+        "settings": scan.settings,
         "unresolved_counts": dict(sorted(Counter(u.kind for u in scan.unresolved).items())),
         "unresolved": [
             {"kind": u.kind, "reason": u.reason, "path": u.evidence.path, "line": u.evidence.line}

@@ -26,7 +26,6 @@ from fitness.collect.component import Component
 from fitness.collect.manifests.yaml_lines import walk_files
 from fitness.collect.resolve.identity import LOOPBACK, Identities, normal
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
-from fitness.model.graph import Edge
 from fitness.model.servicespec import ServiceSpec
 
 if TYPE_CHECKING:
@@ -45,16 +44,10 @@ BROKER_SCHEMES = frozenset({"amqp", "amqps", "kafka", "nats", "mqtt", "sqs"})
 DATABASE_SCHEMES = frozenset(
     {"postgresql", "postgres", "mysql", "mariadb", "mongodb", "redis", "sqlserver", "oracle", "cassandra"}
 )
-BUILD_MARKERS = frozenset(
-    {"dockerfile", "pom.xml", "build.gradle", "build.gradle.kts", "package.json", "go.mod", "cargo.toml"}
-    | {"pyproject.toml", "requirements.txt", "setup.py", "gemfile", "composer.json", "mix.exs"}
-)
-_NO_EDGE = Edge("", "", EdgeKind.CALLS, (), {})
 _APP_NAME = re.compile(
     r"spring\.application\.name\s*[=:]\s*(\S+)|application:\s*\n\s+name:\s*(\S+)", re.MULTILINE
 )
 _RUNNABLE = ("Dockerfile", "requirements.txt", "package.json", "go.mod", "pom.xml", "build.gradle")
-_COMPOSE_FILE = re.compile(r"^(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _EMBEDDED = re.compile(r"^jdbc:(h2|hsqldb|derby|sqlite):(?:file:|tcp:)?(?!mem:)([^;?]+)", re.IGNORECASE)
 
 
@@ -66,7 +59,7 @@ class ServiceScan:
     warnings: list[str] = field(default_factory=list)
     sql_statements: int = 0
     call_sites: int = 0
-    addresses: int = 0
+    settings: int = 0
 
 
 @dataclass
@@ -189,8 +182,9 @@ def collect_services(
         sid = f"service:{name}"
         resolved = {
             ev.location
-            for target in graph.successors(sid, EdgeKind.CALLS)
-            for ev in (graph.edge(sid, target, EdgeKind.CALLS) or _NO_EDGE).evidence
+            for edge in (graph.edge(sid, t, EdgeKind.CALLS) for t in graph.successors(sid, EdgeKind.CALLS))
+            if edge is not None
+            for ev in edge.evidence
         }
         left = [*unresolved.get(name, []), *components[name].facts.unresolved]
         scan.unresolved.extend(u for u in left if u.evidence.location not in resolved)
@@ -227,7 +221,7 @@ def collect_services(
         scan.call_sites += (
             len(facts.addresses) + len(facts.names) + len(facts.routes) + stubs + len(facts.messages)
         )
-        scan.addresses += sum(len(v) for v in components[name].settings.by_key.values())
+        scan.settings += sum(len(v) for v in components[name].settings.by_key.values())
     _add_accesses(graph, accesses)
     _declare_owners(graph, services)
     scan.services = sorted(callable_services)
@@ -453,6 +447,8 @@ def _longest_prefix(parts: list[str], owners: dict[str, str], sep: str) -> str |
 
 
 def _files(root: Path, folders: Iterable[str]) -> list[Path]:
+    from fitness.collect.manifests.compose import COMPOSE_NAME
+
     found: list[Path] = []
     for folder in folders:
         base = root / folder
@@ -460,7 +456,7 @@ def _files(root: Path, folders: Iterable[str]) -> list[Path]:
             found.append(base)
             continue
         for current, dirs, names in os.walk(base):
-            if current != str(base) and any(_COMPOSE_FILE.match(n) for n in names):
+            if current != str(base) and any(COMPOSE_NAME.match(n) for n in names):
                 dirs.clear()  # a deployment of its own inside the service (a demo, a local setup)
                 continue
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))

@@ -115,7 +115,7 @@ DATABASE_VARS = (
 """Env vars of a database container that name the databases it creates (comma lists allowed)."""
 
 MAX_DEPTH = 3
-_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
+COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[._-][\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _ROLE_WORDS = {
     **dict.fromkeys(("test", "tests", "e2e", "it", "integration"), "test"),
     **dict.fromkeys(("observability", "monitoring", "profiling", "logging", "tracing", "metrics"), "infra"),
@@ -149,7 +149,7 @@ def find_compose_files(
 ) -> list[Path]:
     """Compose files under ``root``: shallow folders first, each folder's base file before its overrides."""
     found = [
-        (depth, path) for path, depth in walk_files(root, max_depth, skip) if _COMPOSE_NAME.match(path.name)
+        (depth, path) for path, depth in walk_files(root, max_depth, skip) if COMPOSE_NAME.match(path.name)
     ]
 
     def order(item: tuple[int, Path]) -> tuple[int, str, int, str]:

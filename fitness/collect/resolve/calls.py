@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fitness.collect.manifests.connections import parse_connection, redact
-from fitness.collect.resolve.identity import LOOPBACK, Identities
+from fitness.collect.resolve.identity import Identities
 from fitness.collect.resolve.settings import Settings, unfilled
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
 from fitness.model.facts import Setting, SourceFacts, Unresolved, canonical_key
@@ -223,10 +223,6 @@ class _One:
             if scheme not in CALL_SCHEMES and scheme != "tcp":
                 continue  # a datastore URL: the connection collector's
             target = self.identities.host(host, port)
-            if target is None:
-                if host.lower() in LOOPBACK or "$" in host:
-                    continue
-                continue
             if target in self.services:
                 kind = "grpc" if scheme.startswith("grpc") or "GRPC" in key.upper() else protocol
                 kind = "http" if kind == "unknown" and scheme in ("http", "https") else kind
