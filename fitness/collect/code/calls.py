@@ -191,7 +191,7 @@ def scan_calls(
     calls = set(found.calls)
     for relative, text, config in texts:
         seen = scan_text(text, relative, config=config, consumed=consumed.get(relative, {}))
-        if seen and relative in python:  # prose in docstrings is not configuration
+        if seen and relative in python and may_be_prose(text, {c.evidence.line for c in seen}):
             module = modules.get(relative) or registry.get(python[relative][0])
             if module is not None and module.path == relative:
                 prose = docstring_lines(module.tree)
@@ -202,6 +202,41 @@ def scan_calls(
     scan.unresolved = sorted(set(found.unresolved))
     scan.warnings = sorted(fold_skipped(sorted(set(scan.warnings))))
     return scan
+
+
+_TRIPLE = re.compile(r"\"\"\"|'''")
+_STRING_START = re.compile(r"""^[ \t]*(?:[rRbBuUfF]{0,2})["']""")
+
+
+def may_be_prose(text: str, lines: set[int]) -> bool:
+    """Whether one of ``lines`` may lie in a string statement (a docstring): inside a triple-quoted
+    region, or on a line that starts with a string. Parsing a module only to learn its docstring
+    lines is most of the text pass's cost on a large code base; this answers "no" only when it is sure
+    (triple quotes that do not pair up, or share a line with a ``#``, mean "maybe")."""
+    spans: list[tuple[int, int]] = []  # (start, end) offsets of each line asked about
+    start, at = 0, 1
+    for line in sorted(lines):
+        while at < line:  # one pass over the text for all the lines
+            start = text.find("\n", start) + 1
+            at += 1
+            if start == 0:
+                return True  # a line past the end: let the parse decide
+        end = text.find("\n", start)
+        spans.append((start, len(text) if end < 0 else end))
+        if _STRING_START.match(text, start):
+            return True
+    opened: str | None = None
+    region_start = 0
+    for match in _TRIPLE.finditer(text):
+        if "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
+            return True
+        if opened is None:
+            opened, region_start = match.group(), match.start()
+        elif match.group() == opened:
+            if any(region_start <= end and start <= match.end() for start, end in spans):
+                return True
+            opened = None
+    return opened is not None
 
 
 def _to_analyse(python: dict[str, tuple[str, str]]) -> list[str]:

@@ -260,3 +260,36 @@ def test_skipped_paths_and_unlisted_extensions(write_tree: WriteTree) -> None:
         "skipped 4 minified, vendored or generated files: 2 vendored, 1 lock file, 1 minified "
         "(e.g. web/app.min.js, web/node_modules/lib/index.js, web/package-lock.json, ...)"
     ]
+
+
+def test_docstring_precheck_parses_only_when_a_hit_may_be_prose() -> None:
+    from fitness.collect.code.calls import may_be_prose
+
+    code = (
+        'URL = "http://inventory:1"\n'  # 1: a string on an assignment line: never prose
+        '"""Module docs: http://docs:2\n'  # 2: opens a docstring
+        'more http://docs:3"""\n'  # 3: inside it
+        "x = call('http://orders:4')\n"  # 4: after it
+        "def f():\n"
+        "    '''http://prose:6'''\n"  # 6: a one-line docstring
+    )
+    assert may_be_prose(code, {1, 4}) is False
+    assert may_be_prose(code, {3}) is True
+    assert may_be_prose(code, {6}) is True
+    assert may_be_prose(code, {2}) is True
+    # triple quotes it cannot pair up, or next to a comment, mean "maybe": the parse decides
+    assert may_be_prose('x = 1  # """\ny = "http://a:1"\n', {2}) is True
+    assert may_be_prose('s = """\nhttp://a:1\n', {3}) is True
+
+
+def test_a_url_in_code_after_a_docstring_is_kept_without_a_parse(write_tree: WriteTree) -> None:
+    result = scan(
+        write_tree,
+        {
+            "svc/client.py": (
+                '"""Client for http://documented:1."""\n'
+                'BASE = os.environ.get("X", "x") or "http://inventory:8000"\n'
+            )
+        },
+    )
+    assert [(path, host) for path, host, *_ in seen(result)] == [("svc/client.py", "inventory")]
