@@ -99,7 +99,7 @@ def main() -> None:
     git = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     edges = graph.edges(EdgeKind.CO_CHANGES)
     print(f"repository: {args.commits} commits over {args.files} files (built in {built:.1f} s)")
-    print(f"history:    {took:.2f} s; {scan.summary()['commits']} commits analysed, skipped {scan.skipped}")
+    print(f"history:    {took:.2f} s; {scan.summary().commits} commits analysed, skipped {scan.skipped}")
     print(f"co-change:  {len(edges)} pairs {scan.co_changes}")
     print(f"memory:     fitness {own:.0f} MiB peak RSS, git {git:.0f} MiB (largest child, incl. fast-import)")
 

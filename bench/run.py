@@ -75,6 +75,16 @@ ALL_CORPORA = {
             ("sympy.strategies", "sympy.unify", "sympy.printing", "sympy.logic", "sympy.crypto"),
         ),
         Corpus(
+            "sqlalchemy",
+            "sqlalchemy==2.0.36",
+            "sqlalchemy",
+            "sqlalchemy",
+            ("ext | dialects", "orm", "engine", "sql", "util"),
+            ("sqlalchemy.util", "sqlalchemy.event"),
+            ("sqlalchemy.orm", "sqlalchemy.dialects", "sqlalchemy.ext"),
+            ("sqlalchemy.sql", "sqlalchemy.orm", "sqlalchemy.engine", "sqlalchemy.dialects"),
+        ),
+        Corpus(
             "homeassistant",
             "homeassistant==2024.3.3",
             "homeassistant",

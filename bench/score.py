@@ -16,6 +16,7 @@ import time
 
 from fitness.analyze.granularity import score_granularity
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
+from fitness.model.history import HistorySummary
 
 
 def build(services: int, modules: int) -> ArchGraph:
@@ -63,11 +64,11 @@ def main() -> None:
     args = parser.parse_args()
     graph = build(args.services, args.modules)
     start = time.perf_counter()
-    table = score_granularity(graph, history={"available": True, "reason": ""})
+    table = score_granularity(graph, history=HistorySummary(available=True))
     elapsed = time.perf_counter() - start
-    verdicts = {v: sum(r["verdict"] == v for r in table["services"]) for v in ("split", "keep", "merge")}
+    verdicts = {v: sum(r.verdict == v for r in table.services) for v in ("split", "keep", "merge")}
     print(
-        f"{args.services} services x {args.modules} modules, {len(table['pairs'])} pairs: "
+        f"{args.services} services x {args.modules} modules, {len(table.pairs)} pairs: "
         f"{elapsed:.2f} s ({verdicts})"
     )
 

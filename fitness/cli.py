@@ -6,10 +6,7 @@ Heavy modules (grimp, the pipeline, reporters) are imported inside the commands 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -40,6 +37,14 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file (default: fitness.yaml or pyproject.toml).")
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .fitness_cache/.")]
+AllowPluginsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-plugins",
+        help="Import custom rule types named in the config as 'module:Class' (runs that Python code). "
+        "Installed 'fitness.rules' entry points need no flag.",
+    ),
+]
 SinceOpt = Annotated[
     str | None,
     typer.Option(
@@ -72,47 +77,35 @@ def _root(
     del debug  # read back by cli_common.debug_enabled() from the click context
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a failure never leaves half a file."""
-    write_all([(path, text)])
+FollowOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-symlinks",
+        help="Write through an existing symlink at an output path (replacing the file it points to); "
+        "without it a symlink is refused. Devices, FIFOs and folders are always refused.",
+    ),
+]
 
 
-def write_all(files: list[tuple[Path, str]]) -> None:
-    """Write every file or none: each goes to a temporary file beside it (missing folders are created),
-    and only when all are written are they renamed into place; on failure the temporary files go."""
-    from fitness.model import FitnessError
-
-    staged: list[tuple[str, Path]] = []
-    current = files[0][0] if files else Path()
-    mode = 0o666 & ~_umask()
-    try:
-        for current, text in files:
-            current.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=current.parent, prefix=f".{current.name}.")
-            staged.append((temporary, current))
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            os.chmod(temporary, mode)  # mkstemp makes files only the owner can read
-        for temporary, current in staged:
-            os.replace(temporary, current)
-    except OSError as error:
-        for temporary, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        raise FitnessError(f"cannot write: {error.strerror}", str(current)) from error
+def write_atomic(path: Path, text: str, follow_symlinks: bool = False) -> None:
+    """Write one file safely (``-``: stdout); see ``write_all``."""
+    write_all([(path, text)], follow_symlinks)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def write_all(files: list[tuple[Path, str]], follow_symlinks: bool = False) -> None:
+    """Write every file or none, only to regular files (``fitness.outputs``): each goes to a temporary
+    file beside it (missing folders are created), and only when all are written are they renamed into
+    place; on failure or SIGINT/SIGTERM the temporary files go."""
+    from fitness.outputs import write_set
+
+    write_set(files, follow_symlinks)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, follow_symlinks: bool = False) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text)
+        write_atomic(output, text, follow_symlinks)
 
 
 @app.command()
@@ -159,7 +152,9 @@ def check(
         ),
     ] = "compact",
     no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
     since: SinceOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Check the rules: exit 0 when clean, 1 on violations, 2 on usage or config errors."""
     from fitness import pipeline
@@ -167,6 +162,7 @@ def check(
     from fitness.report import FORMATS, ReportOptions
 
     targets = _guard(lambda: output_targets(output_formats or ["text"], output, sorted(FORMATS)))
+    _guard(lambda: _check_targets([t for _, t in targets if t is not None], follow_symlinks))
     if fail_on not in {s.value for s in Severity}:
         _fail(f"--fail-on must be error, warning or info, not {fail_on!r}")
     if graph_detail not in ("compact", "full"):
@@ -174,11 +170,16 @@ def check(
     if update_baseline and changed_since is not None:
         _fail("--update-baseline records every finding; do not combine it with --changed-since")
     if update_baseline and baseline is None:
-        baseline = Path("fitness-baseline.json")
+        baseline = _guard(lambda: pipeline.baseline_of(path, config)) or Path("fitness-baseline.json")
+    if update_baseline and baseline is not None:
+        written_to = baseline
+        _guard(lambda: _check_targets([written_to], follow_symlinks))
     options = pipeline.Options(
         config_path=config,
         cache=not no_cache,
+        allow_plugins=allow_plugins,
         baseline_path=None if update_baseline else baseline,
+        config_baseline=not update_baseline,
         changed_since=changed_since,
         since=_guard(lambda: None if since is None else pipeline.parse_since_option(since)),
     )
@@ -190,7 +191,7 @@ def check(
 
         written = baseline
         text, messages = _guard(lambda: tasks.baseline_update(analysis, written))
-        _guard(lambda: write_atomic(written, text))
+        _guard(lambda: write_atomic(written, text, follow_symlinks))
         for message in messages:
             typer.echo(message, err=True)
         typer.echo(f"baseline written: {written} ({len(analysis.findings)} findings)", err=True)
@@ -202,17 +203,15 @@ def check(
     for name, target in targets:
         color = target is None and sys.stdout.isatty()
         rendered.append((FORMATS[name](analysis, replace(report_options, color=color)), target))
-    _guard(lambda: write_all([(target, text) for text, target in rendered if target is not None]))
-    for text, target in rendered:
-        if target is None:
-            sys.stdout.write(text)
+    _guard(lambda: write_all([(target or Path("-"), text) for text, target in rendered], follow_symlinks))
     raise typer.Exit(ExitCode.VIOLATIONS if analysis.failing(Severity(fail_on)) else ExitCode.OK)
 
 
 def output_targets(specs: list[str], output: Path | None, known: list[str]) -> list[tuple[str, Path | None]]:
     """``["text", "sarif=out/f.sarif"]`` -> ``[("text", None), ("sarif", Path("out/f.sarif"))]``.
 
-    None is stdout; ``--output`` sends the one stdout format to a file (the single-format case).
+    None is stdout (``FORMAT`` or ``FORMAT=-``); ``--output`` sends the one stdout format to a file (the
+    single-format case; ``--output -`` is stdout).
     """
     from fitness.model import FitnessError
 
@@ -224,14 +223,14 @@ def output_targets(specs: list[str], output: Path | None, known: list[str]) -> l
             raise FitnessError(f"unknown format {name!r}; choose one of {', '.join(known)}")
         if equals and not file:
             raise FitnessError(f"--format {spec}: give a file after '=' (or leave '=' out for stdout)")
-        targets.append((name, Path(file) if equals else None))
+        targets.append((name, Path(file) if equals and file != "-" else None))
     to_stdout = [name for name, target in targets if target is None]
     if len(to_stdout) > 1:
         raise FitnessError(
             f"at most one format can go to stdout, got {', '.join(to_stdout)}; write the others to files "
             "(--format sarif=fitness.sarif)"
         )
-    if output is not None:
+    if output is not None and str(output) != "-":
         if not to_stdout:
             raise FitnessError("--output needs a --format without =FILE (every format already has a file)")
         targets = [(name, output if target is None else target) for name, target in targets]
@@ -239,6 +238,15 @@ def output_targets(specs: list[str], output: Path | None, known: list[str]) -> l
     if len(set(files)) != len(files):
         raise FitnessError("two formats would write the same file")
     return targets
+
+
+def _check_targets(paths: list[Path], follow_symlinks: bool) -> None:
+    """Refuse special files and (without --follow-symlinks) symlinks before the analysis runs."""
+    from fitness.outputs import is_stdout, target_of
+
+    for path in paths:
+        if not is_stdout(path):
+            target_of(path, follow_symlinks)
 
 
 def _path_prefix(path: Path) -> str:
@@ -263,15 +271,17 @@ def graph(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Draw the module or package import graph (cycles highlighted)."""
     from fitness import pipeline, tasks
 
     if output_format not in tasks.GRAPH_FORMATS:
         _fail(f"unknown format {output_format!r}; choose one of {', '.join(tasks.GRAPH_FORMATS)}")
-    options = pipeline.Options(config_path=config, cache=not no_cache)
+    options = pipeline.Options(config_path=config, cache=not no_cache, allow_plugins=allow_plugins)
     text = _guard(lambda: tasks.render_graph(path, options, level, depth, output_format))
-    _guard(lambda: _emit(text, output))
+    _guard(lambda: _emit(text, output, follow_symlinks))
 
 
 @app.command("path")
@@ -281,11 +291,12 @@ def path_command(
     path: PathArg = Path("."),
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
 ) -> None:
     """Show the shortest import chains from IMPORTER to IMPORTED, each link with file:line."""
     from fitness import pipeline, tasks
 
-    options = pipeline.Options(config_path=config, cache=not no_cache)
+    options = pipeline.Options(config_path=config, cache=not no_cache, allow_plugins=allow_plugins)
     chains = _guard(lambda: tasks.find_chains(path, options, importer, imported))
     if not chains:
         typer.echo(f"{importer} does not import {imported}, directly or indirectly")
@@ -310,28 +321,45 @@ def explain(
 @app.command()
 def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Print the JSON Schema of fitness.yaml (for editor autocomplete; see the README)."""
     from fitness import tasks
 
     text = _guard(tasks.schema_text)
-    _guard(lambda: _emit(text, output))
+    _guard(lambda: _emit(text, output, follow_symlinks))
 
 
 @app.command()
 def init(
     path: PathArg = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing fitness.yaml.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing fitness.yaml and fitness-baseline.json.")
+    ] = False,
+    root: Annotated[
+        str | None,
+        typer.Option(
+            "--root", metavar="DIR", help="The source folder holding the packages (default: discovered)."
+        ),
+    ] = None,
 ) -> None:
-    """Discover packages and write a starter fitness.yaml (never overwrites without --force)."""
-    from fitness import tasks
+    """Discover the system and write a starter fitness.yaml with rules it nearly keeps, and the baseline of
+    what they find today (never overwrites without --force)."""
+    from fitness import bootstrap
 
     target = path / "fitness.yaml"
     if target.exists() and not force:
         _fail(f"{target} already exists; use --force to overwrite it")
-    text = _guard(lambda: tasks.starter_config(path))
-    _guard(lambda: write_atomic(target, text))
-    typer.echo(f"wrote {target}")
+    starter = _guard(lambda: bootstrap.starter(path, root))
+    files = [(target, starter.config)]
+    if starter.baseline is not None:
+        known = path / bootstrap.BASELINE_NAME
+        if known.exists() and not force:
+            _fail(f"{known} already exists; use --force to overwrite it")
+        files.append((known, starter.baseline))
+    _guard(lambda: write_all(files))
+    for line in starter.report(path):
+        typer.echo(line)
 
 
 @app.command()
@@ -348,8 +376,13 @@ def report(
     ] = None,
     fail_on: Annotated[str, typer.Option("--fail-on", help="error, warning or info.")] = "error",
     timestamp: Annotated[bool, typer.Option("--timestamp", help="Show when the page was written.")] = False,
+    trend_file: Annotated[
+        Path | None, typer.Option("--trend", help="Draw a saved `fitness trend --format json` as charts.")
+    ] = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Write one self-contained HTML report (findings, graphs, matrices, metrics, decisions)."""
     import datetime
@@ -359,22 +392,23 @@ def report(
 
     if fail_on not in {s.value for s in Severity}:
         _fail(f"--fail-on must be error, warning or info, not {fail_on!r}")
+    _guard(lambda: _check_targets([output], follow_symlinks))
     if from_json is not None:
         source = from_json
         analysis = _guard(lambda: tasks.load_analysis(source, whole_graph=True))
     else:
-        options = pipeline.Options(config_path=config, cache=not no_cache)
+        options = pipeline.Options(config_path=config, cache=not no_cache, allow_plugins=allow_plugins)
         analysis = _guard(lambda: pipeline.run(path, options))
     for warning in analysis.warnings:
         typer.echo(f"warning: {warning}", err=True)
     generated = (
         datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if timestamp else ""
     )
-    text = tasks.html_report(analysis, fail_on, generated)
-    _guard(lambda: write_atomic(output, text))
+    text = _guard(lambda: tasks.html_report(analysis, fail_on, generated, trend_file, from_json))
+    _guard(lambda: write_atomic(output, text, follow_symlinks))
     if tasks.draw_svg("digraph {}") is None:
         typer.echo("note: Graphviz's dot program is missing; graphs are listed as text", err=True)
-    typer.echo(f"wrote {output}")
+    typer.echo(f"wrote {output}", err=str(output) == "-")
 
 
 @app.command()
@@ -385,6 +419,8 @@ def score(
     since: SinceOpt = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Granularity: for each service (or package), split, keep or merge, with the forces behind it."""
     from fitness import pipeline
@@ -395,6 +431,7 @@ def score(
     options = pipeline.Options(
         config_path=config,
         cache=not no_cache,
+        allow_plugins=allow_plugins,
         granularity=True,
         since=_guard(lambda: None if since is None else pipeline.parse_since_option(since)),
     )
@@ -402,4 +439,91 @@ def score(
     for warning in analysis.warnings:
         typer.echo(f"warning: {warning}", err=True)
     text = render(analysis, output_format)
+    _guard(lambda: _emit(text, output, follow_symlinks))
+
+
+@app.command("trend")
+def trend_command(
+    path: PathArg = Path("."),
+    since: Annotated[
+        str,
+        typer.Option("--since", help="How far back: '12 months' (default), '2 years', an ISO date or 'all'."),
+    ] = "12 months",
+    every: Annotated[str, typer.Option("--every", help="One sample per day, week or month.")] = "month",
+    max_samples: Annotated[
+        int, typer.Option("--max-samples", min=1, help="Keep the newest N samples.")
+    ] = 120,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or csv.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: CPUs).")
+    ] = None,
+    config: ConfigOpt = None,
+    allow_plugins: AllowPluginsOpt = False,
+) -> None:
+    """Architecture over time: analyse commits sampled over history (never checking them out) and print
+    modules, imports, propagation cost, cycles, findings, services, shared tables and the
+    distributed-monolith score of each. `fitness report --trend FILE` draws a saved JSON as charts."""
+    from fitness import pipeline
+    from fitness import trend as trends
+    from fitness.report.trend import trend_csv, trend_json, trend_text
+
+    renderers = {"text": trend_text, "json": trend_json, "csv": trend_csv}
+    if output_format not in renderers:
+        _fail(f"unknown format {output_format!r}; choose one of {', '.join(renderers)}")
+    options = pipeline.Options(config_path=config, cache=False, allow_plugins=allow_plugins)
+    points = _guard(
+        lambda: trends.trend(path, options, since, every, max_samples, jobs, trends.terminal_progress())
+    )
+    _guard(lambda: _emit(renderers[output_format](points), output))
+    if output is not None:
+        typer.echo(f"wrote {output}", err=True)
+
+
+@app.command("contracts")
+def contracts_command(
+    path: PathArg = Path("."),
+    base: Annotated[
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="REV",
+            help="The git revision to compare with (default: the merge base of HEAD and the default branch, "
+            "or HEAD~1 on the default branch itself).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, sarif or markdown.")
+    ] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
+) -> None:
+    """Contract evolution: compare the OpenAPI, protobuf, Avro and JSON Schema files with a base revision;
+    exit 1 on a breaking change (naming the consumers of the contract), 0 otherwise."""
+    from fitness import contracts, pipeline
+    from fitness.model import Severity
+    from fitness.report import contracts as contract_report
+    from fitness.report import sarif
+    from fitness.report.options import ReportOptions
+
+    if output_format not in ("text", "json", "sarif", "markdown"):
+        _fail(f"unknown format {output_format!r}; choose one of text, json, sarif, markdown")
+    options = pipeline.Options(config_path=config, cache=not no_cache, allow_plugins=allow_plugins)
+    analysis, run = _guard(lambda: contracts.check_contracts(path, base, options))
+    for warning in run.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    report_options = ReportOptions(verbose=True, path_prefix=_path_prefix(path))
+    if output_format == "text":
+        text = contract_report.render_text(analysis, run)
+    elif output_format == "json":
+        text = contract_report.render_json(analysis, run)
+    elif output_format == "markdown":
+        text = contract_report.render_markdown(analysis, run, report_options)
+    else:
+        text = sarif.render(analysis, report_options)
     _guard(lambda: _emit(text, output))
+    if output is not None or output_format != "text":
+        typer.echo(contract_report.summary(analysis, run), err=True)
+    raise typer.Exit(ExitCode.VIOLATIONS if analysis.failing(Severity.ERROR) else ExitCode.OK)

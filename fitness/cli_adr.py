@@ -59,6 +59,22 @@ FormatOpt = Annotated[
 ]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Date to write (YYYY-MM-DD; default today).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .fitness_cache/.")]
+FollowOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-symlinks",
+        help="Write through a symlinked record, index or output file (replacing the file it points to); "
+        "without it a symlink is refused.",
+    ),
+]
+AllowPluginsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-plugins",
+        help="Import custom rule types named in the config as 'module:Class' (runs that Python code). "
+        "Installed 'fitness.rules' entry points need no flag.",
+    ),
+]
 
 
 def _config(project: Path, config_path: Path | None) -> Config:
@@ -68,7 +84,11 @@ def _config(project: Path, config_path: Path | None) -> Config:
 
 
 def _folder(
-    project: Path, config_path: Path | None, explicit: Path | None, must_exist: bool = True
+    project: Path,
+    config_path: Path | None,
+    explicit: Path | None,
+    must_exist: bool = True,
+    follow_symlinks: bool = False,
 ) -> tuple[AdrFolder, Config | None]:
     """The ADR folder (located as the module docstring of fitness.adr.folder says) and the config."""
     from fitness import adr
@@ -78,7 +98,7 @@ def _folder(
         config = _config(project, config_path)
     settings = config.adr if config is not None else None
     path = _guard(lambda: adr.locate(project, settings, explicit))
-    return _guard(lambda: adr.load(path, must_exist=must_exist)), config
+    return _guard(lambda: adr.load(path, must_exist=must_exist, follow_symlinks=follow_symlinks)), config
 
 
 def _written(lines: list[str]) -> None:
@@ -93,6 +113,7 @@ def init(
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
     date: DateOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Create the ADR folder with its first record and an index (writes .adr-dir for a custom DIR)."""
     from fitness.adr import actions
@@ -100,12 +121,12 @@ def init(
     from fitness.model.decisions import DEFAULT_ADR_DIR
 
     marker = project / ".adr-dir"
-    folder, loaded = _folder(project, config, directory, must_exist=False)
+    folder, loaded = _folder(project, config, directory, must_exist=False, follow_symlinks=follow_symlinks)
     if loaded is None and not marker.is_file():
         loaded = _config(project, config)
     settings = loaded.adr if loaded is not None else _no_settings()
     fmt = _guard(lambda: actions.choose_format(output_format, settings, folder))
-    written = _guard(lambda: actions.init(folder.path, fmt, date))
+    written = _guard(lambda: actions.init(folder.path, fmt, date, follow_symlinks))
     relative = _relative(directory, project) if directory is not None else DEFAULT_ADR_DIR
     if relative != DEFAULT_ADR_DIR and not marker.exists() and not settings.dir:
         _guard(lambda: create_file(marker, relative + "\n"))
@@ -132,12 +153,13 @@ def new(
     directory: DirOpt = None,
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Write the next record (four-digit number, safe file name; never overwrites). Prints its path."""
     from fitness.adr import actions
     from fitness.adr.folder import display
 
-    folder, loaded = _folder(project, config, directory)
+    folder, loaded = _folder(project, config, directory, follow_symlinks=follow_symlinks)
     settings = loaded.adr if loaded is not None else _no_settings()
     links = _guard(lambda: _link_requests(link or []))
     fmt = _guard(lambda: actions.choose_format(output_format, settings, folder))
@@ -177,6 +199,7 @@ def show(
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
 ) -> None:
     """Show a record, the rules in fitness.yaml that enforce it (adr: N), and whether they hold today."""
     from fitness import pipeline
@@ -190,7 +213,7 @@ def show(
     states, error = None, None
     if specs:
         try:
-            options = pipeline.Options(config_path=config, cache=not no_cache)
+            options = pipeline.Options(config_path=config, cache=not no_cache, allow_plugins=allow_plugins)
             findings = pipeline.run(project, options, config=loaded).findings
         except FitnessError as failure:
             findings, error = [], str(failure)
@@ -205,11 +228,12 @@ def supersede(
     directory: DirOpt = None,
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Mark OLD as superseded by NEW: OLD gets 'Superseded by', NEW gets 'Supersedes'."""
     from fitness.adr import actions
 
-    folder, _ = _folder(project, config, directory)
+    folder, _ = _folder(project, config, directory, follow_symlinks=follow_symlinks)
     _written(_guard(lambda: actions.supersede(folder, old, new_number)).lines())
 
 
@@ -222,11 +246,12 @@ def link(
     directory: DirOpt = None,
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Link two records both ways, as adr-tools does: link 12 Amends 10 'Amended by'."""
     from fitness.adr import actions
 
-    folder, _ = _folder(project, config, directory)
+    folder, _ = _folder(project, config, directory, follow_symlinks=follow_symlinks)
     _written(_guard(lambda: actions.link(folder, source, kind, target, reverse)).lines())
 
 
@@ -239,11 +264,12 @@ def status(
     directory: DirOpt = None,
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Set a record's status (superseding is `fitness adr supersede`)."""
     from fitness.adr import actions
 
-    folder, _ = _folder(project, config, directory)
+    folder, _ = _folder(project, config, directory, follow_symlinks=follow_symlinks)
     record, written = _guard(lambda: actions.set_status(folder, number, new_status))
     typer.echo(f"{record.display}: {record.status or '(none)'} -> {written}", err=True)
 
@@ -256,12 +282,13 @@ def index(
     ] = False,
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Write the table of contents into the folder's README.md (between <!-- adrlog --> markers)."""
     from fitness.adr.folder import display
     from fitness.adr.index import wanted_text, write_index
 
-    folder, _ = _folder(project, config, directory)
+    folder, _ = _folder(project, config, directory, follow_symlinks=follow_symlinks)
     if check:
         _guard(folder.require_usable)
         path, current, wanted = _guard(lambda: wanted_text(folder))
@@ -282,10 +309,11 @@ def graph(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Draw the records and their links (supersedes, amends ...) as DOT or SVG."""
     from fitness.adr import graph as adr_graph
-    from fitness.adr.folder import create_file, replace_file
+    from fitness.outputs import write_text
 
     if output_format not in ("dot", "svg"):
         _fail(f"unknown format {output_format!r}; choose dot or svg")
@@ -297,7 +325,7 @@ def graph(
     if output is None:
         sys.stdout.write(text)
     else:
-        _guard(lambda: replace_file(output, text) if output.exists() else create_file(output, text))
+        _guard(lambda: write_text(output, text, follow_symlinks))
 
 
 @adr_app.command()
@@ -338,6 +366,8 @@ def draft(
     project: ProjectOpt = Path("."),
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    allow_plugins: AllowPluginsOpt = False,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Write a Proposed ADR from FINDING: its evidence, the options with trade-offs, the rule to add.
 
@@ -349,17 +379,17 @@ def draft(
     from fitness.adr import draft as adr_draft
     from fitness.adr.folder import display
 
-    folder, loaded = _folder(project, config, directory)
+    folder, loaded = _folder(project, config, directory, follow_symlinks=follow_symlinks)
     if source is not None:
         findings = _guard(lambda: _findings_from(source))
     else:
         loaded = loaded or _config(project, config)
-        options = pipeline.Options(config_path=config, cache=not no_cache)
+        options = pipeline.Options(config_path=config, cache=not no_cache, allow_plugins=allow_plugins)
         findings = _guard(lambda: pipeline.run(project, options, config=loaded).findings)
     chosen = _guard(lambda: adr_draft.select(findings, finding))
     settings = loaded.adr if loaded is not None else _no_settings()
     fmt = _guard(lambda: actions.choose_format(output_format, settings, folder))
-    number = _guard(folder.next_number)
+    _guard(folder.next_number)  # 9999 reached: say so before anything is written
     written = _guard(
         lambda: actions.new(
             folder,
@@ -367,7 +397,7 @@ def draft(
             fmt,
             "Proposed",
             date=date,
-            values=adr_draft.values(chosen, number, fmt),
+            values=lambda number: adr_draft.values(chosen, number, fmt),
         )
     )
     typer.echo(display(written.created[0]))

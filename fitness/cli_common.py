@@ -72,6 +72,13 @@ class GuardedGroup(TyperGroup):
             crashed(error)
         except Exception as error:
             crashed(error)
+        except (SystemExit, GeneratorExit):
+            raise
+        except BaseException as error:  # a Rust panic in an extension (pyo3's PanicException) is one
+            if "KeyboardInterrupt" in str(error):  # Ctrl-C inside an extension's call back into Python
+                typer.echo("fitness: interrupted", err=True)
+                raise typer.Exit(ExitCode.INTERRUPTED) from None
+            crashed(error)
 
 
 def crashed(error: BaseException) -> NoReturn:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,21 +21,32 @@ from fitness.analyze import analyze
 from fitness.analyze.services import service_smells
 from fitness.collect.git.changes import changed_files
 from fitness.collect.git.history import collect_history
-from fitness.collect.python.discover import discover_library_roots, discover_packages, discover_source_roots
+from fitness.collect.python.discover import discover_packages, discover_roots
 from fitness.collect.python.imports import ImportScan, collect_imports
 from fitness.collect.services import ServiceScan, collect_services, plan_services
 from fitness.config import Config, load_config
+from fitness.inputs import Unreadable, read_text
 from fitness.model import Analysis, ArchGraph, FitnessError, Location
 from fitness.model.findings import Finding
-from fitness.model.granularity import granularity_metrics
-from fitness.model.history import HistorySettings, parse_since
+from fitness.model.granularity import GranularityTable, granularity_metrics
+from fitness.model.history import HistorySettings, HistorySummary, parse_since
 from fitness.model.service_view import ServiceView
+from fitness.model.summary import (
+    ChangedSince,
+    ConfiguredRule,
+    DecisionSummary,
+    ServiceSummary,
+    Summary,
+    UnresolvedItem,
+)
 from fitness.model.views import ImportView
 from fitness.rules import baseline
 from fitness.rules.base import Need, RuleType
 from fitness.rules.evaluate import build_rules, rule_needs, run_rules
+from fitness.rules.registry import Plugins
 
 CACHE_DIR = ".fitness_cache"
+MAX_JSON_BYTES = 1_000_000_000  # a saved analysis or baseline (homeassistant's full graph: 22 MB)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,8 @@ class Options:
     changed_since: str | None = None  # report only findings touching files changed since this git rev
     since: str | None = None  # git history window (``--since``), overrides ``history.since``
     granularity: bool = False  # score granularity even for a package-only system (``fitness score``)
+    allow_plugins: bool = False  # import ``type: module:Class`` rule types (``--allow-plugins``)
+    config_baseline: bool = True  # no --baseline: use the config's ``baseline:`` (not for --update-baseline)
 
 
 def run(root: Path, options: Options | None = None, config: Config | None = None) -> Analysis:
@@ -71,11 +83,10 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     options = options or Options()
     root = root.resolve() if root.exists() else root
     config = config or load_config(root, options.config_path)
+    plugins = Plugins(allow_paths=options.allow_plugins, untrusted=(str(root),))
     changed = None if options.changed_since is None else changed_files(root, options.changed_since)
     plan = plan_services(root, config.services)
-    source_roots = list(config.source_roots) or _unique(
-        [*discover_source_roots(root), *plan.source_roots(root), *discover_library_roots(root)]
-    )
+    source_roots = list(config.source_roots) or discover_roots(root, plan.source_roots(root))
     packages = list(config.packages) or [
         name for source_root in source_roots for name in discover_packages(root, source_root)
     ]
@@ -88,7 +99,8 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
             source_roots,
             packages,
             exclude=config.exclude,
-            include_external=config.include_external or Need.EXTERNAL_IMPORTS in rule_needs(config.rules),
+            include_external=config.include_external
+            or Need.EXTERNAL_IMPORTS in rule_needs(config.rules, plugins),
             exclude_type_checking=config.exclude_type_checking_imports,
             cache_dir=root / CACHE_DIR / "grimp" if options.cache else None,
         )
@@ -98,10 +110,10 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
         root,
         history_settings(config, options),
         config.analysis.package_depth or default_depth(packages),
-        required=options.granularity or Need.HISTORY in rule_needs(config.rules),
+        required=options.granularity or Need.HISTORY in rule_needs(config.rules, plugins),
     )
     view = ImportView.from_graph(graph)
-    rules = build_rules(config.rules, view)
+    rules = build_rules(config.rules, view, plugins)
     depth = config.analysis.package_depth or default_depth(packages)
     metrics, smells = analyze(view, config.analysis, depth)
     if services.services:
@@ -122,24 +134,27 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
             *_rooted(_decision_findings(root, config), root),
         ],
         metrics=metrics,
-        summary={
-            "fitness_version": __version__,
-            "config": _relative_to(config.path, root),
-            "source_roots": source_roots,
-            "packages": packages,
-            "package_depth": depth,
-            "modules": scan.modules,
-            "imports": scan.imports,
-            "rules": [rule_summary(r) for r in rules],
-            **_service_summary(services),
-            "history": history.summary(),
-            **({"granularity": granularity} if granularity is not None else {}),
-            **_decision_summary(root, config),
-        },
+        summary=Summary(
+            fitness_version=__version__,
+            config=_relative_to(config.path, root),
+            source_roots=tuple(source_roots),
+            packages=tuple(packages),
+            package_depth=depth,
+            modules=scan.modules,
+            imports=scan.imports,
+            rules=tuple(rule_summary(r) for r in rules),
+            history=history.summary(),
+            service_scan=_service_summary(services),
+            granularity=granularity,
+            decisions=_decision_summary(root, config),
+        ),
         warnings=fold_skipped([*scan.skipped, *services.warnings, *history.warnings]),
     )
-    if options.baseline_path is not None:
-        apply_baseline(analysis, options.baseline_path)
+    baseline_path = options.baseline_path or (
+        configured_baseline(config) if options.config_baseline else None
+    )
+    if baseline_path is not None:
+        apply_baseline(analysis, baseline_path)
     if options.changed_since is not None and changed is not None:
         keep_changed(analysis, options.changed_since, changed)
     return analysis
@@ -154,7 +169,7 @@ def _decision_findings(root: Path, config: Config) -> list[Finding]:
     return decision_findings(root, config.adr, config.rules)
 
 
-def _decision_summary(root: Path, config: Config) -> dict[str, Any]:
+def _decision_summary(root: Path, config: Config) -> dict[int, DecisionSummary]:
     if not any(spec.adr is not None for spec in config.rules):
         return {}
     from fitness.adr import decision_summary
@@ -167,9 +182,9 @@ def _granularity(
     config: Config,
     depth: int,
     options: Options,
-    rules: list[RuleType],
-    history: dict[str, Any],
-) -> dict[str, Any] | None:
+    rules: list[RuleType[object]],
+    history: HistorySummary,
+) -> GranularityTable | None:
     """The granularity table (``fitness.analyze.granularity``) when anyone will look at it: for a system
     of services, for ``fitness score`` and for granularity rules. A package-only ``fitness check`` skips
     it (community detection imports networkx: 0.15 s that a plain check should not pay)."""
@@ -187,22 +202,20 @@ def _granularity(
     return score_granularity(graph, config.granularity, depth, history)
 
 
-def _service_summary(scan: ServiceScan) -> dict[str, Any]:
+def _service_summary(scan: ServiceScan) -> ServiceSummary | None:
     """What the service collectors saw, and what they could not resolve (never silently dropped)."""
     if not scan.services:
-        return {}
-    return {
-        "services": scan.services,
-        "datastores": scan.datastores,
-        "sql_statements": scan.sql_statements,
-        "call_sites": scan.call_sites,
-        "settings": scan.settings,
-        "unresolved_counts": dict(sorted(Counter(u.kind for u in scan.unresolved).items())),
-        "unresolved": [
-            {"kind": u.kind, "reason": u.reason, "path": u.evidence.path, "line": u.evidence.line}
-            for u in scan.unresolved
-        ],
-    }
+        return None
+    return ServiceSummary(
+        services=tuple(scan.services),
+        datastores=tuple(scan.datastores),
+        sql_statements=scan.sql_statements,
+        call_sites=scan.call_sites,
+        settings=scan.settings,
+        unresolved=tuple(
+            UnresolvedItem(u.evidence.path, u.evidence.line, u.kind, u.reason) for u in scan.unresolved
+        ),
+    )
 
 
 def history_settings(config: Config, options: Options) -> HistorySettings:
@@ -220,23 +233,19 @@ def parse_since_option(text: str) -> str:
         raise FitnessError(f"--{error}") from error
 
 
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
-
-def rule_summary(rule: RuleType) -> dict[str, Any]:
+def rule_summary(rule: RuleType[object]) -> ConfiguredRule:
     """What reporters say about a configured rule (they read the Analysis, never the rule registry)."""
     spec = rule.spec
-    return {
-        "id": spec.id,
-        "type": spec.type,
-        "code": rule.code,
-        "severity": spec.severity.value,
-        "because": spec.because,
-        "adr": spec.adr,
-        "summary": rule.summary,
-        "advice": rule.advice,
-    }
+    return ConfiguredRule(
+        id=spec.id,
+        type=spec.type,
+        code=rule.code,
+        severity=spec.severity.value,
+        because=spec.because,
+        adr=spec.adr,
+        summary=rule.summary,
+        advice=rule.advice,
+    )
 
 
 def keep_changed(analysis: Analysis, rev: str, changed: set[str]) -> None:
@@ -247,7 +256,7 @@ def keep_changed(analysis: Analysis, rev: str, changed: set[str]) -> None:
     analysis.findings = [finding for finding in analysis.findings if _touches(finding, changed)]
     kept = {finding.fingerprint for finding in analysis.findings}
     analysis.baseline_state = {key: state for key, state in analysis.baseline_state.items() if key in kept}
-    analysis.summary["changed_since"] = {"rev": rev, "files": len(changed)}
+    analysis.summary = replace(analysis.summary, changed_since=ChangedSince(rev, len(changed)))
 
 
 def _rooted(findings: list[Finding], root: Path) -> list[Finding]:
@@ -291,11 +300,26 @@ def default_depth(packages: list[str]) -> int:
 def read_json(path: Path, invalid: str, unreadable: str) -> Any:
     """A JSON file's data; a FitnessError naming the file (and the line of a syntax error) otherwise."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(read_text(path, MAX_JSON_BYTES))  # a regular file only: a FIFO would hang the run
     except json.JSONDecodeError as error:
         raise FitnessError(f"{invalid}: {error.msg}", str(path), error.lineno) from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise FitnessError(f"{unreadable}: {error}", str(path)) from error
+    except Unreadable as error:
+        raise FitnessError(f"{unreadable}: {error.why}", str(path)) from error
+    except RecursionError as error:
+        raise FitnessError(f"{invalid}: nested too deeply", str(path)) from error
+
+
+def baseline_of(root: Path, config_path: Path | None = None) -> Path | None:
+    """The baseline file the config for ``root`` names (``--update-baseline`` rewrites it), or None."""
+    return configured_baseline(load_config(root.resolve() if root.exists() else root, config_path))
+
+
+def configured_baseline(config: Config) -> Path | None:
+    """The config's ``baseline:`` file, relative to the config file's folder; None when it names none."""
+    if not config.baseline:
+        return None
+    folder = Path(config.path).parent if config.path else Path(config.root)
+    return folder / config.baseline
 
 
 def apply_baseline(analysis: Analysis, path: Path) -> None:

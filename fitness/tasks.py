@@ -1,5 +1,5 @@
 """What the commands do with an analysis beyond ``check``'s verdict: graphs, import chains, explanations,
-the starter config, the config schema, the HTML report and gallery, and updating a baseline.
+the config schema, the HTML report and gallery, and updating a baseline.
 
 ``fitness.pipeline.run`` is the one analysis; these are thin uses of it, kept apart so the pipeline
 module holds the pipeline and nothing else.
@@ -83,7 +83,7 @@ def find_chains(root: Path, options: Options, importer: str, imported: str) -> l
     view = ImportView.from_graph(analysis.graph)
     for name in (importer, imported):
         if name not in view.modules:
-            raise FitnessError(f"no module {name!r} in {', '.join(analysis.summary['packages'])}")
+            raise FitnessError(f"no module {name!r} in {', '.join(analysis.summary.packages)}")
     return chains_between(view, view.descendants(importer), view.descendants(imported))
 
 
@@ -111,46 +111,6 @@ def explain(code: str) -> str:
     raise FitnessError(f"unknown code {code!r}; known codes: {', '.join(known)}")
 
 
-def starter_config(root: Path) -> str:
-    """The text of a starter fitness.yaml for ``root`` (what ``fitness init`` writes)."""
-    from fitness.config.settings import Config
-    from fitness.config.starter import starter_yaml
-
-    analysis = run(root, Options(cache=False), config=Config(root=str(root)))
-    view = ImportView.from_graph(analysis.graph)
-    packages = analysis.summary["packages"]
-    order: list[str] = []
-    if len(packages) == 1:
-        order = _layer_order(view, packages[0])
-    return starter_yaml(
-        analysis.summary["source_roots"],
-        packages,
-        order,
-        analysis.summary.get("services", []),
-        analysis.summary.get("datastores", []),
-    )
-
-
-def _layer_order(view: ImportView, package: str) -> list[str]:
-    """Children of ``package`` ordered so that importers come before what they import."""
-    from fitness.model.algorithms import strongly_connected_components
-    from fitness.model.views import PackageView
-
-    depth = package.count(".") + 2
-    collapsed = PackageView.collapse(view, depth)
-    children = sorted(node for node in collapsed.nodes if node != package)
-    components = strongly_connected_components(children, collapsed.succ)
-    if any(len(component) > 1 for component in components):
-        return []
-    remaining = set(children)
-    order: list[str] = []
-    while remaining:
-        top = sorted(n for n in remaining if not any(n in collapsed.succ[o] for o in remaining))
-        order.extend(top)
-        remaining -= set(top)
-    return [name[len(package) + 1 :] for name in order]
-
-
 def _indent(text: str) -> str:
     return "".join(f"  {line}\n" for line in text.splitlines())
 
@@ -164,13 +124,33 @@ def draw_svg(dot_text: str) -> str | None:
         return None
 
 
+def draw_many(dot_texts: list[str]) -> list[str | None]:
+    """``draw_svg`` of each text, the ``dot`` processes run side by side (one per CPU, the longest text
+    first), so a page of ten graphs waits for about its slowest one rather than for all in a row."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(dot_texts) < 2:
+        return [draw_svg(text) for text in dot_texts]
+    order = sorted(range(len(dot_texts)), key=lambda i: -len(dot_texts[i]))
+    with ThreadPoolExecutor(max_workers=min(len(dot_texts), os.cpu_count() or 1)) as pool:
+        drawn = dict(zip(order, pool.map(draw_svg, (dot_texts[i] for i in order)), strict=True))
+    return [drawn[i] for i in range(len(dot_texts))]
+
+
 def load_analysis(path: Path, whole_graph: bool = False) -> Analysis:
     """An Analysis saved by ``fitness check --format json=FILE`` (FitnessError when it is not one, or, with
     ``whole_graph``, when it was written with the compact graph: the HTML report draws the module graph)."""
     data = read_json(path, "not valid JSON", "cannot read")
     if not isinstance(data, dict):
         raise FitnessError("not a fitness analysis (expected a JSON object)", str(path))
-    analysis = Analysis.from_json(data, str(path))
+    problem = _analysis_shape(data)
+    if problem:
+        raise FitnessError(f"not a fitness analysis: {problem}", str(path))
+    try:
+        analysis = Analysis.from_json(data, str(path))
+    except DATA_ERRORS as error:  # an edited file: a value of the wrong type or an unknown name
+        raise FitnessError(f"not a fitness analysis: {_data_error(error)}", str(path)) from error
     if whole_graph and not analysis.graph_complete:
         omitted = analysis.graph_omitted.get("nodes", {})
         what = " and ".join(f"{count} {kind}" for kind, count in sorted(omitted.items())) or "some"
@@ -182,12 +162,89 @@ def load_analysis(path: Path, whole_graph: bool = False) -> Analysis:
     return analysis
 
 
-def html_report(analysis: Analysis, fail_on: str = "error", generated: str = "") -> str:
-    """The self-contained HTML page for ``analysis`` (``fitness report``), graphs drawn with Graphviz."""
+DATA_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError, RecursionError)
+"""What an edited analysis JSON raises while it is read or rendered (a string where a number was ...)."""
+
+_SHAPE: dict[str, type | tuple[type, ...]] = {
+    "root": str,
+    "summary": dict,
+    "findings": list,
+    "baseline_state": dict,
+    "stale": list,
+    "warnings": list,
+    "metrics": dict,
+    "graph": dict,
+}
+
+
+def _analysis_shape(data: dict[str, Any]) -> str | None:
+    """What is wrong with the outline of a saved analysis (types of the top-level fields, of findings,
+    nodes, edges and metrics), or None; the details are left to ``Analysis.from_json``."""
+    for key, kind in _SHAPE.items():
+        if key in data and data[key] is not None and not isinstance(data[key], kind):
+            return f"{key}: expected {_kind_name(kind)}, got {type(data[key]).__name__}"
+    for key in ("findings", "stale"):
+        for index, item in enumerate(data.get(key) or []):
+            if not isinstance(item, dict):
+                return f"{key}[{index}]: expected an object, got {type(item).__name__}"
+    if not all(isinstance(item, str) for item in data.get("warnings") or []):
+        return "warnings: expected a list of strings"
+    graph = data.get("graph") or {}
+    for part in ("nodes", "edges"):
+        items = graph.get(part) or []
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            return f"graph.{part}: expected a list of objects"
+    for level, rows in (data.get("metrics") or {}).items():
+        if not isinstance(rows, dict) or not all(isinstance(values, dict) for values in rows.values()):
+            return f"metrics.{level}: expected an object of subjects, each an object of numbers"
+        for subject, values in rows.items():
+            for name, value in values.items():
+                if not isinstance(value, (int, float)) or isinstance(value, bool):
+                    return f"metrics.{level}.{subject}.{name}: expected a number, got {type(value).__name__}"
+    return None
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names: dict[object, str] = {dict: "an object", list: "a list", str: "a string"}
+    return names.get(kind, str(kind))
+
+
+def _data_error(error: BaseException) -> str:
+    raw = error.args[0] if isinstance(error, KeyError) and error.args else error
+    text = " ".join(str(raw).split())
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return f"{type(error).__name__}: {text}" if isinstance(error, (TypeError, AttributeError)) else text
+
+
+def html_report(
+    analysis: Analysis,
+    fail_on: str = "error",
+    generated: str = "",
+    trend_file: Path | None = None,
+    source: Path | None = None,
+) -> str:
+    """The self-contained HTML page for ``analysis`` (``fitness report``), graphs drawn with Graphviz;
+    ``trend_file``: a saved ``fitness trend --format json``, drawn as charts; ``source``: the file the
+    analysis was loaded from (``--from``), named in the error when its content cannot be rendered."""
+    from fitness.model.trend import TrendPoint
     from fitness.report import html
     from fitness.report.options import ReportOptions
+    from fitness.report.trend import read_trend
 
-    return html.render(analysis, ReportOptions(fail_on=Severity(fail_on)), draw_svg, generated)
+    trend: tuple[TrendPoint, ...] = ()
+    if trend_file is not None:
+        data = read_json(trend_file, "not a JSON trend file", "cannot read trend file")
+        try:
+            trend = tuple(read_trend(data, str(trend_file)))
+        except ValueError as error:
+            raise FitnessError(str(error)) from error
+    options = ReportOptions(fail_on=Severity(fail_on), trend=trend)
+    if source is None:
+        return html.render(analysis, options, draw_svg, generated, draw_many)
+    try:  # a saved analysis is input: what its edited values break is the file's fault, not a crash
+        return html.render(analysis, options, draw_svg, generated, draw_many)
+    except DATA_ERRORS as error:
+        raise FitnessError(f"cannot render this analysis: {_data_error(error)}", str(source)) from error
 
 
 def gallery(examples: Path) -> dict[str, str]:

@@ -1,19 +1,32 @@
 """What the ``fitness adr`` commands do to the folder: init, new, status, supersede, link.
 
 Each action checks everything it needs (targets exist, numbers unique, title usable) before it writes
-anything, and returns the paths it wrote so the caller can say so.
+anything, and returns the paths it wrote so the caller can say so. Each holds the folder's lock
+(``folder.locked``) and reads the folder again under it, so concurrent runs never take one number twice
+and never lose each other's index lines.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fitness.adr import edit, templates
-from fitness.adr.folder import AdrFolder, check_title, create_file, display, file_name, load, replace_file
+from fitness.adr.folder import (
+    AdrFolder,
+    check_title,
+    create_file,
+    display,
+    file_name,
+    load,
+    locked,
+    reloaded,
+    replace_file,
+)
 from fitness.adr.records import SUPERSEDED_BY, SUPERSEDES, Record, parse, valid_date
 from fitness.model import FitnessError
 from fitness.model.decisions import ADR_FORMATS, ADR_STATUSES, AdrSettings, normalize_status
@@ -70,19 +83,24 @@ def choose_format(requested: str | None, settings: AdrSettings, folder: AdrFolde
     return fmt
 
 
-def init(path: Path, fmt: str, date: str | None = None) -> Written:
+def init(path: Path, fmt: str, date: str | None = None, follow_symlinks: bool = False) -> Written:
     """Create the folder with its first record (record architecture decisions) and an index."""
-    from fitness.adr.index import write_index
-
-    folder = load(path, must_exist=False)
-    if folder.records or folder.unreadable:
-        raise FitnessError(
-            f"already holds {len(folder.numbers())} ADRs; nothing to initialise", folder.display
-        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise FitnessError(f"cannot create: {error.strerror}", display(path)) from error
+    with locked(path):
+        return _init(path, fmt, date, follow_symlinks)
+
+
+def _init(path: Path, fmt: str, date: str | None, follow_symlinks: bool) -> Written:
+    from fitness.adr.index import write_index
+
+    folder = load(path, must_exist=False, follow_symlinks=follow_symlinks)
+    if folder.records or folder.unreadable:
+        raise FitnessError(
+            f"already holds {len(folder.numbers())} ADRs; nothing to initialise", folder.display
+        )
     values = {
         "context": "We need to record the architectural decisions made on this project, with their reasons, "
         "where the next engineer will find them: next to the code.",
@@ -119,7 +137,7 @@ def init(path: Path, fmt: str, date: str | None = None) -> Written:
         "because": "they keep each decision and its reasons next to the code, in plain text",
     }
     written = new(folder, "Record architecture decisions", fmt, "Accepted", date=date, values=values)
-    index = write_index(load(path))
+    index = write_index(load(path, follow_symlinks=follow_symlinks))
     if index is not None:
         written.created.append(index)
     return written
@@ -133,9 +151,26 @@ def new(
     supersedes: list[int] | None = None,
     links: list[LinkRequest] | None = None,
     date: str | None = None,
-    values: dict[str, Any] | None = None,
+    values: dict[str, Any] | Callable[[int], dict[str, Any]] | None = None,
 ) -> Written:
-    """Write the next record; link it to (and supersede) the records named. Never overwrites."""
+    """Write the next record; link it to (and supersede) the records named. Never overwrites.
+
+    The number is taken under the folder's lock from the records on disk then; ``values`` may be a
+    function of that number (a draft quotes its own number)."""
+    with locked(folder.path):
+        return _new(reloaded(folder), title, fmt, status, supersedes, links, date, values)
+
+
+def _new(
+    folder: AdrFolder,
+    title: str,
+    fmt: str,
+    status: str,
+    supersedes: list[int] | None,
+    links: list[LinkRequest] | None,
+    date: str | None,
+    values: dict[str, Any] | Callable[[int], dict[str, Any]] | None,
+) -> Written:
     clean = check_title(title)
     if date is not None and not valid_date(date):
         raise FitnessError(f"--date must be YYYY-MM-DD, got {date!r}")
@@ -150,9 +185,10 @@ def new(
     if status not in ADR_STATUSES or status == "Superseded":
         allowed = ", ".join(s for s in ADR_STATUSES if s != "Superseded")
         raise FitnessError(f"a new record's status is one of {allowed}, not {status!r}")
+    extra = values(number) if callable(values) else values or {}
     text = templates.render(
         fmt,
-        {"number": number, "title": clean, "date": date or today(), "status": status, **(values or {})},
+        {"number": number, "title": clean, "date": date or today(), "status": status, **extra},
         folder.path,
     )
     record = parse(text, path, display(path), number)
@@ -166,16 +202,21 @@ def new(
         record = _reparsed(
             record, edit.add_link(record, edit.link_line(link.kind, targets_found[link.target]))
         )
+    follow = folder.follow_symlinks
     create_file(path, record.text)
     written = Written(created=[path])
     for target in supersedes or []:
-        replace_file(targets_found[target].path, edit.mark_superseded(targets_found[target], record, today()))
+        replace_file(
+            targets_found[target].path, edit.mark_superseded(targets_found[target], record, today()), follow
+        )
         written.changed.append(targets_found[target].path)
     for link in links or []:
         target_record = _fresh(targets_found[link.target])
-        replace_file(target_record.path, edit.add_link(target_record, edit.link_line(link.reverse, record)))
+        replace_file(
+            target_record.path, edit.add_link(target_record, edit.link_line(link.reverse, record)), follow
+        )
         written.changed.append(target_record.path)
-    return _with_index(folder.path, written)
+    return _with_index(folder, written)
 
 
 def set_status(folder: AdrFolder, number: int, status: str) -> tuple[Record, str]:
@@ -183,10 +224,12 @@ def set_status(folder: AdrFolder, number: int, status: str) -> tuple[Record, str
     if status.lower() not in SETTABLE:
         hint = " (use `fitness adr supersede OLD NEW`)" if status.lower().startswith("supers") else ""
         raise FitnessError(f"status must be one of {', '.join(SETTABLE)}, not {status!r}{hint}")
-    record = folder.get(number)
-    new_status = normalize_status(status)
-    replace_file(record.path, edit.set_status(record, new_status, today()))
-    _with_index(folder.path, Written())
+    with locked(folder.path):
+        folder = reloaded(folder)
+        record = folder.get(number)
+        new_status = normalize_status(status)
+        replace_file(record.path, edit.set_status(record, new_status, today()), folder.follow_symlinks)
+        _with_index(folder, Written())
     return record, new_status
 
 
@@ -194,12 +237,17 @@ def supersede(folder: AdrFolder, old: int, new_number: int) -> Written:
     """Record ``old`` as superseded by ``new_number``: both files change."""
     if old == new_number:
         raise FitnessError(f"ADR {old} cannot supersede itself")
-    folder.require_usable([old, new_number])
-    old_record, new_record = folder.get(old), folder.get(new_number)
-    _check_can_supersede(old_record, new_number)
-    replace_file(new_record.path, edit.add_link(new_record, edit.link_line("Supersedes", old_record)))
-    replace_file(old_record.path, edit.mark_superseded(old_record, _fresh(new_record), today()))
-    return _with_index(folder.path, Written(changed=[new_record.path, old_record.path]))
+    with locked(folder.path):
+        folder = reloaded(folder)
+        follow = folder.follow_symlinks
+        folder.require_usable([old, new_number])
+        old_record, new_record = folder.get(old), folder.get(new_number)
+        _check_can_supersede(old_record, new_number)
+        replace_file(
+            new_record.path, edit.add_link(new_record, edit.link_line("Supersedes", old_record)), follow
+        )
+        replace_file(old_record.path, edit.mark_superseded(old_record, _fresh(new_record), today()), follow)
+        return _with_index(folder, Written(changed=[new_record.path, old_record.path]))
 
 
 def link(folder: AdrFolder, source: int, kind: str, target: int, reverse: str) -> Written:
@@ -211,20 +259,28 @@ def link(folder: AdrFolder, source: int, kind: str, target: int, reverse: str) -
         return supersede(folder, source, target)
     if source == target:
         raise FitnessError(f"ADR {source} cannot link to itself")
-    folder.require_usable([source, target])
-    source_record, target_record = folder.get(source), folder.get(target)
-    replace_file(source_record.path, edit.add_link(source_record, edit.link_line(kind, target_record)))
-    target_record = _fresh(target_record)
-    replace_file(
-        target_record.path, edit.add_link(target_record, edit.link_line(reverse, _fresh(source_record)))
-    )
-    return _with_index(folder.path, Written(changed=[source_record.path, target_record.path]))
+    with locked(folder.path):
+        folder = reloaded(folder)
+        follow = folder.follow_symlinks
+        folder.require_usable([source, target])
+        source_record, target_record = folder.get(source), folder.get(target)
+        replace_file(
+            source_record.path, edit.add_link(source_record, edit.link_line(kind, target_record)), follow
+        )
+        target_record = _fresh(target_record)
+        replace_file(
+            target_record.path,
+            edit.add_link(target_record, edit.link_line(reverse, _fresh(source_record))),
+            follow,
+        )
+        return _with_index(folder, Written(changed=[source_record.path, target_record.path]))
 
 
-def _with_index(path: Path, written: Written) -> Written:
+def _with_index(folder: AdrFolder, written: Written) -> Written:
     """Keep an existing index (README.md with adr-log markers) up to date after a change."""
     from fitness.adr.index import README, START, write_index
 
+    path = folder.path
     readme = path / README
     try:
         has_index = readme.is_file() and START in readme.read_text(encoding="utf-8")
@@ -232,7 +288,7 @@ def _with_index(path: Path, written: Written) -> Written:
         return written
     if has_index:
         try:
-            changed = write_index(load(path))
+            changed = write_index(load(path, follow_symlinks=folder.follow_symlinks))
         except FitnessError:  # best effort: `fitness adr lint` reports why the folder cannot be indexed
             return written
         if changed is not None:

@@ -11,13 +11,13 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from fitness.adr.folder import AdrFolder, load, locate
 from fitness.adr.records import Record, number_of
 from fitness.model import Finding, FitnessError, Location, Severity
 from fitness.model.decisions import DEFAULT_ADR_DIR, AdrSettings
 from fitness.model.rulespec import RuleSpec
+from fitness.model.summary import DecisionSummary
 
 CODE = "FIT003"
 NOT_VIOLATIONS = ("FIT002", CODE)  # findings about a rule's configuration, not of the rule
@@ -42,9 +42,12 @@ def decision_findings(root: Path, settings: AdrSettings, specs: Sequence[RuleSpe
     return findings
 
 
-def decision_summary(root: Path, settings: AdrSettings, specs: Sequence[RuleSpec]) -> dict[str, Any]:
-    """``{"decisions": {"7": {title, status, path, rules}}}`` for the Analysis summary, so that reporters
-    (the HTML page) can list each decision with the rules that enforce it; ``{}`` when no rule has ``adr:``."""
+def decision_summary(
+    root: Path, settings: AdrSettings, specs: Sequence[RuleSpec]
+) -> dict[int, DecisionSummary]:
+    """Each ADR a rule names (``adr:``) with its title, status, file and the rules that enforce it, for
+    ``Analysis.summary.decisions``, so that reporters (the HTML page) can list them; ``{}`` when no rule
+    has ``adr:``."""
     rules: dict[int, list[str]] = {}
     for spec in specs:
         if spec.adr is not None:
@@ -55,13 +58,13 @@ def decision_summary(root: Path, settings: AdrSettings, specs: Sequence[RuleSpec
     decisions = {}
     for number, ids in sorted(rules.items()):
         record = by_number.get(number)
-        decisions[str(number)] = {
-            "title": record.title if record else "",
-            "status": (record.status or "unknown") if record else "missing",
-            "path": _relative(record.path, root) if record else "",
-            "rules": sorted(ids),
-        }
-    return {"decisions": decisions}
+        decisions[number] = DecisionSummary(
+            title=record.title if record else "",
+            status=(record.status or "unknown") if record else "missing",
+            path=_relative(record.path, root) if record else "",
+            rules=tuple(sorted(ids)),
+        )
+    return decisions
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,12 @@
 
 Where: an ``.adr-dir`` file in the project folder (the adr-tools convention: one line, the folder's
 path), else ``adr.dir`` in fitness.yaml, else ``docs/adr`` (or adr-tools' default ``doc/adr`` when only
-that one exists). New files are created exclusively (never overwriting); changed files are written
-to a temporary file and renamed, so an interrupted write never leaves half a record.
+that one exists). An ``.adr-dir`` or ``adr.dir`` leading outside the repository (the enclosing git work
+tree, else the project folder) is refused: ``fitness adr`` never writes there. New files are created
+exclusively (never overwriting); changed files are written to a temporary file and renamed, so an
+interrupted write never leaves half a record, and only to regular files (``fitness.outputs``; a symlinked
+record is refused unless ``follow_symlinks``). Every command that numbers or writes records holds a lock
+on the folder (``locked``), so concurrent ``fitness adr new`` runs get distinct numbers and one index.
 """
 
 from __future__ import annotations
@@ -11,16 +15,22 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import stat
-import tempfile
+import threading
+import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fitness.adr.records import Problem, Record, number_of, parse
 from fitness.model import FitnessError, Severity
 from fitness.model.decisions import DEFAULT_ADR_DIR, AdrSettings
+from fitness.outputs import inside, write_text
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: a lock file instead
+    fcntl = None  # type: ignore[assignment]
 
 MAX_NUMBER = 9999
 SLUG_LIMIT = 50
@@ -39,13 +49,37 @@ def locate(project: Path, settings: AdrSettings | None = None, explicit: Path | 
             raise FitnessError(f"cannot read: {error}", display(marker)) from error
         if not named:
             raise FitnessError("empty; it should hold the ADR folder's path, e.g. docs/adr", display(marker))
-        return project / named
+        return _in_repository(project, named, display(marker), 1)
     if settings is not None and settings.dir:
-        return project / settings.dir
+        return _in_repository(project, settings.dir, "adr.dir", None)
     default = project / DEFAULT_ADR_DIR
     if not default.exists() and (project / "doc" / "adr").is_dir():
         return project / "doc" / "adr"
     return default
+
+
+def repository(project: Path) -> Path:
+    """The git work tree holding ``project`` (the nearest folder with ``.git``), else ``project``."""
+    start = project.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _in_repository(project: Path, named: str, where: str, line: int | None) -> Path:
+    """``project / named``, refused when it leads outside the repository (``..``, an absolute path, a
+    symlink): ADR commands write there, and a checked-out file must not send them elsewhere."""
+    path = project / named
+    root = repository(project)
+    if not inside(path, root):
+        raise FitnessError(
+            f"the ADR folder {named!r} is outside the repository ({root.as_posix()}); it must be below it "
+            "(or pass --dir explicitly)",
+            where,
+            line,
+        )
+    return path
 
 
 def display(path: Path) -> str:
@@ -65,6 +99,7 @@ class AdrFolder:
     records: list[Record] = field(default_factory=list)
     unreadable: list[Problem] = field(default_factory=list)
     strays: list[Path] = field(default_factory=list)
+    follow_symlinks: bool = False  # write through a symlinked record or index (--follow-symlinks)
 
     @property
     def display(self) -> str:
@@ -126,9 +161,9 @@ class AdrFolder:
         return ordered[-1].format if ordered else None
 
 
-def load(path: Path, must_exist: bool = True) -> AdrFolder:
+def load(path: Path, must_exist: bool = True, follow_symlinks: bool = False) -> AdrFolder:
     """Read every ``NNNN-*.md`` file in ``path`` (README.md, index.md and templates are not records)."""
-    folder = AdrFolder(path)
+    folder = AdrFolder(path, follow_symlinks=follow_symlinks)
     if not path.is_dir():
         if must_exist:
             what = "is not a folder" if path.exists() else "no ADR folder here"
@@ -203,21 +238,74 @@ def create_file(path: Path, text: str) -> None:
         raise FitnessError(f"cannot write: {error.strerror}", display(path)) from error
 
 
-def replace_file(path: Path, text: str) -> None:
-    """Rewrite a file atomically (temporary file, then rename), keeping its permissions."""
-    temporary = ""
+def replace_file(path: Path, text: str, follow_symlinks: bool = False) -> None:
+    """Rewrite a file atomically (temporary file, then rename), keeping its permissions; only a regular
+    file (a symlink only with ``follow_symlinks``)."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode)  # mkstemp makes files only the owner can read
-        os.replace(temporary, path)
-    except OSError as error:
-        if temporary:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        raise FitnessError(f"cannot write: {error.strerror}", display(path)) from error
+        write_text(path, text, follow_symlinks)
+    except FitnessError as error:
+        raise FitnessError(error.message, display(path)) from error
+
+
+def reloaded(folder: AdrFolder) -> AdrFolder:
+    """``folder`` read again (under ``locked``: what other processes wrote meanwhile counts)."""
+    return load(folder.path, must_exist=False, follow_symlinks=folder.follow_symlinks)
+
+
+_held = threading.local()
+LOCK_SECONDS = 60.0
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the ADR folder ``path`` (``flock`` on the folder itself, so no lock file
+    is left behind; re-entrant within one thread). Concurrent ``fitness adr new`` runs take turns: each
+    reads the numbers in use and creates its record and index while no other run can."""
+    key = os.path.realpath(path)
+    depth: dict[str, int] = _held.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        depth[key] += 1
+        try:
+            yield
+        finally:
+            depth[key] -= 1
+        return
+    with _lock(key):
+        depth[key] = 1
+        try:
+            yield
+        finally:
+            depth.pop(key, None)
+
+
+@contextlib.contextmanager
+def _lock(folder: str) -> Iterator[None]:
+    if fcntl is not None:
+        try:
+            descriptor = os.open(folder, os.O_RDONLY)
+        except OSError as error:
+            raise FitnessError(f"cannot lock: {error.strerror or error}", display(Path(folder))) from error
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # releases the lock
+        return
+    marker = os.path.join(folder, ".adr-lock")  # pragma: no cover - Windows
+    deadline = time.monotonic() + LOCK_SECONDS  # pragma: no cover
+    while True:  # pragma: no cover
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            break
+        except FileExistsError as error:
+            if time.monotonic() > deadline:
+                raise FitnessError("locked by another run (remove .adr-lock if none runs)", folder) from error
+            time.sleep(0.05)
+    try:  # pragma: no cover
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(marker)
 
 
 def _unreadable(path: Path, message: str) -> Problem:

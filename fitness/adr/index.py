@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fitness.adr.folder import AdrFolder, create_file, replace_file
+from fitness.adr.folder import AdrFolder, create_file, locked, reloaded, replace_file
 from fitness.adr.records import Record
 from fitness.model import FitnessError
 
@@ -58,16 +58,21 @@ def wanted_text(folder: AdrFolder) -> tuple[Path, str | None, str]:
 
 
 def write_index(folder: AdrFolder) -> Path | None:
-    """Write the index; the README's path when it changed, None when it was already up to date."""
-    folder.require_usable()
-    path, current, wanted = wanted_text(folder)
-    if current == wanted:
-        return None
-    if current is None:
-        create_file(path, wanted)
-    else:
-        replace_file(path, wanted)
-    return path
+    """Write the index; the README's path when it changed, None when it was already up to date.
+
+    Under the folder's lock, from the records on disk then: two runs never leave an index missing one's
+    record."""
+    with locked(folder.path):
+        folder = reloaded(folder)
+        folder.require_usable()
+        path, current, wanted = wanted_text(folder)
+        if current == wanted:
+            return None
+        if current is None:
+            create_file(path, wanted)
+        else:
+            replace_file(path, wanted, folder.follow_symlinks)
+        return path
 
 
 def _status(record: Record, by_number: dict[int, Record]) -> str:

@@ -241,6 +241,10 @@ def _front_matter(
     except yaml.YAMLError as error:  # pragma: no cover - every YAML error PyYAML raises is marked
         problems.append(_problem(display, 1, "ADR009", f"malformed front matter: {error}"))
         return {}, end + 1
+    except (ValueError, OverflowError, RecursionError) as error:  # `date: 2024-02-30`, deep nesting
+        reason = str(error).split(":")[0] or type(error).__name__
+        problems.append(_problem(display, 2, "ADR009", f"malformed front matter: {reason}"))
+        return {}, end + 1
     if data is None:
         return {}, end + 1
     if not isinstance(data, dict):

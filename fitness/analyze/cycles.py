@@ -73,7 +73,7 @@ def breaker_advice(noun: str, cuts: list[Cut], complete: bool) -> str:
     count = f"{len(cuts)} {one if len(cuts) == 1 else many}"
     listed = "; ".join(_describe(*cut) for cut in cuts[:MAX_LISTED])
     if len(cuts) > MAX_LISTED:
-        listed += f"; and {len(cuts) - MAX_LISTED} more (all in data.breakers)"
+        listed += f"; and {len(cuts) - MAX_LISTED} more (--format json lists them all)"
     head = f"break the cycle by removing {count}: {listed}."
     if not complete:
         head = (

@@ -1,7 +1,8 @@
 """Granularity: for each service, split, keep or merge, with the forces behind the verdict (ADR 0006).
 
-``score_granularity`` reads the ArchGraph (and nothing else) and returns a JSON-ready dict, which the
-pipeline stores as ``analysis.summary["granularity"]`` so reporters render it without recomputing::
+``score_granularity`` reads the ArchGraph (and nothing else) and returns a ``GranularityTable``
+(``fitness.model.granularity``), which the pipeline stores as ``analysis.summary.granularity`` so reporters
+render it without recomputing. Its JSON form::
 
     {
       "level": "services" | "packages",     # packages (at the package depth) when no service is found
@@ -47,11 +48,16 @@ from fitness.analyze.granularity_forces import (
 from fitness.analyze.granularity_pairs import package_pairs, service_pairs
 from fitness.model.granularity import (
     DISINTEGRATORS,
+    ForceScore,
     GranularitySettings,
+    GranularityTable,
+    PairPressure,
+    ServiceVerdict,
     pressure,
     verdict,
 )
 from fitness.model.graph import ArchGraph, EdgeKind, NodeKind, node_id
+from fitness.model.history import HistorySummary
 from fitness.model.service_view import ServiceView
 from fitness.model.views import package_of
 
@@ -84,8 +90,8 @@ def score_granularity(
     graph: ArchGraph,
     settings: GranularitySettings | None = None,
     depth: int = 2,
-    history: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+    history: HistorySummary | None = None,
+) -> GranularityTable:
     """The granularity table (shape in the module docstring). ``history`` is the git collector's
     summary (``available``, ``reason``); without it, history counts as available when any node has churn."""
     settings = settings or GranularitySettings()
@@ -107,13 +113,13 @@ def score_granularity(
         if isinstance(node.attrs.get("churn"), Mapping)
     }
     paths = {node.name: str(node.attrs.get("path", "")) for node in graph.nodes(NodeKind.MODULE)}
-    pair_rows: list[dict[str, Any]] = []
+    pair_rows: list[PairPressure] = []
     strongest: dict[str, tuple[float, list[str]]] = {s.name: (0.0, []) for s in subjects}
     for (a, b), forces in sorted(pairs.items()):
         value = pressure((settings.weight(f), force.score or 0.0) for f, force in forces.items())
         if value <= 0:
             continue
-        pair_rows.append({"services": [a, b], "merge_pressure": value, "integrators": _json(forces)})
+        pair_rows.append(PairPressure((a, b), value, _scores(forces)))
         for me, other in ((a, b), (b, a)):
             if me in strongest:
                 best, partners = strongest[me]
@@ -121,28 +127,22 @@ def score_granularity(
                     strongest[me] = (value, [other])
                 elif value == best:
                     partners.append(other)
-    pair_rows.sort(key=lambda row: (-row["merge_pressure"], row["services"]))
+    pair_rows.sort(key=lambda row: (-row.merge_pressure, row.services))
     rows = [
         _service_row(
             subject, edges, commits, paths, settings, available, reason, strongest[subject.name], pairs
         )
         for subject in subjects
     ]
-    return {
-        "level": level,
-        "history": {"available": available, "reason": reason},
-        "settings": settings.to_json(),
-        "services": rows,
-        "pairs": pair_rows,
-    }
+    return GranularityTable(level, available, reason, settings, tuple(rows), tuple(pair_rows))
 
 
 # -- subjects -----------------------------------------------------------------------------------
 
 
-def _history(graph: ArchGraph, history: Mapping[str, Any] | None) -> tuple[bool, str]:
+def _history(graph: ArchGraph, history: HistorySummary | None) -> tuple[bool, str]:
     if history is not None:
-        return bool(history.get("available")), str(history.get("reason", ""))
+        return history.available, history.reason
     if any("churn" in node.attrs for node in graph.nodes()) or graph.edges(EdgeKind.CO_CHANGES):
         return True, ""
     return False, "no git history collected"
@@ -187,7 +187,7 @@ def _service_row(
     reason: str,
     strongest: tuple[float, list[str]],
     pairs: Mapping[tuple[str, str], Mapping[str, Force]],
-) -> dict[str, Any]:
+) -> ServiceVerdict:
     units = units_of(subject.modules, edges)
     scope_force, parts = scope(units, edges, modularity_communities)
     covered = {m for part in parts for m in part.modules}
@@ -213,19 +213,19 @@ def _service_row(
     partner_forces: dict[str, Force] = {}
     for other in partners[:1]:
         partner_forces = dict(pairs.get((min(subject.name, other), max(subject.name, other)), {}))
-    return {
-        "name": subject.name,
-        "modules": len(subject.modules),
-        "verdict": decided,
-        "reason": _reason(
+    return ServiceVerdict(
+        name=subject.name,
+        modules=len(subject.modules),
+        verdict=decided,
+        reason=_reason(
             subject.name, decided, split, merge, partners, forces, partner_forces, parts, settings
         ),
-        "split_pressure": split,
-        "merge_pressure": merge,
-        "merge_with": sorted(partners) if decided == "merge" else [],
-        "parts": [p.to_json() for p in parts],
-        "disintegrators": _json(forces),
-    }
+        split_pressure=split,
+        merge_pressure=merge,
+        merge_with=tuple(sorted(partners)) if decided == "merge" else (),
+        parts=tuple(p.scored() for p in parts),
+        disintegrators=_scores(forces),
+    )
 
 
 def _parts_from_forces(forces: Mapping[str, Force], modules: list[str]) -> list[Part]:
@@ -284,8 +284,8 @@ def _top(forces: Mapping[str, Force], settings: GranularitySettings) -> str:
     return ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
 
 
-def _json(forces: Mapping[str, Force]) -> dict[str, Any]:
-    return {name: force.to_json() for name, force in forces.items()}
+def _scores(forces: Mapping[str, Force]) -> dict[str, ForceScore]:
+    return {name: force.scored() for name, force in forces.items()}
 
 
 def modularity_communities(

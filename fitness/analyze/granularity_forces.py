@@ -29,6 +29,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fitness.model.granularity import ForceScore, SplitPart
+
 MIN_PART = 2
 MIN_UNITS_FOR_COMMUNITIES = 6
 MIN_MODULARITY = 0.3
@@ -68,13 +70,11 @@ class Force:
     note: str = ""
     part: list[str] = field(default_factory=list)  # modules this force would cut out (disintegrators)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "score": None if self.score is None else round(self.score, 3),
-            "status": "unavailable" if self.score is None else "measured",
-            "evidence": list(self.evidence),
-            "note": self.note,
-        }
+    def scored(self) -> ForceScore:
+        """The force as the granularity table shows it (score rounded to 3 decimals)."""
+        return ForceScore(
+            None if self.score is None else round(self.score, 3), tuple(self.evidence), self.note
+        )
 
 
 @dataclass
@@ -83,8 +83,8 @@ class Part:
     modules: list[str]
     why: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "modules": list(self.modules), "why": self.why}
+    def scored(self) -> SplitPart:
+        return SplitPart(self.name, tuple(self.modules), self.why)
 
 
 def units_of(modules: Sequence[str], edges: Mapping[str, set[str]]) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from fitness.analyze import resilience
 from fitness.analyze.smells import smell_setting
 from fitness.model.algorithms import cyclic_components
 from fitness.model.evidence import Evidence, Location
@@ -44,6 +45,11 @@ def service_smells(view: ServiceView, settings: AnalysisSettings) -> list[Findin
         ("event_cycles", _event_cycles),
         ("hardcoded_endpoints", _hardcoded),
         ("distributed_monolith", _distributed_monolith),
+        ("wobbly_interactions", resilience.wobbly_interactions),
+        ("dual_writes", resilience.dual_writes),
+        ("unidempotent_consumers", resilience.unidempotent_consumers),
+        ("remote_calls_in_loops", resilience.calls_in_loops),
+        ("missing_gateway", resilience.missing_gateway),
     )
     findings: list[Finding] = []
     for name, check in checks:

@@ -90,6 +90,7 @@ def component_facts(
         if not _is_dockerfile(c.evidence.path)
     )
     facts.messages.extend(calls.messages)
+    facts.routes.extend(route for deployed in service.deployed for route in deployed.routes)  # Ingress
     for item in calls.unresolved:
         match = _ENV_URL.match(item.reason)
         if item.kind == "url" and match:

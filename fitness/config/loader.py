@@ -5,13 +5,23 @@ Precedence is defaults < file < command line; the command line part is applied b
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import Any
 
 from fitness.config.settings import Config
-from fitness.config.source import KeyPath, Source, read_pyproject, read_yaml
+from fitness.config.source import (
+    MAX_CONFIG_BYTES,
+    KeyPath,
+    Source,
+    parse_toml,
+    parse_yaml,
+    read_pyproject,
+    read_yaml,
+)
 from fitness.config.validate import Collector, suggest
+from fitness.inputs import Unreadable, path_problem, read_text
 from fitness.model import ConfigError, FitnessError, Severity
 from fitness.model.decisions import ADR_FORMATS, ADR_STATUSES, AdrSettings, normalize_status
 from fitness.model.granularity import FORCES, GRANULARITY_KEYS, GranularitySettings
@@ -26,6 +36,7 @@ TOP_KEYS = (
     "root",
     "packages",
     "exclude",
+    "baseline",
     "include_external",
     "exclude_type_checking_imports",
     "analysis",
@@ -41,32 +52,79 @@ SEVERITIES = tuple(severity.value for severity in Severity)
 
 
 def find_config(root: Path) -> Path | None:
-    """The config file that applies to ``root``, or None (then defaults apply)."""
+    """The config file that applies to ``root``, or None (then defaults apply).
+
+    Fails closed: a fitness.yaml that is a dangling symlink, a FIFO or unreadable is returned (and then
+    refused with an error by ``load_config``) rather than skipped for the defaults, and so is a
+    pyproject.toml that cannot be read or parsed while it mentions fitness.
+    """
     for name in CONFIG_NAMES:
         candidate = root / name
-        if candidate.exists():
+        if os.path.lexists(candidate):
             return candidate
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and "[tool.fitness" in pyproject.read_text(encoding="utf-8", errors="replace"):
+    if os.path.lexists(pyproject) and _has_fitness_table(pyproject):
         return pyproject
     return None
 
 
+def _has_fitness_table(path: Path) -> bool:
+    """Whether a pyproject.toml holds ``tool.fitness`` in any TOML spelling (or cannot be told: then the
+    loader reads it and says why it cannot)."""
+    if path.is_dir():
+        return False
+    try:
+        text = read_text(path, MAX_CONFIG_BYTES)
+    except Unreadable:
+        return True
+    if "fitness" not in text:
+        return False
+    try:
+        document = parse_toml(text, str(path))
+    except FitnessError:
+        return True
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "fitness" in tool
+
+
 def load_config(root: Path, path: Path | None = None) -> Config:
-    """Load and validate the config for ``root``; raise ConfigError listing every problem."""
+    """Load and validate the config for ``root``; raise ConfigError listing every problem.
+
+    A config found in ``root`` must be a regular file inside it (a symlink leading out is refused); one
+    named with ``--config`` (``path``) may be anywhere, but must be a regular file too.
+    """
+    problem = path_problem(str(root))
+    if problem:
+        raise FitnessError(f"not a folder name: {problem}", str(root)[:100])
     if not root.exists():
         raise FitnessError("no such folder", str(root))
+    found = path is None
     if path is None:
         path = find_config(root)
     if path is None:
         return Config(root=str(root))
-    if not path.exists():
-        raise FitnessError("config file not found", str(path))
     display = _display(path)
-    source = read_pyproject(path, display) if path.name == "pyproject.toml" else read_yaml(path, display)
+    if not path.exists():
+        if os.path.islink(path):
+            raise FitnessError(
+                f"config file is a symlink to {os.readlink(path)}, which does not exist", display
+            )
+        raise FitnessError("config file not found", str(path))
+    inside = root if found else None
+    source = (
+        read_pyproject(path, display, inside)
+        if path.name == "pyproject.toml"
+        else read_yaml(path, display, inside)
+    )
     if source is None:
         return Config(root=str(root))
     return _build(root, source)
+
+
+def config_from_text(root: Path, text: str, path: Path) -> Config:
+    """The config in ``text``, validated as if read from ``path`` (``fitness init`` checks what it is about
+    to write with the loader ``fitness check`` will use)."""
+    return _build(root, parse_yaml(text, str(path)))
 
 
 def _display(path: Path) -> str:
@@ -75,7 +133,7 @@ def _display(path: Path) -> str:
         relative = os.path.relpath(path)
     except ValueError:  # pragma: no cover - other drive on Windows
         return str(path)
-    return str(path.resolve()) if relative.startswith("..") else relative
+    return os.path.abspath(path) if relative.startswith("..") else relative  # the link, not its target
 
 
 def _build(root: Path, source: Source) -> Config:
@@ -92,9 +150,10 @@ def _build(root: Path, source: Source) -> Config:
     config = Config(
         root=str(root),
         path=source.path,
-        source_roots=collector.str_list(data, "root", ()),
+        source_roots=collector.path_list(data, "root", ()),
         packages=collector.str_list(data, "packages", ()),
         exclude=collector.str_list(data, "exclude", ()),
+        baseline=collector.scalar(data, "baseline", str, (), None),
         include_external=collector.scalar(data, "include_external", bool, (), False),
         exclude_type_checking_imports=collector.scalar(
             data, "exclude_type_checking_imports", bool, (), False
@@ -122,6 +181,8 @@ def _adr(collector: Collector, raw: Any) -> AdrSettings:
         return AdrSettings()
     collector.unknown_keys(raw, ("dir", "format", "default_status"), where)
     folder = collector.scalar(raw, "dir", str, where, None)
+    if folder is not None and not collector.path_list(raw, "dir", where):
+        folder = None
     fmt = collector.scalar(raw, "format", str, where, None)
     if fmt is not None and fmt not in ADR_FORMATS:
         collector.add(
@@ -189,6 +250,8 @@ def _history(collector: Collector, raw: Any) -> HistorySettings:
         collector.add(where, f"history: expected a mapping ({', '.join(HISTORY_KEYS)})")
         return default
     collector.unknown_keys(raw, HISTORY_KEYS, where)
+    if isinstance(raw.get("since"), datetime.date):  # `since: 2024-01-31` unquoted is a date to YAML
+        raw = {**raw, "since": raw["since"].isoformat()}
     since = collector.scalar(raw, "since", str, where, default.since)
     try:
         parse_since(since)
@@ -337,6 +400,24 @@ def _ignores(collector: Collector, raw: Any, where: KeyPath) -> tuple[IgnoreSpec
 
 
 SERVICE_KEYS = ("paths", "packages", "datastores", "owns", "aliases", "annotations")
+ANNOTATION_TYPES: dict[str, type] = {"role": str, "scaling": str, "fault_tolerance": str, "latency_ms": float}
+"""Annotations fitness reads (README); the others are free-form. ``handles`` is a name or a list of names."""
+
+
+def _annotations(collector: Collector, raw: Any, where: KeyPath) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        collector.add(where, f"{'.'.join(map(str, where))}: expected a mapping")
+        return {}
+    annotations = dict(raw)
+    for key, kind in ANNOTATION_TYPES.items():
+        if key in raw and not (kind is str and isinstance(raw[key], (str, bool))):
+            annotations[key] = collector.scalar(raw, key, kind, where, None)
+    if "handles" in raw:
+        handles = collector.str_list(raw, "handles", where)
+        annotations["handles"] = list(handles)
+    return {key: value for key, value in annotations.items() if value is not None}
 
 
 def _services(collector: Collector, raw: Any) -> tuple[ServiceSpec, ...]:
@@ -356,14 +437,11 @@ def _services(collector: Collector, raw: Any) -> tuple[ServiceSpec, ...]:
             )
             continue
         collector.unknown_keys(body, SERVICE_KEYS, where)
-        annotations = body.get("annotations") or {}
-        if not isinstance(annotations, dict):
-            collector.add((*where, "annotations"), f"services.{name}.annotations: expected a mapping")
-            annotations = {}
+        annotations = _annotations(collector, body.get("annotations"), (*where, "annotations"))
         specs.append(
             ServiceSpec(
                 name=str(name),
-                paths=collector.str_list(body, "paths", where),
+                paths=collector.path_list(body, "paths", where),
                 packages=collector.str_list(body, "packages", where),
                 datastores=collector.str_list(body, "datastores", where),
                 owns=tuple(t.lower() for t in collector.str_list(body, "owns", where)),

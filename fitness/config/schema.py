@@ -35,6 +35,10 @@ TOP_SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "packages": {**_STRINGS, "description": "Root packages to analyse; default: discovered."},
     "exclude": {**_STRINGS, "description": "Modules left out of the graph (* and ** allowed)."},
+    "baseline": {
+        "type": "string",
+        "description": "Known violations (a baseline file, relative to this config): only new ones fail.",
+    },
     "include_external": {
         "type": "boolean",
         "description": "Record third-party imports as external:<name> nodes.",

@@ -21,6 +21,7 @@ class Config:
     source_roots: tuple[str, ...] = ()
     packages: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    baseline: str | None = None  # known violations, relative to the config file (``fitness init`` writes it)
     include_external: bool = False
     exclude_type_checking_imports: bool = False
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from fitness.config.source import KeyPath, Source
+from fitness.inputs import path_problem
 from fitness.model import FitnessError
 
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
@@ -57,6 +58,17 @@ class Collector:
             return tuple(value)
         self.add((*where, key), f"{_dotted(where, key)}: expected a list of strings, got {_show(value)}")
         return ()
+
+    def path_list(self, mapping: dict[str, Any], key: str, where: KeyPath) -> tuple[str, ...]:
+        """``str_list`` of file paths: each must be usable as one (no NUL, no name over 255 bytes)."""
+        values = self.str_list(mapping, key, where)
+        for value in values:
+            problem = path_problem(value)
+            if problem:
+                shown = value if len(value) <= 40 else value[:37] + "..."
+                self.add((*where, key), f"{_dotted(where, key)}: not a usable path ({problem}): {shown!r}")
+                return ()
+        return values
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:

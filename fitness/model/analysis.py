@@ -24,6 +24,7 @@ from typing import Any
 from fitness.model.errors import FitnessError
 from fitness.model.findings import Finding, Severity
 from fitness.model.graph import ArchGraph, NodeKind
+from fitness.model.summary import Summary
 
 SCHEMA_VERSION = 2
 
@@ -43,7 +44,7 @@ class Analysis:
     graph: ArchGraph
     findings: list[Finding] = field(default_factory=list)
     metrics: Metrics = field(default_factory=dict)
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: Summary = field(default_factory=Summary)
     warnings: list[str] = field(default_factory=list)
     stale: list[dict[str, Any]] = field(default_factory=list)
     baseline_state: dict[str, str] = field(default_factory=dict)
@@ -76,7 +77,7 @@ class Analysis:
         return {
             "schema_version": SCHEMA_VERSION,
             "root": self.root,
-            "summary": _sorted_dict(self.summary),
+            "summary": _sorted_dict(self.summary.to_json()),
             "findings": [finding.to_json() for finding in self.sorted_findings()],
             "baseline_state": dict(sorted(self.baseline_state.items())),
             "stale": sorted(self.stale, key=lambda item: (item.get("code", ""), item.get("fingerprint", ""))),
@@ -135,7 +136,7 @@ class Analysis:
             graph=ArchGraph.from_json(raw_graph),
             findings=[Finding.from_json(item) for item in data.get("findings", [])],
             metrics=data.get("metrics", {}),
-            summary=dict(data.get("summary", {})),
+            summary=Summary.from_json(data.get("summary") or {}),
             warnings=list(data.get("warnings", [])),
             stale=list(data.get("stale", [])),
             baseline_state=dict(data.get("baseline_state", {})),
@@ -147,7 +148,7 @@ class Analysis:
         )
 
 
-def _sorted_dict(value: Any) -> Any:
+def _sorted_dict(value: object) -> object:
     if isinstance(value, dict):
         return {key: _sorted_dict(value[key]) for key in sorted(value)}
     return value

@@ -145,6 +145,102 @@ CATALOG: dict[str, CodeDoc] = {
             "rules:\n  - {id: not-a-distributed-monolith, type: max-distributed-monolith-score, max: 0.4}",
             "Merge what must deploy together, or cut the signals one by one, shared tables first.",
         ),
+        CodeDoc(
+            "FIT312",
+            "wobbly-interaction",
+            "A synchronous remote call with no timeout (requests, urllib, aiohttp sessions, httpx with "
+            "timeout=None; RestTemplate, WebClient, Feign without configured timeouts; Go http.Client{} "
+            "without Timeout, http.Get, gRPC without a deadline; fetch without a signal, axios without "
+            "timeout; .NET HttpClient without Timeout) in a service with no circuit breaker, retry or mesh "
+            "policy (tenacity, pybreaker, resilience4j, Hystrix, Polly, opossum, gobreaker, Istio/Envoy).",
+            "analysis:\n  wobbly_interactions: {severity: warning}\n"
+            "rules:\n  - {id: no-wobbly-calls, type: remote-calls-protected, exceptions: [admin-ui]}",
+            "Set a timeout on every remote call and put a circuit breaker or a retry with backoff on the "
+            "dependency: one slow service must not hang its callers.",
+        ),
+        CodeDoc(
+            "FIT313",
+            "dual-write",
+            "One function writes a database table and publishes a message to a broker, and the service has "
+            "no outbox table or CDC (Debezium): a crash between the two loses the message, or sends one "
+            "for a write that rolled back.",
+            "analysis:\n  dual_writes: {severity: warning}",
+            "Use the transactional outbox pattern: insert the message into an outbox table in the same "
+            "transaction as the data; a relay or CDC (Debezium) publishes it.",
+        ),
+        CodeDoc(
+            "FIT314",
+            "unidempotent-consumer",
+            "A message handler (a function that consumes a topic or queue) writes a table with no dedupe "
+            "key, inbox table or upsert in sight; delivery is at least once, so a redelivery writes twice. "
+            "A heuristic (info): it looks for ON CONFLICT, ON DUPLICATE KEY, INSERT IGNORE, MERGE, upsert, "
+            "inbox or processed-message tables, idempotency or dedup keys, existsById, SETNX.",
+            "analysis:\n  unidempotent_consumers: {severity: info}",
+            "Record each message id in an inbox table in the same transaction and skip ids seen before, or "
+            "make the write an upsert keyed by the event.",
+        ),
+        CodeDoc(
+            "FIT315",
+            "remote-call-in-loop",
+            "A remote client call inside a for/while loop (or forEach, a comprehension): one network round "
+            "trip per item (N+1 over the network).",
+            "analysis:\n  remote_calls_in_loops: {severity: warning}",
+            "Fetch in one batch call (an endpoint that takes many ids), or keep a local replica of the data.",
+        ),
+        CodeDoc(
+            "FIT316",
+            "missing-gateway",
+            "A client-facing component (named frontend, web, ui, spa, mobile, portal, app, client) whose "
+            "client-side code (JavaScript/TypeScript, not gRPC) calls more services directly than the "
+            "threshold (default 3): no API gateway or backend-for-frontend between them.",
+            "analysis:\n  missing_gateway: {severity: info, threshold: 3}",
+            "Put an API gateway or a backend-for-frontend in front of the services.",
+        ),
+        CodeDoc(
+            "FIT401",
+            "openapi-breaking-change",
+            "`fitness contracts`: an OpenAPI change that breaks clients of the base revision: a removed path, "
+            "operation or success response, a field removed from a response, a new required request field or "
+            "parameter, a changed type. The finding names the services that call the owner.",
+            "fitness contracts . --base origin/main   # paths: /orders/{id}: get: removed",
+            "Keep the old path, field or type (deprecated) until no client uses it, or publish a new API version.",
+        ),
+        CodeDoc(
+            "FIT402",
+            "protobuf-breaking-change",
+            "`fitness contracts`: a protobuf change that breaks old binaries or generated code: a field removed "
+            "without `reserved`, a field number changed or reused, a changed field type, a renamed package, a "
+            "removed message, service or rpc. The finding names the gRPC clients.",
+            "message Order {\n  reserved 3;          # was: string email = 3;\n  string id = 1;\n}",
+            "Never reuse or change a field number: reserve removed numbers and names, add new fields with new "
+            "numbers, publish breaking changes as a new package version (orders.v2).",
+        ),
+        CodeDoc(
+            "FIT403",
+            "avro-breaking-change",
+            "`fitness contracts`: an Avro schema change old and new readers cannot resolve: a field added or "
+            "removed without a default, a type changed other than by promotion, a union branch or enum symbol "
+            "removed, a record renamed without an alias. The finding names the topic's subscribers.",
+            '{"name": "coupon", "type": ["null", "string"], "default": null}',
+            "Give added and removed fields a default; keep types (or promote int -> long); add aliases on rename.",
+        ),
+        CodeDoc(
+            "FIT404",
+            "json-schema-breaking-change",
+            "`fitness contracts`: a JSON Schema (event) change that breaks consumers or producers: a removed "
+            "property, a new required property, a changed type. The finding names the topic's subscribers.",
+            '{"$schema": "https://json-schema.org/draft/2020-12/schema", "required": ["id"]}',
+            "Add properties as optional, keep removed ones (deprecated) until no consumer reads them, or "
+            "publish a new schema version.",
+        ),
+        CodeDoc(
+            "FIT405",
+            "compatible-contract-change",
+            "`fitness contracts`: a contract change old clients keep working with (a new path, an optional "
+            "field, a removed field whose number is reserved), listed as info.",
+            "fitness contracts . --format markdown",
+            "Nothing to fix; it is listed so reviewers see how the contract evolves.",
+        ),
     )
 }
 
@@ -160,4 +256,5 @@ COVERED_BY: dict[str, frozenset[str]] = {
     "FIT308": frozenset({"FIT125"}),
     "FIT309": frozenset({"FIT126"}),
     "FIT311": frozenset({"FIT127"}),
+    "FIT312": frozenset({"FIT131"}),
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fitness.model.evidence import Evidence
+from fitness.model.redact import redact
 
 # -- data ---------------------------------------------------------------------------------------
 
@@ -46,11 +47,15 @@ class ModelUse:
 
 @dataclass(frozen=True, order=True)
 class Unresolved:
-    """Something that could not be resolved statically (dynamic SQL, a URL built at run time)."""
+    """Something that could not be resolved statically (dynamic SQL, a URL built at run time). The
+    reason may quote what was seen, so it is redacted as evidence is (``fitness.model.redact``)."""
 
     kind: str  # "sql" | "url" | "topic" | ...
     reason: str
     evidence: Evidence
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", redact(self.reason))
 
 
 # -- calls and messages -------------------------------------------------------------------------
@@ -153,6 +158,23 @@ class ProtoUse:
     evidence: Evidence
 
 
+@dataclass(frozen=True, order=True)
+class Interaction:
+    """A construct the resilience smells judge (:mod:`fitness.analyze.resilience`), seen in code or config.
+
+    ``kind``: ``function`` (a function or method spanning lines ``evidence.line``..``end``; ``detail`` its
+    name), ``loop`` (a for/while body, same span), ``call`` (a remote client call with no timeout;
+    ``detail`` the client, ``client.method``), ``bounded-call`` (the same with a timeout), ``protection``
+    (a circuit breaker, retry or timeout library, or a mesh policy; ``detail`` names it), ``dedupe`` (a
+    dedupe key, inbox table, upsert), ``outbox`` (an outbox table or CDC connector), ``route`` (an
+    endpoint served; ``detail`` its path), ``saga-step`` / ``compensation`` (``detail`` the step)."""
+
+    kind: str
+    detail: str
+    evidence: Evidence
+    end: int = 0
+
+
 @dataclass
 class SourceFacts:
     """Everything the source detectors saw in one component's files."""
@@ -167,12 +189,14 @@ class SourceFacts:
     tables: list[TableAccess] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
 
     def extend(self, other: SourceFacts) -> None:
         for name in (
             *("settings", "refs", "addresses", "names", "routes", "protos", "messages", "tables"),
             "unresolved",
             "warnings",
+            "interactions",
         ):
             getattr(self, name).extend(getattr(other, name))
 
@@ -205,10 +229,11 @@ class DeployedService:
 
     ``aliases`` are other host names it answers to (compose service name, container_name, hostname,
     Kubernetes Service names selecting it, network aliases). ``build`` is the source folder when known.
+    ``routes`` are routes its manifest gives it (a Kubernetes Ingress: ``source="ingress"``).
     """
 
     name: str
-    source: str  # "compose" | "kubernetes" | "convention" | "declared"
+    source: str  # "compose" | "kubernetes" | "ingress" | "convention" | "declared"
     evidence: Evidence
     image: str = ""
     build: str = ""
@@ -221,9 +246,10 @@ class DeployedService:
         int, ...
     ] = ()  # host ports (compose ``"8100:8080"`` -> 8100): ``localhost:8100`` reaches it
     base_image: str = ""  # the final ``FROM`` of its Dockerfile when it is built here
-    role: str = ""  # a role the manifest states: ``job`` (init/migration), ``test``, ``infra``; else ""
+    role: str = ""  # a role the manifest states: ``job``, ``test``, ``infra``, ``ingress``; else ""
     rank: int = 0  # how primary its manifest is (0 = the base deployment); overlays and extras rank higher
     copies: tuple[str, ...] = ()  # files and folders its Dockerfile copies in from outside its folder
+    routes: tuple[Route, ...] = ()
 
 
 @dataclass(frozen=True)

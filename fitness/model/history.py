@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from fitness.model import json_values
+
 DEFAULT_SINCE = "12 months"
 DEFAULT_MAX_COMMITS = 50_000
 DEFAULT_MIN_REVISIONS = 5
@@ -43,6 +45,8 @@ LOCKFILES = frozenset(
 
 _SPAN = re.compile(r"^\s*(\d+)\s*(day|week|month|year)s?(\s+ago)?\s*$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MAX_SPAN = {"day": 1000 * 365, "week": 1000 * 52, "month": 1000 * 12, "year": 1000}
+"""The longest span, 1,000 years in each unit (a window reaching back before year 1 means no limit)."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +66,12 @@ class Window:
         if not self.unit:
             return None
         if self.unit in ("day", "week"):
-            return date.fromordinal(newest.toordinal() - self.amount * (7 if self.unit == "week" else 1))
+            ordinal = newest.toordinal() - self.amount * (7 if self.unit == "week" else 1)
+            return date.fromordinal(ordinal) if ordinal >= 1 else None  # before year 1: no limit
         months = self.amount * (12 if self.unit == "year" else 1)
         year, month = divmod(newest.year * 12 + newest.month - 1 - months, 12)
+        if year < 1:
+            return None
         month += 1
         day = newest.day
         while day > 28:
@@ -81,9 +88,12 @@ def parse_since(text: str) -> Window:
     if value.lower() == "all":
         return Window("all")
     match = _SPAN.match(value)
-    if match and int(match.group(1)) >= 1:
-        amount = int(match.group(1))
-        unit = match.group(2).lower()
+    if match and match.group(1).strip("0"):
+        digits, unit = match.group(1).lstrip("0"), match.group(2).lower()
+        if len(digits) > 9 or int(digits) > _MAX_SPAN[unit]:  # int() of 5,000 digits raises
+            longest = f"{_MAX_SPAN[unit]:,} {unit}s" + (" (1,000 years)" if unit != "year" else "")
+            raise ValueError(f"since: at most {longest}, got {value[:40]!r}")
+        amount = int(digits)
         return Window(f"{amount} {unit}{'s' if amount != 1 else ''}", amount, unit)
     if _DATE.match(value):
         try:
@@ -107,6 +117,50 @@ class HistorySettings:
     min_shared: int = DEFAULT_MIN_SHARED
     min_degree: float = DEFAULT_MIN_DEGREE
     max_changeset_size: int = DEFAULT_MAX_CHANGESET
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    """What the git collector read (``Analysis.summary.history``): whether history was available and why
+    not, the commits kept, those ``skipped`` by reason (merges, bots ...), the window (``since`` the cutoff
+    date, ``window`` as configured) and the co-change pairs found per level."""
+
+    available: bool = False
+    reason: str = ""
+    commits: int = 0
+    skipped: Mapping[str, int] = field(default_factory=dict)
+    since: str = ""
+    window: str = ""
+    shallow: bool = False
+    truncated: bool = False
+    co_changes: Mapping[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "available": self.available,
+            "reason": self.reason,
+            "commits": self.commits,
+            "skipped": dict(self.skipped),
+            "since": self.since,
+            "window": self.window,
+            "shallow": self.shallow,
+            "truncated": self.truncated,
+            "co_changes": dict(self.co_changes),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> HistorySummary:
+        return cls(
+            available=json_values.flag(data.get("available")),
+            reason=json_values.text(data.get("reason")),
+            commits=json_values.integer(data.get("commits")),
+            skipped=json_values.counts(data.get("skipped")),
+            since=json_values.text(data.get("since")),
+            window=json_values.text(data.get("window")),
+            shallow=json_values.flag(data.get("shallow")),
+            truncated=json_values.flag(data.get("truncated")),
+            co_changes=json_values.counts(data.get("co_changes")),
+        )
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO:
 def render(analysis: Analysis, options: ReportOptions) -> str:
     issues: list[dict[str, Any]] = []
     seen: set[str] = set()
-    config = str(analysis.summary.get("config", ""))
+    config = analysis.summary.config
     for finding in shown(analysis, options):
         location = next((loc for loc in finding.locations if loc.path), None)
         path, line = (location.path, max(location.line, 1)) if location else (config, 1)

@@ -27,13 +27,7 @@ def render(analysis: Analysis, options: ReportOptions) -> str:
         if state_of(analysis, finding) != "unchanged"
     ]
     lines.extend(_coverage(analysis, options))
-    known = sum(1 for state in analysis.baseline_state.values() if state == "unchanged")
-    tail = (
-        f"; {known} known from the baseline, {len(analysis.stale)} fixed since"
-        if known or analysis.stale
-        else ""
-    )
-    lines.append(f"fitness {verdict(analysis, options)}{tail}")
+    lines.append(f"fitness {verdict(analysis, options)}")
     return "\n".join(lines) + "\n"
 
 

@@ -28,6 +28,11 @@ class GraphData:
     kinds: dict[str, str] = field(default_factory=dict)  # node -> module|service|datastore|topic|table
     styles: dict[tuple[str, str], str] = field(default_factory=dict)  # edge -> solid|dashed|dotted
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # edge -> text
+    roles: dict[str, str] = field(default_factory=dict)  # node -> service|infra|... (infra hidden in HTML)
+    edge_kinds: dict[tuple[str, str], str] = field(default_factory=dict)  # edge -> calls|events|data|imports
+    # edges that close a cycle against the layering: the HTML drawing paints these (not the whole cycle)
+    # red and keeps them from shaping the layout
+    backward: set[tuple[str, str]] = field(default_factory=set)
 
 
 def graph_data(analysis: Analysis, level: str, depth: int | None = None) -> GraphData:
@@ -44,7 +49,7 @@ def graph_data(analysis: Analysis, level: str, depth: int | None = None) -> Grap
         succ = imports.succ
         edges = sorted((a, b, 1) for a in nodes for b in succ[a])
     else:
-        chosen = depth or int(analysis.summary.get("package_depth", 2))
+        chosen = depth or analysis.summary.package_depth
         packages = PackageView.collapse(imports, chosen)
         nodes = sorted(packages.nodes)
         succ = packages.succ

@@ -10,20 +10,28 @@ and the only clock is ``generated``, which the caller fills in only when asked t
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from fitness.model import Analysis, Finding, Severity
+from fitness.model.granularity import GranularityTable
 from fitness.model.service_view import ServiceView, ownership
 from fitness.report.coverage import service_coverage
-from fitness.report.html_graphs import Draw, dsm, pictures
+from fitness.report.html_dsm import dsm
+from fitness.report.html_graphs import Draw, DrawMany, Picture, pictures
+from fitness.report.html_panels import panels
 from fitness.report.options import ReportOptions
 from fitness.report.rulebook import rulebook, verdict
+from fitness.report.score import force_line
+from fitness.report.trend import trend_charts_svg
 
 MAX_METRIC_ROWS = 300  # module metrics beyond this: the most coupled modules are listed
 
@@ -36,12 +44,29 @@ _ENV = Environment(
 )
 
 
-def render(analysis: Analysis, options: ReportOptions, draw: Draw | None = None, generated: str = "") -> str:
-    """The HTML page for ``analysis``; ``generated`` (a timestamp) is shown only when given."""
+def render(
+    analysis: Analysis,
+    options: ReportOptions,
+    draw: Draw | None = None,
+    generated: str = "",
+    draw_many: DrawMany | None = None,
+) -> str:
+    """The HTML page for ``analysis``; ``generated`` (a timestamp) is shown only when given. ``draw_many``
+    (every graph of the page at once, e.g. in parallel) is used instead of ``draw`` when given."""
     _ENV.filters["json_script"] = json_script
-    return _ENV.get_template("report.html.j2").render(
-        page=context(analysis, options, draw), generated=generated
-    )
+    with ThreadPoolExecutor(max_workers=1) as pool:  # compile the template while Graphviz draws
+        template = pool.submit(_ENV.get_template, "report.html.j2")
+        page = context(analysis, options, draw, draw_many)
+        return template.result().render(page=page, generated=generated)
+
+
+@functools.cache
+def asset(name: str) -> Markup:
+    """A file of templates/ as it is (the page's CSS and script: no template syntax to parse)."""
+    return Markup((resources.files("fitness.report") / "templates" / name).read_text(encoding="utf-8"))
+
+
+_ENV.globals["asset"] = asset
 
 
 def render_index(entries: list[dict[str, Any]], title: str = "fitness report gallery") -> str:
@@ -59,20 +84,23 @@ def json_script(value: Any) -> Markup:
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def context(analysis: Analysis, options: ReportOptions, draw: Draw | None) -> dict[str, Any]:
+def context(
+    analysis: Analysis, options: ReportOptions, draw: Draw | None, draw_many: DrawMany | None = None
+) -> dict[str, Any]:
     """Everything the template shows, as plain sorted data."""
     summary = analysis.summary
     counts = Counter(f.severity.value for f in analysis.findings)
-    services = sorted(str(s) for s in summary.get("services") or [])
+    services = sorted(summary.services)
     view = ServiceView.from_graph(analysis.graph) if services else None
     coverage = service_coverage(summary)
     findings = [_finding(f, analysis, view, set(services)) for f in analysis.sorted_findings()]
+    drawn = pictures(analysis, draw, draw_many)
     return {
         "title": analysis.root or "system",
         "failed": bool(analysis.failing(options.fail_on)),
         "verdict": verdict(analysis, options).partition(": ")[2],
         "fail_on": options.fail_on.value,
-        "version": str(summary.get("fitness_version", "")),
+        "version": summary.fitness_version,
         "counts": {s.value: counts.get(s.value, 0) for s in reversed(Severity)},
         "facts": _facts(analysis, services),
         "by_rule": _by_rule(analysis),
@@ -85,29 +113,56 @@ def context(analysis: Analysis, options: ReportOptions, draw: Draw | None) -> di
         "coverage": coverage.line if coverage is not None else "",
         "unresolved": [asdict(item) for item in coverage.items] if coverage is not None else [],
         "warnings": sorted(analysis.warnings),
-        "pictures": pictures(analysis, draw),
+        "pictures": drawn,
+        "panels": panels(view, findings, summary.granularity) if view is not None else [],
+        "script": _script_data(drawn, findings, view),
         "matrix": _matrix(view) if view is not None else None,
         "dsm": dsm(analysis),
         "metrics": _metrics(analysis),
         "decisions": _decisions(analysis),
-        "granularity": granularity_rows(summary.get("granularity")),
+        "granularity": granularity_rows(summary.granularity),
+        "trend": [(title, Markup(svg)) for title, svg in trend_charts_svg(options.trend)],
+        "trend_span": f"{options.trend[0].day} to {options.trend[-1].day}" if options.trend else "",
     }
+
+
+def _script_data(
+    drawn: list[Picture], findings: list[dict[str, Any]], view: ServiceView | None
+) -> dict[str, Any]:
+    """What the page's script reads (in the one JSON island): each graph's nodes and edges, what each
+    finding points at (subjects and chain links, in order, for the graph to highlight) and which panel a
+    service node opens."""
+    return {
+        "graphs": {picture.ident: picture.script_data() for picture in drawn},
+        "findings": [
+            {
+                "nodes": [*f["subjects"], *(n for link in _links(f) for n in link)],
+                "pairs": [*zip(f["subjects"], f["subjects"][1:], strict=False), *_links(f)],
+            }
+            for f in findings
+        ],
+        "panels": {name: f"svc-{i}" for i, name in enumerate(view.services)} if view is not None else {},
+    }
+
+
+def _links(finding: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(k["importer"], k["imported"]) for chain in finding["chains"] for k in chain]
 
 
 def _facts(analysis: Analysis, services: list[str]) -> list[tuple[str, str]]:
     summary = analysis.summary
     facts = [
-        ("modules", str(summary.get("modules", 0))),
-        ("imports", str(summary.get("imports", 0))),
-        ("packages", ", ".join(str(p) for p in summary.get("packages") or []) or "-"),
-        ("source roots", ", ".join(str(p) for p in summary.get("source_roots") or []) or "-"),
-        ("rules", str(len(summary.get("rules") or []))),
-        ("config", str(summary.get("config") or "none (discovered)")),
+        ("modules", str(summary.modules)),
+        ("imports", str(summary.imports)),
+        ("packages", ", ".join(summary.packages) or "-"),
+        ("source roots", ", ".join(summary.source_roots) or "-"),
+        ("rules", str(len(summary.rules))),
+        ("config", summary.config or "none (discovered)"),
     ]
-    if services:
+    if services and summary.service_scan is not None:
         facts.append(("services", ", ".join(services)))
-        facts.append(("datastores", ", ".join(str(d) for d in summary.get("datastores") or []) or "-"))
-        facts.append(("SQL statements", str(summary.get("sql_statements", 0))))
+        facts.append(("datastores", ", ".join(summary.service_scan.datastores) or "-"))
+        facts.append(("SQL statements", str(summary.service_scan.sql_statements)))
     return facts
 
 
@@ -147,6 +202,7 @@ def _finding(
         "severity": finding.severity.value,
         "message": finding.message,
         "services": sorted(names),
+        "subjects": list(finding.subjects),
         "locations": [str(location) for location in finding.locations],
         "chains": [
             [
@@ -228,54 +284,31 @@ def _number(value: Any) -> str:
 
 
 def _decisions(analysis: Analysis) -> list[dict[str, Any]]:
-    decisions = analysis.summary.get("decisions") or {}
+    decisions = analysis.summary.decisions
     broken = Counter(f.rule for f in analysis.findings)
-    rows = []
-    for number in sorted(decisions, key=lambda n: int(n) if str(n).isdigit() else 0):
-        record = decisions[number]
-        rows.append(
-            {
-                "number": str(number),
-                "title": str(record.get("title", "")),
-                "status": str(record.get("status", "")),
-                "path": str(record.get("path", "")),
-                "rules": [(str(r), broken.get(str(r), 0)) for r in record.get("rules", [])],
-            }
-        )
-    return rows
+    return [
+        {
+            "number": str(number),
+            "title": decisions[number].title,
+            "status": decisions[number].status,
+            "path": decisions[number].path,
+            "rules": [(rule, broken.get(rule, 0)) for rule in decisions[number].rules],
+        }
+        for number in sorted(decisions)
+    ]
 
 
-def granularity_rows(data: Any) -> list[dict[str, str]]:
-    """Granularity verdicts, whatever their exact shape: a list of records or ``{service: record}``; each
-    record's ``verdict``, ``reason`` and ``forces`` shown as text."""
-    if not data:
+def granularity_rows(table: GranularityTable | None) -> list[dict[str, str]]:
+    """One row per service (or package): its verdict, the reason and the forces that push it apart."""
+    if table is None:
         return []
-    items: list[tuple[str, Any]]
-    if isinstance(data, dict):
-        inner = data.get("services") if isinstance(data.get("services"), (list, dict)) else data
-        return granularity_rows(inner) if inner is not data else _granularity_items(data)
-    items = [(str(r.get("service", "")) if isinstance(r, dict) else "", r) for r in data]
-    return sorted((_granularity_row(name, record) for name, record in items), key=lambda r: r["service"])
-
-
-def _granularity_items(data: dict[str, Any]) -> list[dict[str, str]]:
-    return sorted((_granularity_row(str(k), v) for k, v in data.items()), key=lambda r: r["service"])
-
-
-def _granularity_row(name: str, record: Any) -> dict[str, str]:
-    if not isinstance(record, dict):
-        return {"service": name, "verdict": _text(record), "reason": "", "forces": ""}
-    return {
-        "service": str(record.get("service", name)),
-        "verdict": _text(record.get("verdict", record.get("recommendation", ""))),
-        "reason": _text(record.get("reason", record.get("because", ""))),
-        "forces": _text(record.get("forces", "")),
-    }
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_text(v)}" for k, v in sorted(value.items()))
-    if isinstance(value, (list, tuple)):
-        return "; ".join(_text(v) for v in value)
-    return "" if value is None else str(value)
+    rows = [
+        {
+            "service": row.name,
+            "verdict": row.verdict,
+            "reason": row.reason,
+            "forces": force_line(row.disintegrators),
+        }
+        for row in table.services
+    ]
+    return sorted(rows, key=lambda row: row["service"])

@@ -85,13 +85,11 @@ def mermaid_label(text: str) -> str:
 
 def _facts(analysis: Analysis, known: list[Finding]) -> list[str]:
     summary = analysis.summary
-    facts = [f"{summary.get('modules', 0)} modules", f"{summary.get('imports', 0)} imports"]
-    facts.append(f"{len(summary.get('rules', []))} rules")
+    facts = [f"{summary.modules} modules", f"{summary.imports} imports", f"{len(summary.rules)} rules"]
     if analysis.baseline_state or analysis.stale:
         facts.append(f"{len(known)} known from the baseline, {len(analysis.stale)} fixed since")
-    changed = summary.get("changed_since")
-    if isinstance(changed, dict):
-        facts.append(f"only findings touching files changed since `{_code(str(changed.get('rev', '')))}`")
+    if summary.changed_since is not None:
+        facts.append(f"only findings touching files changed since `{_code(summary.changed_since.rev)}`")
     return [", ".join(facts), ""]
 
 
@@ -185,8 +183,8 @@ def _package(module: str, depth: int) -> str:
 
 
 def _depth(analysis: Analysis) -> int:
-    value = analysis.summary.get("package_depth", 2)
-    return value if isinstance(value, int) and value > 0 else 2
+    depth = analysis.summary.package_depth
+    return depth if depth > 0 else 2
 
 
 def _text(text: str) -> str:

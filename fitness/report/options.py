@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fitness.model import Severity
+from fitness.model.trend import TrendPoint
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,4 @@ class ReportOptions:
     color: bool = False
     path_prefix: str = ""
     graph: str = "compact"
+    trend: tuple[TrendPoint, ...] = ()  # ``report --trend FILE``: drawn as charts, oldest first

@@ -1,6 +1,6 @@
 """What the CI formats share: one entry per rule (configured or built in), and which findings they show.
 
-Everything comes from the Analysis: configured rules from ``analysis.summary["rules"]`` (the pipeline
+Everything comes from the Analysis: configured rules from ``analysis.summary.rules`` (the pipeline
 records each rule type's summary and advice there, so reporters never import the rule registry), passing
 ones included; smells and config checks (FIT002, FIT2xx) get an entry when they have findings, described
 by the model's catalog. An analysis JSON written before the summary carried descriptions still renders.
@@ -9,10 +9,10 @@ by the model's catalog. An analysis JSON written before the summary carried desc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from fitness.model import Analysis, Finding, Severity
 from fitness.model.catalog import CATALOG
+from fitness.model.summary import ConfiguredRule
 from fitness.report.options import ReportOptions
 
 
@@ -45,7 +45,7 @@ class RuleInfo:
 def rulebook(analysis: Analysis) -> list[RuleInfo]:
     """Every rule the run knew about, sorted by code then rule id."""
     entries: dict[tuple[str, str], RuleInfo] = {}
-    for item in analysis.summary.get("rules", []):
+    for item in analysis.summary.rules:
         info = _configured(item)
         entries.setdefault(info.key, info)
     for finding in analysis.findings:
@@ -86,27 +86,49 @@ def repo_path(path: str, options: ReportOptions) -> str:
 
 
 def verdict(analysis: Analysis, options: ReportOptions) -> str:
-    """``FAILED: 5 errors, 1 warning, 0 infos (failing on error)`` or ``passed: ...``."""
-    counts = {severity: 0 for severity in Severity}
-    for finding in analysis.findings:
-        counts[finding.severity] += 1
-    parts = [f"{counts[s]} {s.value}{'' if counts[s] == 1 else 's'}" for s in reversed(Severity)]
+    """``FAILED: 5 errors, 1 warning, 0 infos (failing on error)`` or ``passed: ...``; with a baseline
+    ``passed: 0 new, 5 known, 1 stale (failing on error)``."""
     word = "FAILED" if analysis.failing(options.fail_on) else "passed"
-    return f"{word}: {', '.join(parts)} (failing on {options.fail_on.value})"
+    return f"{word}: {counts(analysis)} (failing on {options.fail_on.value})"
 
 
-def _configured(item: dict[str, Any]) -> RuleInfo:
-    code = str(item.get("code", ""))
-    doc = CATALOG.get(code)
+def counts(analysis: Analysis) -> str:
+    """``5 errors, 1 warning, 0 infos``; with a baseline ``2 new (1 error, 1 warning), 5 known, 1 stale``:
+    the known findings are not counted as errors, since they fail nothing."""
+    if not uses_baseline(analysis):
+        return severities(analysis.findings, zeros=True)
+    new = [f for f in analysis.findings if state_of(analysis, f) != "unchanged"]
+    known = len(analysis.findings) - len(new)
+    detail = f" ({severities(new)})" if new else ""
+    return f"{len(new)} new{detail}, {known} known, {len(analysis.stale)} stale"
+
+
+def severities(findings: list[Finding], zeros: bool = False) -> str:
+    """``2 errors, 0 warnings, 1 info`` (with ``zeros``) or ``2 errors, 1 info``."""
+    tally = {severity: 0 for severity in Severity}
+    for finding in findings:
+        tally[finding.severity] += 1
+    return ", ".join(
+        f"{tally[s]} {s.value}{'' if tally[s] == 1 else 's'}" for s in reversed(Severity) if zeros or tally[s]
+    )
+
+
+def uses_baseline(analysis: Analysis) -> bool:
+    """Whether the findings were compared with a baseline (one that matched nothing has stale entries)."""
+    return bool(analysis.baseline_state or analysis.stale)
+
+
+def _configured(item: ConfiguredRule) -> RuleInfo:
+    doc = CATALOG.get(item.code)
     return RuleInfo(
-        code=code,
-        rule=str(item.get("id", "")),
-        kind=str(item.get("type", "")),
-        summary=str(item.get("summary") or (doc.summary if doc else "")),
-        advice=str(item.get("advice") or (doc.advice if doc else "")),
-        because=str(item.get("because") or ""),
-        adr=item.get("adr") if isinstance(item.get("adr"), int) else None,
-        severity=_severity(item.get("severity")),
+        code=item.code,
+        rule=item.id,
+        kind=item.type,
+        summary=item.summary or (doc.summary if doc else ""),
+        advice=item.advice or (doc.advice if doc else ""),
+        because=item.because,
+        adr=item.adr,
+        severity=_severity(item.severity),
         configured=True,
     )
 
@@ -118,7 +140,7 @@ def _catalogued(code: str, rule: str, severity: Severity) -> RuleInfo:
     return RuleInfo(code, rule, doc.name, doc.summary, doc.advice, severity=severity)
 
 
-def _severity(value: Any) -> Severity:
+def _severity(value: str) -> Severity:
     try:
         return Severity(value)
     except ValueError:

@@ -42,7 +42,7 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 def render(analysis: Analysis, options: ReportOptions) -> str:
     rules = rulebook(analysis)
-    version = str(analysis.summary.get("fitness_version") or __version__)  # the fitness that analysed
+    version = analysis.summary.fitness_version or __version__  # the fitness that analysed
     index = {info.ident: position for position, info in enumerate(rules)}
     with_baseline = bool(analysis.baseline_state or analysis.stale)
     results = [_result(analysis, f, index, options, with_baseline) for f in shown(analysis, options)]
@@ -140,9 +140,8 @@ def _absent(
     }
     if ident in index:
         result["ruleIndex"] = index[ident]
-    config = str(analysis.summary.get("config", ""))
-    if config:
-        result["locations"] = [_location(config, 0, options)]
+    if analysis.summary.config:
+        result["locations"] = [_location(analysis.summary.config, 0, options)]
     return result
 
 
@@ -181,8 +180,8 @@ def _sorted_stale(analysis: Analysis) -> list[dict[str, Any]]:
 
 def _summary(analysis: Analysis, options: ReportOptions) -> dict[str, Any]:
     return {
-        "modules": analysis.summary.get("modules", 0),
-        "imports": analysis.summary.get("imports", 0),
+        "modules": analysis.summary.modules,
+        "imports": analysis.summary.imports,
         "failing": len(analysis.failing(options.fail_on)),
         "fail_on": options.fail_on.value,
     }

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from fitness.model import Analysis, Finding, Severity
+from fitness.model.summary import Summary
 from fitness.report.coverage import service_coverage as coverage_of
 from fitness.report.options import ReportOptions
+from fitness.report.rulebook import counts
 
 _COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 _RESET = "\x1b[0m"
@@ -17,7 +17,11 @@ def render(analysis: Analysis, options: ReportOptions) -> str:
     lines: list[str] = []
     shown = [f for f in analysis.sorted_findings() if options.verbose or f.severity is not Severity.INFO]
     for finding in shown:
-        lines.extend(_finding(finding, analysis.baseline_state.get(finding.fingerprint), options))
+        block = _finding(finding, analysis.baseline_state.get(finding.fingerprint), options)
+        lines.extend(block)
+        if len(block) > 1:  # a known finding is one line, and they are listed without gaps
+            lines.append("")
+    if lines and lines[-1]:
         lines.append("")
     for entry in analysis.stale:
         lines.append(f"stale baseline entry (fixed, remove it): {entry.get('code')} {entry.get('message')}")
@@ -28,7 +32,7 @@ def render(analysis: Analysis, options: ReportOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
-def service_coverage(summary: dict[str, object], verbose: bool) -> list[str]:
+def service_coverage(summary: Summary, verbose: bool) -> list[str]:
     """What the service collectors saw and could not resolve: printed even when the check passes, so a
     clean result on a system the tool could not read is never mistaken for a clean system."""
     coverage = coverage_of(summary)
@@ -49,6 +53,8 @@ def _finding(finding: Finding, state: str | None, options: ReportOptions) -> lis
         severity = f"{_COLORS[finding.severity]}{severity}{_RESET}"
     tag = " (in baseline)" if state == "unchanged" else ""
     out = [f"{where}: {finding.code} {severity} [{finding.rule}] {finding.message}{tag}"]
+    if state == "unchanged" and not options.verbose:
+        return out  # known: one line; the chains and the fix with --verbose
     for index, chain in enumerate(finding.chains):
         prefix = "    chain:" if len(finding.chains) == 1 else f"    chain {index + 1}:"
         out.append(prefix)
@@ -71,16 +77,9 @@ def _finding(finding: Finding, state: str | None, options: ReportOptions) -> lis
 
 
 def _summary(analysis: Analysis, options: ReportOptions, hidden: int) -> str:
-    counts = Counter(f.severity for f in analysis.findings)
-    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in reversed(Severity)]
-    failing = analysis.failing(options.fail_on)
-    summary = analysis.summary
-    what = f"{summary.get('modules', 0)} modules, {len(summary.get('rules', []))} rules"
-    verdict = "FAILED" if failing else "passed"
-    line = f"{verdict}: {', '.join(parts)} ({what}; failing on {options.fail_on.value})"
-    if analysis.baseline_state:
-        known = sum(1 for state in analysis.baseline_state.values() if state == "unchanged")
-        line += f"; {known} known from baseline, {len(analysis.stale)} stale"
+    verdict = "FAILED" if analysis.failing(options.fail_on) else "passed"
+    what = f"{analysis.summary.modules} modules, {len(analysis.summary.rules)} rules"
+    line = f"{verdict}: {counts(analysis)} ({what}; failing on {options.fail_on.value})"
     if hidden:
         line += f"; {hidden} info hidden (use --verbose)"
     return line

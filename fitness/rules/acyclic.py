@@ -25,6 +25,7 @@ from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView, PackageView
 from fitness.rules.base import (
     Option,
+    OptionValues,
     RuleContext,
     RuleType,
     _error,
@@ -144,18 +145,25 @@ def _advice(
             f"{pair[0]} -> {pair[1]} ({f'{count} import statements, first ' if count > 1 else ''}{where})"
         )
     if len(breakers) > MAX_LISTED:
-        shown.append(f"and {len(breakers) - MAX_LISTED} more (data.breakers)")
+        shown.append(f"and {len(breakers) - MAX_LISTED} more (--format json lists them all)")
     one, many = ("import", "imports") if graph.imports is None else ("dependency", "dependencies")
     what = f"{len(breakers)} {one if len(breakers) == 1 else many}"
     head = f"remove {what} to break the cycle" if complete else f"start with these {what} (more are needed)"
     return f"{head}: {'; '.join(shown)}; or invert one (an interface owned by the imported side)"
 
 
-def level_errors(spec: RuleSpec, values: dict[str, Any], levels: tuple[str, ...]) -> list[FitnessError]:
+def level_errors(spec: RuleSpec, values: OptionValues, levels: tuple[str, ...]) -> list[FitnessError]:
     return choice_errors(spec, values, "level", levels) + range_errors(spec, values, "depth", 1)
 
 
-class Acyclic(RuleType):
+@dataclass(frozen=True)
+class AcyclicOptions:
+    level: str
+    depth: int | None
+    containers: list[str]
+
+
+class Acyclic(RuleType[AcyclicOptions]):
     name = "acyclic"
     code = "FIT106"
     summary = "No import cycles between modules, packages, or the subpackages of a container."
@@ -185,7 +193,7 @@ class Acyclic(RuleType):
     )
 
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
         errors += level_errors(spec, values, LEVELS)
         if values.get("level") == "siblings" and not values.get("containers"):
@@ -194,9 +202,9 @@ class Acyclic(RuleType):
 
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.view
-        level = self.opts["level"]
-        depth = self.opts["depth"] or context.package_depth
-        containers = roots_of(view, self.opts["containers"])
+        level = self.opts.level
+        depth = self.opts.depth or context.package_depth
+        containers = roots_of(view, self.opts.containers)
         findings: dict[tuple[str, ...], Finding] = {}
         for graph in cycle_graphs(view, level, depth, containers):
             for cycle in find_cycles(view, graph):

@@ -6,6 +6,7 @@ that a new dependency has to be added to the rule (and reviewed) before it can b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from fitness.model import Finding
@@ -13,7 +14,14 @@ from fitness.model.findings import ChainLink
 from fitness.rules.base import Need, Option, RuleContext, RuleType, modules_of
 
 
-class AllowedOnly(RuleType):
+@dataclass(frozen=True)
+class AllowedOnlyOptions:
+    source_modules: list[str]
+    allowed_modules: list[str]
+    allow_external: bool
+
+
+class AllowedOnly(RuleType[AllowedOnlyOptions]):
     name = "allowed-only"
     code = "FIT104"
     summary = "Source modules may import only each other and the allowed modules (direct imports)."
@@ -40,13 +48,13 @@ class AllowedOnly(RuleType):
 
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.view
-        sources = modules_of(view, self.opts["source_modules"])
-        allowed = sources | modules_of(view, self.opts["allowed_modules"])
+        sources = modules_of(view, self.opts.source_modules)
+        allowed = sources | modules_of(view, self.opts.allowed_modules)
         findings = []
         for importer in sorted(sources):
             for imported in sorted(view.succ.get(importer, set()) - allowed):
                 findings.append(self._violation(view.link(importer, imported), "module"))
-            if not self.opts["allow_external"]:
+            if not self.opts.allow_external:
                 for name in sorted(view.external.get(importer, ())):
                     findings.append(self._violation(view.link(importer, name), "third-party module"))
         return findings

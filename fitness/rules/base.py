@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar, cast, get_args
 
 from fitness.model import Finding, FitnessError, Location
 from fitness.model.analysis import Metrics
@@ -43,17 +43,32 @@ class Need(str, Enum):
 
     HISTORY = "history"  # git history (churn, co-change); a warning when it cannot be read
     EXTERNAL_IMPORTS = "external-imports"  # third-party imports kept as external:<name> nodes
-    GRANULARITY = "granularity"  # the granularity table: metrics["granularity"], summary["granularity"]
+    GRANULARITY = "granularity"  # the granularity table: metrics["services"], summary.granularity
     SERVICES = "services"  # services in the model; a config error (exit 2) when none are found
 
 
 @dataclass(frozen=True)
 class Option:
+    """One key a rule type accepts in fitness.yaml: its kind (above), whether it is required, its default
+    and the help text that ``fitness explain``, ``fitness schema`` and the README show."""
+
     name: str
     kind: str
     required: bool = False
-    default: Any = None
+    default: object = None
     help: str = ""
+
+
+# option name -> value, as ``RuleType.parse_options`` checked and coerced it
+OptionValues = dict[str, object]
+
+# the options dataclass of a rule type: ``class Forbidden(RuleType[ForbiddenOptions])``
+OptionsT = TypeVar("OptionsT", covariant=True)
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """The options of a rule type that takes none."""
 
 
 @dataclass
@@ -73,10 +88,27 @@ class RuleContext:
         return self._services
 
 
-class RuleType:
+class RuleType(Generic[OptionsT]):
     """Base class of rule types. Subclasses set the class variables and implement ``check``.
 
     ``name`` is what users write as ``type:``; ``code`` is the stable finding code (FIT1xx).
+
+    Options are declared twice, and the two must name the same keys (checked when the class is defined):
+    ``options``, the ``Option`` of each key (kind, default, help: what validation, ``fitness schema`` and
+    the README read), and a frozen dataclass with one typed field per option, given as the type argument::
+
+        @dataclass(frozen=True)
+        class ForbiddenOptions:
+            source_modules: list[str]
+            forbidden_modules: list[str]
+            allow_indirect: bool
+
+        class Forbidden(RuleType[ForbiddenOptions]):
+            options = (Option("source_modules", "modules", required=True), ...)
+
+    ``self.opts`` is then a ``ForbiddenOptions`` built from the values ``parse_options`` checked and
+    coerced, so mypy checks every read (``self.opts.allow_indirect``). A rule type without the type
+    argument (``class NoUtils(RuleType)``, plugins written before) gets ``self.opts`` as a dict.
     """
 
     name: ClassVar[str] = ""
@@ -86,10 +118,36 @@ class RuleType:
     example: ClassVar[str] = ""
     advice: ClassVar[str] = ""
     needs: ClassVar[frozenset[Need]] = frozenset()
+    # the options dataclass, from the type argument; None: ``opts`` is a dict
+    options_class: ClassVar[type[object] | None] = None
 
-    def __init__(self, spec: RuleSpec, options: dict[str, Any]) -> None:
+    def __init__(self, spec: RuleSpec, options: Mapping[str, object]) -> None:
         self.spec = spec
-        self.opts = options
+        self.opts: OptionsT = cast(OptionsT, self.build_options(options))
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in cls.__dict__.get("__orig_bases__", ()):
+            declared = [arg for arg in get_args(base) if isinstance(arg, type) and is_dataclass(arg)]
+            if declared:
+                cls.options_class = declared[0]
+        if cls.options_class is not None:
+            _check_options_class(cls, cls.options_class)
+
+    @classmethod
+    def build_options(cls, values: Mapping[str, object]) -> object:
+        """``values`` (from ``parse_options``) as an ``options_class`` instance; a dict without one."""
+        if cls.options_class is None:
+            return dict(values)
+        make: Callable[..., object] = cls.options_class
+        return make(**{option.name: values.get(option.name) for option in cls.options})
+
+    def option_value(self, name: str) -> object:
+        """One option's value by name, whether ``opts`` is a dataclass or a dict (for generic checks)."""
+        opts: object = self.opts
+        if isinstance(opts, Mapping):
+            return opts.get(name)
+        return getattr(opts, name, None)
 
     @classmethod
     def requirements(cls) -> frozenset[Need]:
@@ -107,7 +165,7 @@ class RuleType:
 
     # -- configuration ------------------------------------------------------------------------
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         """Type-check the rule's own keys; unknown keys get a did-you-mean."""
         errors: list[FitnessError] = []
         known = {option.name: option for option in cls.options}
@@ -116,7 +174,7 @@ class RuleType:
                 close = difflib.get_close_matches(key, [*known, "ignore", "because"], n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 errors.append(_error(spec, key, f"unknown key {key!r} for rule type {cls.name!r}{hint}"))
-        values: dict[str, Any] = {}
+        values: OptionValues = {}
         for option in cls.options:
             if option.name not in spec.options or spec.options[option.name] is None:
                 if option.required:
@@ -138,8 +196,9 @@ class RuleType:
         find some. Override to check more."""
         errors: list[FitnessError] = []
         for option in self.options:
-            if option.kind == "modules":
-                errors.extend(self.missing_modules(view, option.name, self.opts.get(option.name) or ()))
+            value = self.option_value(option.name)
+            if option.kind == "modules" and isinstance(value, list):
+                errors.extend(self.missing_modules(view, option.name, [str(name) for name in value]))
         if Need.SERVICES in self.requirements() and not ServiceView.from_graph(view.graph).services:
             errors.append(
                 FitnessError(
@@ -234,7 +293,7 @@ def _sorted_modules(modules: frozenset[str]) -> tuple[str, ...]:
 
 
 def choice_errors(
-    spec: RuleSpec, values: dict[str, Any], key: str, choices: Sequence[str]
+    spec: RuleSpec, values: Mapping[str, object], key: str, choices: Sequence[str]
 ) -> list[FitnessError]:
     """An error when option ``key`` is set to something outside ``choices``."""
     value = values.get(key)
@@ -244,7 +303,7 @@ def choice_errors(
 
 
 def range_errors(
-    spec: RuleSpec, values: dict[str, Any], key: str, lowest: float, highest: float | None = None
+    spec: RuleSpec, values: Mapping[str, object], key: str, lowest: float, highest: float | None = None
 ) -> list[FitnessError]:
     """An error when the number option ``key`` is outside ``lowest``..``highest``."""
     value = values.get(key)
@@ -257,27 +316,41 @@ def range_errors(
     return []
 
 
-def _coerce(value: Any, kind: str) -> tuple[Any, bool]:
+def _check_options_class(rule_type: type[RuleType[object]], options_class: type[object]) -> None:
+    """The options dataclass must have exactly one field per declared option: a rule type whose two
+    declarations drift apart fails when it is defined, not when a user's config reaches it."""
+    names = [item.name for item in fields(options_class)] if is_dataclass(options_class) else []
+    declared = [option.name for option in rule_type.options]
+    if sorted(names) != sorted(declared):
+        raise TypeError(
+            f"{rule_type.__name__}: the fields of {options_class.__name__} ({', '.join(names) or 'none'}) "
+            f"must be its options ({', '.join(declared) or 'none'})"
+        )
+
+
+def _coerce(value: object, kind: str) -> tuple[object, bool]:
     if kind == "any":
         return value, True
     if kind in ("str_list", "modules"):
         if isinstance(value, str):
             return [value], True
-        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
-        if ok and kind == "modules":
+        if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+            return value, False
+        if kind == "modules":
             for item in value:
                 try:
                     compile_pattern(item)
                 except FitnessError:
                     return value, False
-        return value, ok
+        return value, True
     if kind == "bool":
         return value, isinstance(value, bool)
     if kind == "int":
         return value, isinstance(value, int) and not isinstance(value, bool)
     if kind == "float":
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return (float(value) if ok else value), ok
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value), True
+        return value, False
     return value, isinstance(value, str)
 
 

@@ -7,18 +7,26 @@ average commits of the pair x 100). Pairs under the history thresholds (``histor
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from fitness.model import Finding, FitnessError
 from fitness.model.graph import EdgeKind, NodeKind
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
-from fitness.rules.base import Need, Option, RuleContext, RuleType, choice_errors, range_errors
+from fitness.rules.base import Need, Option, OptionValues, RuleContext, RuleType, choice_errors, range_errors
 
 LEVELS = ("services", "packages")
 
 
-class MaxCoChange(RuleType):
+@dataclass(frozen=True)
+class MaxCoChangeOptions:
+    max: float
+    level: str
+    services: list[str]
+
+
+class MaxCoChange(RuleType[MaxCoChangeOptions]):
     name = "max-co-change"
     code = "FIT128"
     needs: ClassVar[frozenset[Need]] = frozenset({Need.HISTORY})
@@ -44,7 +52,7 @@ class MaxCoChange(RuleType):
     )
 
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
         errors += choice_errors(spec, values, "level", LEVELS)
         errors += range_errors(spec, values, "max", 0, 100)
@@ -52,7 +60,7 @@ class MaxCoChange(RuleType):
 
     def check_config(self, view: ImportView) -> list[FitnessError]:
         errors = super().check_config(view)
-        if self.opts["level"] == "services" and not view.graph.nodes(NodeKind.SERVICE):
+        if self.opts.level == "services" and not view.graph.nodes(NodeKind.SERVICE):
             errors.append(
                 FitnessError(
                     f"rule {self.spec.id!r} ({self.name}): no services found; declare them under "
@@ -65,9 +73,9 @@ class MaxCoChange(RuleType):
 
     def check(self, context: RuleContext) -> list[Finding]:
         graph = context.view.graph
-        kind = NodeKind.SERVICE if self.opts["level"] == "services" else NodeKind.MODULE
-        chosen = set(self.opts["services"] or ())
-        limit = float(self.opts["max"])
+        kind = NodeKind.SERVICE if self.opts.level == "services" else NodeKind.MODULE
+        chosen = set(self.opts.services)
+        limit = self.opts.max
         findings = []
         for edge in graph.edges(EdgeKind.CO_CHANGES):
             a, b = graph.node(edge.source), graph.node(edge.target)

@@ -16,18 +16,21 @@ from fitness.model.patterns import matches
 from fitness.model.rulespec import IgnoreSpec, RuleSpec
 from fitness.model.views import ImportView
 from fitness.rules.base import Need, RuleContext, RuleType
-from fitness.rules.registry import resolve
+from fitness.rules.registry import Plugins, resolve
 
 UNUSED_IGNORE = "FIT002"
 
 
-def build_rules(specs: Sequence[RuleSpec], view: ImportView | None = None) -> list[RuleType]:
-    """Rule objects for ``specs``; raise ConfigError listing every problem (types, keys, modules)."""
+def build_rules(
+    specs: Sequence[RuleSpec], view: ImportView | None = None, plugins: Plugins | None = None
+) -> list[RuleType[object]]:
+    """Rule objects for ``specs``; raise ConfigError listing every problem (types, keys, modules).
+    ``plugins`` says where custom rule types may come from (default: installed entry points only)."""
     errors: list[FitnessError] = []
-    rules: list[RuleType] = []
+    rules: list[RuleType[object]] = []
     for spec in specs:
         try:
-            rule_type = resolve(spec)
+            rule_type = resolve(spec, plugins)
         except FitnessError as error:
             errors.append(error)
             continue
@@ -44,13 +47,13 @@ def build_rules(specs: Sequence[RuleSpec], view: ImportView | None = None) -> li
     return rules
 
 
-def rule_needs(specs: Sequence[RuleSpec]) -> frozenset[Need]:
+def rule_needs(specs: Sequence[RuleSpec], plugins: Plugins | None = None) -> frozenset[Need]:
     """What the configured rule types need collected (``RuleType.needs``), built in or plugin. Types that
     do not resolve are skipped here; ``build_rules`` reports them."""
     found: set[Need] = set()
     for spec in specs:
         try:
-            found |= resolve(spec).requirements()
+            found |= resolve(spec, plugins).requirements()
         except FitnessError:
             continue
     return frozenset(found)
@@ -62,7 +65,9 @@ class RuleRun:
     unused_ignores: list[Finding]
 
 
-def run_rules(rules: Sequence[RuleType], view: ImportView, metrics: Metrics, package_depth: int) -> RuleRun:
+def run_rules(
+    rules: Sequence[RuleType[object]], view: ImportView, metrics: Metrics, package_depth: int
+) -> RuleRun:
     findings: list[Finding] = []
     unused: list[Finding] = []
     for rule in rules:

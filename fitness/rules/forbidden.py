@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from fitness.model import Finding
@@ -9,7 +10,14 @@ from fitness.rules.base import Option, RuleContext, RuleType, modules_of
 from fitness.rules.chains import edge_to_cut, routes_between
 
 
-class Forbidden(RuleType):
+@dataclass(frozen=True)
+class ForbiddenOptions:
+    source_modules: list[str]
+    forbidden_modules: list[str]
+    allow_indirect: bool
+
+
+class Forbidden(RuleType[ForbiddenOptions]):
     name = "forbidden"
     code = "FIT102"
     summary = "Source modules must not import forbidden modules (indirect chains count unless allowed)."
@@ -35,11 +43,11 @@ class Forbidden(RuleType):
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.view
         findings = []
-        for source in self.opts["source_modules"]:
+        for source in self.opts.source_modules:
             sources = modules_of(view, [source])
-            for forbidden in self.opts["forbidden_modules"]:
+            for forbidden in self.opts.forbidden_modules:
                 targets = modules_of(view, [forbidden])
-                routes = routes_between(view, sources, targets, direct_only=bool(self.opts["allow_indirect"]))
+                routes = routes_between(view, sources, targets, direct_only=self.opts.allow_indirect)
                 chains = routes.chains
                 if not chains:
                     continue

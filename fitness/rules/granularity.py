@@ -4,12 +4,13 @@ pipeline fills whenever a granularity rule is configured; ``fitness score`` show
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from fitness.model import Finding, FitnessError
 from fitness.model.granularity import DISINTEGRATORS, INTEGRATORS, pair_key
 from fitness.model.views import ImportView
-from fitness.rules.base import Need, Option, RuleContext, RuleType, range_errors
+from fitness.rules.base import Need, Option, OptionsT, RuleContext, RuleType, range_errors
 
 
 def _forces(values: dict[str, float], names: tuple[str, ...]) -> str:
@@ -17,14 +18,21 @@ def _forces(values: dict[str, float], names: tuple[str, ...]) -> str:
     return ", ".join(f"{name.replace('_', ' ')} {score:.2f}" for score, name in fired) or "no force measured"
 
 
-class _GranularityRule(RuleType):
+class _GranularityRule(RuleType[OptionsT]):
     needs: ClassVar[frozenset[Need]] = frozenset({Need.GRANULARITY})
 
     def check_config(self, view: ImportView) -> list[FitnessError]:
-        return [*super().check_config(view), *range_errors(self.spec, self.opts, "max", 0.0, 1.0)]
+        limit = {"max": self.option_value("max")}
+        return [*super().check_config(view), *range_errors(self.spec, limit, "max", 0.0, 1.0)]
 
 
-class MaxSplitPressure(_GranularityRule):
+@dataclass(frozen=True)
+class MaxSplitPressureOptions:
+    max: float
+    services: list[str]
+
+
+class MaxSplitPressure(_GranularityRule[MaxSplitPressureOptions]):
     name = "max-split-pressure"
     code = "FIT129"
     summary = "No service (or package, without services) may be under more split pressure than `max` (0..1)."
@@ -42,16 +50,16 @@ class MaxSplitPressure(_GranularityRule):
     advice = "Split the service along the parts `fitness score` names, or remove the force (e.g. stop the part that changes all the time from living with the stable rest)."
 
     def check(self, context: RuleContext) -> list[Finding]:
-        rows: dict[str, dict[str, Any]] = context.metrics.get("services", {})
-        chosen = set(self.opts["services"] or rows)
+        rows = context.metrics.get("services", {})
+        chosen = set(self.opts.services or rows)
         findings = []
         for name, values in sorted(rows.items()):
             value = values.get("split_pressure")
-            if name not in chosen or value is None or value <= self.opts["max"]:
+            if name not in chosen or value is None or value <= self.opts.max:
                 continue
             findings.append(
                 self.finding(
-                    f"{name} is under split pressure {value:.2f} > {self.opts['max']:.2f}: "
+                    f"{name} is under split pressure {value:.2f} > {self.opts.max:.2f}: "
                     f"{_forces(values, DISINTEGRATORS)} (fitness score shows the parts)",
                     (name,),
                     fix=self.advice,
@@ -61,7 +69,13 @@ class MaxSplitPressure(_GranularityRule):
         return findings
 
 
-class MaxMergePressure(_GranularityRule):
+@dataclass(frozen=True)
+class MaxMergePressureOptions:
+    max: float
+    pairs: list[str]
+
+
+class MaxMergePressure(_GranularityRule[MaxMergePressureOptions]):
     name = "max-merge-pressure"
     code = "FIT130"
     summary = "No pair of services may be under more merge pressure than `max` (0..1): they are one service in two deployments."
@@ -80,7 +94,7 @@ class MaxMergePressure(_GranularityRule):
 
     def check_config(self, view: ImportView) -> list[FitnessError]:
         errors = super().check_config(view)
-        for pair in self.opts["pairs"] or []:
+        for pair in self.opts.pairs:
             if "<->" not in pair:
                 errors.append(
                     FitnessError(
@@ -92,17 +106,17 @@ class MaxMergePressure(_GranularityRule):
         return errors
 
     def check(self, context: RuleContext) -> list[Finding]:
-        rows: dict[str, dict[str, Any]] = context.metrics.get("service_pairs", {})
-        wanted = {pair_key(*(p.strip() for p in pair.split("<->", 1))) for pair in self.opts["pairs"] or []}
+        rows = context.metrics.get("service_pairs", {})
+        wanted = {pair_key(*(p.strip() for p in pair.split("<->", 1))) for pair in self.opts.pairs}
         findings = []
         for key, values in sorted(rows.items()):
             value = values.get("merge_pressure")
-            if (wanted and key not in wanted) or value is None or value <= self.opts["max"]:
+            if (wanted and key not in wanted) or value is None or value <= self.opts.max:
                 continue
             a, _, b = key.partition(" <-> ")
             findings.append(
                 self.finding(
-                    f"{a} and {b} are under merge pressure {value:.2f} > {self.opts['max']:.2f}: "
+                    f"{a} and {b} are under merge pressure {value:.2f} > {self.opts.max:.2f}: "
                     f"{_forces(values, INTEGRATORS)}",
                     (a, b),
                     fix=self.advice,

@@ -6,6 +6,7 @@ reported as two violations (first -> third, third -> second), not as a third one
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import permutations
 from typing import ClassVar
 
@@ -16,7 +17,13 @@ from fitness.rules.base import Option, RuleContext, RuleType, _error, roots_of, 
 from fitness.rules.chains import MAX_CHAINS, Group, GroupReach, Routes, edge_to_cut
 
 
-class Independence(RuleType):
+@dataclass(frozen=True)
+class IndependenceOptions:
+    modules: list[str]
+    allow_indirect: bool
+
+
+class Independence(RuleType[IndependenceOptions]):
     name = "independence"
     code = "FIT103"
     summary = "The modules (each with its subpackages) must not import each other, directly or indirectly."
@@ -42,7 +49,7 @@ class Independence(RuleType):
 
     def check_config(self, view: ImportView) -> list[FitnessError]:
         errors = super().check_config(view)
-        roots = roots_of(view, self.opts["modules"])
+        roots = roots_of(view, self.opts.modules)
         for outer in roots:
             for inner in roots:
                 if inner != outer and within(inner, outer):
@@ -55,10 +62,10 @@ class Independence(RuleType):
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.view
         groups = [
-            Group(root, "", frozenset(subtree(view, root))) for root in roots_of(view, self.opts["modules"])
+            Group(root, "", frozenset(subtree(view, root))) for root in roots_of(view, self.opts.modules)
         ]
         findings = []
-        if self.opts["allow_indirect"]:
+        if self.opts.allow_indirect:
             for (a, b), imports in sorted(_direct_imports(view, groups).items()):
                 pairs = sorted(imports)
                 routes = Routes([view.chain(pair) for pair in pairs[:MAX_CHAINS]], tuple(pairs))

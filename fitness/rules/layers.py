@@ -13,13 +13,13 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from fitness.model import Finding, FitnessError, Location
 from fitness.model.patterns import compile_pattern
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
-from fitness.rules.base import Option, RuleContext, RuleType, _error, roots_of, subtree
+from fitness.rules.base import Option, OptionValues, RuleContext, RuleType, _error, roots_of, subtree
 from fitness.rules.chains import Group, GroupReach, Routes, edge_to_cut
 
 CLOSED_LINE = re.compile(r"-{3,}\Z")
@@ -48,7 +48,15 @@ class _Pair:
     closed: str = ""  # for "closed": the closed layer that is bypassed
 
 
-class Layers(RuleType):
+@dataclass(frozen=True)
+class LayersOptions:
+    layers: list[Level]  # parsed from the option by ``parse_levels``
+    containers: list[str] | None
+    exhaustive: bool
+    exhaustive_ignores: list[str]
+
+
+class Layers(RuleType[LayersOptions]):
     name = "layers"
     code = "FIT101"
     summary = "Layers (top first) may import only the layers below them, directly or indirectly."
@@ -90,7 +98,7 @@ class Layers(RuleType):
 
     # -- configuration ------------------------------------------------------------------------
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
         if values.get("layers") is not None:
             levels, problems = parse_levels(values["layers"])
@@ -105,7 +113,7 @@ class Layers(RuleType):
         if errors:
             return errors
         for container in self._containers(view):
-            for level in self.opts["layers"]:
+            for level in self.opts.layers:
                 for tail in level.tails:
                     if tail not in level.optional and not subtree(view, _join(container, tail)):
                         errors.append(self._missing(view, container, tail))
@@ -122,7 +130,7 @@ class Layers(RuleType):
         return _error(self.spec, "layers", message + hint)
 
     def _containers(self, view: ImportView) -> list[str]:
-        return roots_of(view, self.opts["containers"]) if self.opts["containers"] else [""]
+        return roots_of(view, self.opts.containers) if self.opts.containers else [""]
 
     # -- evaluation ---------------------------------------------------------------------------
     def check(self, context: RuleContext) -> list[Finding]:
@@ -131,7 +139,7 @@ class Layers(RuleType):
         pairs: list[_Pair] = []
         for container in self._containers(view):
             indexes = self._add_groups(view, container, groups)
-            pairs.extend(_forbidden_pairs(indexes, self.opts["layers"], container))
+            pairs.extend(_forbidden_pairs(indexes, self.opts.layers, container))
         reach = GroupReach(view, groups)
         findings: dict[tuple[str, ...], Finding] = {}
         for pair in pairs:
@@ -145,7 +153,7 @@ class Layers(RuleType):
     def _add_groups(self, view: ImportView, container: str, groups: list[Group]) -> list[list[int]]:
         """Register the container's existing layers as groups; return their indexes, level by level."""
         levels = []
-        for level in self.opts["layers"]:
+        for level in self.opts.layers:
             indexes = []
             for tail in level.tails:
                 members = subtree(view, _join(container, tail))
@@ -171,10 +179,10 @@ class Layers(RuleType):
         )
 
     def _undeclared(self, view: ImportView) -> list[Finding]:
-        if not self.opts["exhaustive"]:
+        if not self.opts.exhaustive:
             return []
-        declared = {tail for level in self.opts["layers"] for tail in level.tails}
-        declared.update(self.opts["exhaustive_ignores"])
+        declared = {tail for level in self.opts.layers for tail in level.tails}
+        declared.update(self.opts.exhaustive_ignores)
         findings = []
         for container in self._containers(view):
             for child in view.children(container):
@@ -210,7 +218,7 @@ def _forbidden_pairs(levels: Sequence[Sequence[int]], meta: Sequence[Level], con
     return pairs
 
 
-def parse_levels(raw: Any) -> tuple[list[Level], list[str]]:
+def parse_levels(raw: object) -> tuple[list[Level], list[str]]:
     """The ``layers`` option as Levels, and what is wrong with it (messages without the rule prefix)."""
     entries = [raw] if isinstance(raw, str) else raw
     if not isinstance(entries, list):
@@ -235,18 +243,14 @@ def parse_levels(raw: Any) -> tuple[list[Level], list[str]]:
     return levels, problems
 
 
-def _parse_level(entry: Any, where: str, problems: list[str]) -> Level | None:
+def _parse_level(entry: object, where: str, problems: list[str]) -> Level | None:
     closed = False
     if isinstance(entry, dict):
-        unknown = sorted(set(entry) - {"name", "closed"})
-        if (
-            unknown
-            or not isinstance(entry.get("name"), str)
-            or not isinstance(entry.get("closed", False), bool)
-        ):
+        name, flag = entry.get("name"), entry.get("closed", False)
+        if set(entry) - {"name", "closed"} or not isinstance(name, str) or not isinstance(flag, bool):
             problems.append(f"{where}: expected {{name: <layer>, closed: true|false}}")
             return None
-        entry, closed = entry["name"], entry.get("closed", False)
+        entry, closed = name, flag
     if not isinstance(entry, str):
         problems.append(f"{where}: expected a layer name or {{name: <layer>, closed: true}}")
         return None

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from fitness.model import Finding, FitnessError
 from fitness.model.rulespec import RuleSpec
-from fitness.rules.base import Need, Option, RuleContext, RuleType, _error, modules_of
+from fitness.rules.base import Need, Option, OptionValues, RuleContext, RuleType, _error, modules_of
 
 
-class NoExternal(RuleType):
+@dataclass(frozen=True)
+class NoExternalOptions:
+    modules: list[str] | None
+    forbidden: list[str]
+
+
+class NoExternal(RuleType[NoExternalOptions]):
     name = "no-external"
     code = "FIT107"
     summary = "Modules must not import the forbidden third-party packages."
@@ -36,9 +43,10 @@ class NoExternal(RuleType):
     )
 
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
-        for name in values.get("forbidden") or ():
+        forbidden = values.get("forbidden")
+        for name in forbidden if isinstance(forbidden, list) else ():
             if not isinstance(name, str) or not name.isidentifier():
                 message = (
                     f"forbidden: {name!r} is not a top-level package name (write 'django', not 'django.db')"
@@ -48,8 +56,8 @@ class NoExternal(RuleType):
 
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.view
-        forbidden = set(self.opts["forbidden"])
-        sources = modules_of(view, self.opts["modules"]) if self.opts["modules"] else view.modules
+        forbidden = set(self.opts.forbidden)
+        sources = modules_of(view, self.opts.modules) if self.opts.modules else view.modules
         findings = []
         for importer in sorted(sources & view.external.keys()):
             for name in sorted(view.external[importer] & forbidden):

@@ -7,18 +7,25 @@ packages may not have. Imports inside the package are not checked.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from fitness.model import Finding, FitnessError
 from fitness.model.patterns import within
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
-from fitness.rules.base import Option, RuleContext, RuleType, _error, roots_of, subtree
+from fitness.rules.base import Option, OptionValues, RuleContext, RuleType, _error, roots_of, subtree
 
 PACKAGE_ITSELF = "__init__"
 
 
-class PublicApi(RuleType):
+@dataclass(frozen=True)
+class PublicApiOptions:
+    packages: list[str]
+    interface: list[str]
+
+
+class PublicApi(RuleType[PublicApiOptions]):
     name = "public-api"
     code = "FIT105"
     summary = "Modules outside a package may import it only through its interface modules."
@@ -44,9 +51,10 @@ class PublicApi(RuleType):
     )
 
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
-        for entry in values.get("interface") or ():
+        interface = values.get("interface")
+        for entry in interface if isinstance(interface, list) else ():
             name = _name(entry) if isinstance(entry, str) else ""
             if name != PACKAGE_ITSELF and not all(part.isidentifier() for part in name.split(".")):
                 errors.append(_error(spec, "interface", f"interface: {entry!r} is not a module name"))
@@ -54,8 +62,8 @@ class PublicApi(RuleType):
 
     def check_config(self, view: ImportView) -> list[FitnessError]:
         errors = super().check_config(view)
-        for package in roots_of(view, self.opts["packages"]):
-            for entry in self.opts["interface"]:
+        for package in roots_of(view, self.opts.packages):
+            for entry in self.opts.interface:
                 name = _name(entry)
                 if name != entry or name == PACKAGE_ITSELF or f"{package}.{name}" in view.modules:
                     continue
@@ -66,7 +74,7 @@ class PublicApi(RuleType):
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.view
         findings: dict[tuple[str, ...], Finding] = {}
-        for package in roots_of(view, self.opts["packages"]):
+        for package in roots_of(view, self.opts.packages):
             public = self._interface(view, package)
             for imported in subtree(view, package):
                 if imported in public:
@@ -79,14 +87,14 @@ class PublicApi(RuleType):
 
     def _interface(self, view: ImportView, package: str) -> set[str]:
         public: set[str] = set()
-        for entry in self.opts["interface"]:
+        for entry in self.opts.interface:
             name = _name(entry)
             public.update([package] if name == PACKAGE_ITSELF else subtree(view, f"{package}.{name}"))
         return public
 
     def _violation(self, view: ImportView, package: str, importer: str, imported: str) -> Finding:
         link = view.link(importer, imported)
-        names = [_name(entry) for entry in self.opts["interface"]]
+        names = [_name(entry) for entry in self.opts.interface]
         shown = ", ".join(package if name == PACKAGE_ITSELF else f"{package}.{name}" for name in names)
         where = f" ({link.path}:{link.line})" if link.line else ""
         return self.finding(

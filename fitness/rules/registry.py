@@ -1,13 +1,23 @@
 """The one map of rule types: built-ins, entry points (group ``fitness.rules``) and dotted paths.
 
-A custom rule type is a RuleType subclass; name it in fitness.yaml as ``type: mypkg.rules:NoOrmInViews``
-or publish it under the entry point group ``fitness.rules``.
+A custom rule type is a RuleType subclass; publish it under the entry point group ``fitness.rules``, or name
+it in fitness.yaml as ``type: mypkg.rules:NoOrmInViews``. A config is input (it may come with the code
+being checked), so naming Python code in it must not run that code unasked: a dotted path is imported only
+when the user allows it (``--allow-plugins``, ``Plugins.allow_paths``), and neither it nor an entry point is
+ever looked up in the working directory or the analysed folder (``python -m fitness`` puts the working
+directory first on ``sys.path``, and a project checked out for review may sit on ``PYTHONPATH``).
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 
 from fitness.model import FitnessError
 from fitness.model.rulespec import RuleSpec
@@ -21,12 +31,13 @@ from fitness.rules.independence import Independence
 from fitness.rules.layers import Layers
 from fitness.rules.no_external import NoExternal
 from fitness.rules.public_api import PublicApi
+from fitness.rules.resilience import RemoteCallsProtected
 from fitness.rules.service_coupling import MaxDistributedMonolithScore, ServicesIndependent
 from fitness.rules.service_data import NoSharedDatabase, NoSharedTables, TableOwnership
 from fitness.rules.service_flow import MaxSyncChain, NoEventCycles, NoServiceCycles
 from fitness.rules.thresholds import MaxCycleSize, MaxFanOut, MaxInstability
 
-BUILTIN: dict[str, type[RuleType]] = {
+BUILTIN: dict[str, type[RuleType[object]]] = {
     rule.name: rule
     for rule in (
         Layers,
@@ -50,24 +61,37 @@ BUILTIN: dict[str, type[RuleType]] = {
         MaxSplitPressure,
         MaxMergePressure,
         MaxCoChange,
+        RemoteCallsProtected,
     )
 }
 
 ENTRY_POINT_GROUP = "fitness.rules"
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
-def rule_types() -> dict[str, type[RuleType]]:
+@dataclass(frozen=True)
+class Plugins:
+    """Where custom rule types may come from: installed entry points always; ``module:Class`` paths only
+    with ``allow_paths`` (``--allow-plugins``). ``untrusted`` folders (the analysed root) are never searched,
+    and neither is the working directory."""
+
+    allow_paths: bool = False
+    untrusted: tuple[str, ...] = ()
+
+
+def rule_types() -> dict[str, type[RuleType[object]]]:
     """Built-in rule types, sorted by name."""
     return dict(sorted(BUILTIN.items()))
 
 
-def resolve(spec: RuleSpec) -> type[RuleType]:
+def resolve(spec: RuleSpec, plugins: Plugins | None = None) -> type[RuleType[object]]:
     """The rule type class for ``spec.type``, or a FitnessError with the closest known name."""
+    plugins = plugins or Plugins()
     if spec.type in BUILTIN:
         return BUILTIN[spec.type]
     if ":" in spec.type:
-        return _load_dotted(spec)
-    plugin = _entry_point(spec)
+        return _load_dotted(spec, plugins)
+    plugin = _entry_point(spec, plugins)
     if plugin is not None:
         return plugin
     close = difflib.get_close_matches(spec.type, list(BUILTIN), n=1)
@@ -75,34 +99,75 @@ def resolve(spec: RuleSpec) -> type[RuleType]:
     raise FitnessError(f"rule {spec.id!r}: unknown rule type {spec.type!r}{hint}", spec.source, spec.line)
 
 
-def by_code(code: str) -> type[RuleType] | None:
+def by_code(code: str) -> type[RuleType[object]] | None:
     for rule in BUILTIN.values():
         if rule.code == code.upper():
             return rule
     return None
 
 
-def _load_dotted(spec: RuleSpec) -> type[RuleType]:
+def _load_dotted(spec: RuleSpec, plugins: Plugins) -> type[RuleType[object]]:
+    if not _DOTTED.match(spec.type):
+        raise FitnessError(
+            f"rule {spec.id!r}: {spec.type!r} is neither a rule type nor a 'package.module:Class' path",
+            spec.source,
+            spec.line,
+        )
+    if not plugins.allow_paths:
+        raise FitnessError(
+            f"rule {spec.id!r}: custom rule type {spec.type!r} runs Python code named in the config; "
+            "allow it with --allow-plugins (or install it as a 'fitness.rules' entry point)",
+            spec.source,
+            spec.line,
+        )
     module_name, _, attribute = spec.type.partition(":")
     try:
-        candidate = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as error:
+        with trusted_path(plugins.untrusted):
+            candidate: object = importlib.import_module(module_name)
+        for part in attribute.split("."):
+            candidate = getattr(candidate, part)
+    except (ImportError, AttributeError, SyntaxError) as error:
         raise FitnessError(
             f"rule {spec.id!r}: cannot load custom rule type {spec.type!r}: {error}", spec.source, spec.line
         ) from error
     return _checked(candidate, spec)
 
 
-def _entry_point(spec: RuleSpec) -> type[RuleType] | None:
+def _entry_point(spec: RuleSpec, plugins: Plugins) -> type[RuleType[object]] | None:
     from importlib import metadata  # slow to import; only needed for plugins
 
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if entry.name == spec.type:
-            return _checked(entry.load(), spec)
+    with trusted_path(plugins.untrusted):
+        for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if entry.name == spec.type:
+                try:
+                    loaded = entry.load()
+                except (ImportError, AttributeError, SyntaxError) as error:
+                    raise FitnessError(
+                        f"rule {spec.id!r}: cannot load plugin rule type {spec.type!r} "
+                        f"({entry.value}): {error}",
+                        spec.source,
+                        spec.line,
+                    ) from error
+                return _checked(loaded, spec)
     return None
 
 
-def _checked(candidate: object, spec: RuleSpec) -> type[RuleType]:
+@contextmanager
+def trusted_path(untrusted: tuple[str, ...] = ()) -> Iterator[None]:
+    """``sys.path`` without the working directory (``''`` or its path, first under ``python -m``) and the
+    ``untrusted`` folders while plugins are looked up and imported; restored afterwards."""
+    banned = {os.path.realpath(folder) for folder in untrusted}
+    with suppress(OSError):  # the working directory may have been removed
+        banned.add(os.path.realpath(os.getcwd()))
+    saved = list(sys.path)
+    sys.path[:] = [entry for entry in saved if entry and os.path.realpath(entry) not in banned]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def _checked(candidate: object, spec: RuleSpec) -> type[RuleType[object]]:
     if not (isinstance(candidate, type) and issubclass(candidate, RuleType)):
         raise FitnessError(
             f"rule {spec.id!r}: {spec.type!r} is not a fitness.rules.base.RuleType subclass",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fitness.rules.base import Option, RuleType
-from fitness.rules.registry import ENTRY_POINT_GROUP, rule_types
+from fitness.rules.registry import ENTRY_POINT_GROUP, rule_types, trusted_path
 
 _STRINGS: dict[str, Any] = {
     "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
@@ -32,7 +32,7 @@ def rule_type_schemas(include_plugins: bool = True) -> dict[str, dict[str, Any]]
     Built-in types, and with ``include_plugins`` the types published under the ``fitness.rules`` entry
     point group that load without error.
     """
-    types: dict[str, type[RuleType]] = dict(rule_types())
+    types: dict[str, type[RuleType[object]]] = dict(rule_types())
     if include_plugins:
         types.update({name: kind for name, kind in _plugins().items() if name not in types})
     return {name: _type_schema(kind) for name, kind in sorted(types.items())}
@@ -49,7 +49,7 @@ def option_schema(option: Option) -> dict[str, Any]:
     return schema
 
 
-def _type_schema(kind: type[RuleType]) -> dict[str, Any]:
+def _type_schema(kind: type[RuleType[object]]) -> dict[str, Any]:
     return {
         "description": f"{kind.code}: {kind.summary}" if kind.code else kind.summary,
         "properties": {option.name: option_schema(option) for option in kind.options},
@@ -57,15 +57,16 @@ def _type_schema(kind: type[RuleType]) -> dict[str, Any]:
     }
 
 
-def _plugins() -> dict[str, type[RuleType]]:
+def _plugins() -> dict[str, type[RuleType[object]]]:
     from importlib import metadata
 
-    found: dict[str, type[RuleType]] = {}
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            candidate = entry.load()
-        except Exception:  # a broken plugin must not break the schema of everything else
-            continue
-        if isinstance(candidate, type) and issubclass(candidate, RuleType):
-            found[entry.name] = candidate
+    found: dict[str, type[RuleType[object]]] = {}
+    with trusted_path():  # installed plugins only, never one sitting in the working directory
+        for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                candidate = entry.load()
+            except Exception:  # a broken plugin must not break the schema of everything else
+                continue
+            if isinstance(candidate, type) and issubclass(candidate, RuleType):
+                found[entry.name] = candidate
     return found

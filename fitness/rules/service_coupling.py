@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from fitness.model import Finding
@@ -10,7 +11,12 @@ from fitness.rules.base import Option, RuleContext
 from fitness.rules.service_data import ServiceRule, located
 
 
-class ServicesIndependent(ServiceRule):
+@dataclass(frozen=True)
+class ServicesIndependentOptions:
+    services: list[str]
+
+
+class ServicesIndependent(ServiceRule[ServicesIndependentOptions]):
     name = "services-independent"
     code = "FIT123"
     summary = (
@@ -29,7 +35,7 @@ class ServicesIndependent(ServiceRule):
 
     def check(self, context: RuleContext) -> list[Finding]:
         view = context.services
-        chosen = set(self.opts["services"] or view.services)
+        chosen = set(self.opts.services or view.services)
         findings = []
         for importer, imported in view.cross_imports():
             a, b = view.module_owner[importer], view.module_owner[imported]
@@ -70,7 +76,12 @@ class ServicesIndependent(ServiceRule):
         return findings
 
 
-class MaxDistributedMonolithScore(ServiceRule):
+@dataclass(frozen=True)
+class MaxDistributedMonolithScoreOptions:
+    max: float
+
+
+class MaxDistributedMonolithScore(ServiceRule[MaxDistributedMonolithScoreOptions]):
     name = "max-distributed-monolith-score"
     code = "FIT127"
     summary = "No group of services may score above `max` (0..1) on the distributed-monolith signals."
@@ -88,12 +99,12 @@ class MaxDistributedMonolithScore(ServiceRule):
         findings = []
         for group, fired in monolith_groups(context.services):
             score = monolith_score(fired)
-            if score <= self.opts["max"]:
+            if score <= self.opts.max:
                 continue
             reasons = "; ".join(f"{signal} ({', '.join(why)})" for signal, why in fired.items())
             findings.append(
                 self.finding(
-                    f"{', '.join(group)} score {score:.2f} > {self.opts['max']:.2f} as a distributed monolith: {reasons}",
+                    f"{', '.join(group)} score {score:.2f} > {self.opts.max:.2f} as a distributed monolith: {reasons}",
                     tuple(group),
                     fix=self.advice,
                     data={"score": score, "signals": fired},

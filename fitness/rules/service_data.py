@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import ClassVar
 
 from fitness.model import Finding, Location
 from fitness.model.evidence import Evidence
 from fitness.model.service_view import ServiceView, ownership, shared_databases
-from fitness.rules.base import Need, Option, RuleContext, RuleType
+from fitness.rules.base import Need, Option, OptionsT, RuleContext, RuleType
 
 
 def matches(pattern: str, table: str) -> bool:
@@ -20,13 +21,18 @@ def located(evidence: list[Evidence] | tuple[Evidence, ...]) -> list[Location]:
     return sorted({Location(e.path, e.line) for e in evidence if e.path})
 
 
-class ServiceRule(RuleType):
+class ServiceRule(RuleType[OptionsT]):
     """A rule about services: configuring one where no services can be found is a mistake to report."""
 
     needs: ClassVar[frozenset[Need]] = frozenset({Need.SERVICES})
 
 
-class NoSharedDatabase(ServiceRule):
+@dataclass(frozen=True)
+class NoSharedDatabaseOptions:
+    allow: list[str]
+
+
+class NoSharedDatabase(ServiceRule[NoSharedDatabaseOptions]):
     name = "no-shared-database"
     code = "FIT120"
     summary = "No two services may connect to the same database (same server, separate databases is allowed)."
@@ -44,7 +50,7 @@ class NoSharedDatabase(ServiceRule):
     def check(self, context: RuleContext) -> list[Finding]:
         findings = []
         for (store, database), services in shared_databases(context.services).items():
-            if store in self.opts["allow"] or f"{store}/{database}" in self.opts["allow"]:
+            if store in self.opts.allow or f"{store}/{database}" in self.opts.allow:
                 continue
             evidence = context.services.connect_evidence(services, store)
             what = f"database {database!r} on {store}" if database else f"datastore {store}"
@@ -59,7 +65,13 @@ class NoSharedDatabase(ServiceRule):
         return findings
 
 
-class NoSharedTables(ServiceRule):
+@dataclass(frozen=True)
+class NoSharedTablesOptions:
+    allow: list[str]
+    writers_only: bool
+
+
+class NoSharedTables(ServiceRule[NoSharedTablesOptions]):
     name = "no-shared-tables"
     code = "FIT121"
     summary = "A table may be used by one service only, except allow-listed common-owned reference tables."
@@ -84,11 +96,11 @@ class NoSharedTables(ServiceRule):
         view = context.services
         findings = []
         for table in view.tables():
-            if any(matches(pattern, table) for pattern in self.opts["allow"]):
+            if any(matches(pattern, table) for pattern in self.opts.allow):
                 continue
             writers = view.writers.get(table, set())
             users = sorted(writers | view.readers.get(table, set()))
-            shared = len(writers) > 1 if self.opts["writers_only"] else len(users) > 1
+            shared = len(writers) > 1 if self.opts.writers_only else len(users) > 1
             if not shared:
                 continue
             kind = ownership(view, table)
@@ -106,7 +118,12 @@ class NoSharedTables(ServiceRule):
         return findings
 
 
-class TableOwnership(ServiceRule):
+@dataclass(frozen=True)
+class TableOwnershipOptions:
+    tables: list[str]
+
+
+class TableOwnership(ServiceRule[TableOwnershipOptions]):
     name = "table-ownership"
     code = "FIT122"
     summary = (
@@ -128,7 +145,7 @@ class TableOwnership(ServiceRule):
         view = context.services
         findings = []
         for table in view.tables():
-            if not any(matches(pattern, table) for pattern in self.opts["tables"]):
+            if not any(matches(pattern, table) for pattern in self.opts.tables):
                 continue
             problem = _ownership_problem(view, table)
             if problem:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import ClassVar
 
 from fitness.model import Finding
 from fitness.model.algorithms import cyclic_components
 from fitness.model.graph import EdgeKind
-from fitness.rules.base import Option, RuleContext
+from fitness.rules.base import NoOptions, Option, RuleContext
 from fitness.rules.service_data import ServiceRule, located
 
 
-class MaxSyncChain(ServiceRule):
+@dataclass(frozen=True)
+class MaxSyncChainOptions:
+    max: int
+
+
+class MaxSyncChain(ServiceRule[MaxSyncChainOptions]):
     name = "max-sync-chain"
     code = "FIT124"
     summary = "No chain of synchronous calls between services may be longer than `max` calls."
@@ -32,12 +38,12 @@ class MaxSyncChain(ServiceRule):
         findings = []
         search = view.call_chains()
         for chain in search.chains:
-            if len(chain) - 1 <= self.opts["max"]:
+            if len(chain) - 1 <= self.opts.max:
                 continue
             evidence = [e for a, b in itertools.pairwise(chain) for e in view.evidence(a, b, EdgeKind.CALLS)]
             findings.append(
                 self.finding(
-                    f"synchronous chain of {len(chain) - 1} calls (max {self.opts['max']}): {' -> '.join(chain)}; "
+                    f"synchronous chain of {len(chain) - 1} calls (max {self.opts.max}): {' -> '.join(chain)}; "
                     f"availability 0.999^{len(chain)} = {0.999 ** len(chain):.4f}{search.note()}",
                     tuple(chain),
                     locations=located(evidence),
@@ -48,7 +54,7 @@ class MaxSyncChain(ServiceRule):
         return findings
 
 
-class NoServiceCycles(ServiceRule):
+class NoServiceCycles(ServiceRule[NoOptions]):
     name = "no-service-cycles"
     code = "FIT125"
     summary = "Services must not call each other synchronously in a cycle."
@@ -79,7 +85,7 @@ class NoServiceCycles(ServiceRule):
         ]
 
 
-class NoEventCycles(ServiceRule):
+class NoEventCycles(ServiceRule[NoOptions]):
     name = "no-event-cycles"
     code = "FIT126"
     summary = "Services must not react to each other's events in a cycle (choreography nobody owns)."

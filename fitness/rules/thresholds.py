@@ -8,16 +8,33 @@ packages imported; Martin's instability with modules as the unit).
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import ClassVar
 
 from fitness.model import Finding, FitnessError
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView, PackageView, package_of
 from fitness.rules.acyclic import NOUN, cycle_graphs, find_cycles, level_errors
-from fitness.rules.base import Option, RuleContext, RuleType, modules_of, range_errors, roots_of, subtree
+from fitness.rules.base import (
+    Option,
+    OptionValues,
+    RuleContext,
+    RuleType,
+    modules_of,
+    range_errors,
+    roots_of,
+    subtree,
+)
 
 
-class MaxFanOut(RuleType):
+@dataclass(frozen=True)
+class MaxFanOutOptions:
+    max: int
+    level: str
+    modules: list[str] | None
+
+
+class MaxFanOut(RuleType[MaxFanOutOptions]):
     name = "max-fan-out"
     code = "FIT108"
     summary = "No module (or package) may import more than `max` distinct internal modules (packages)."
@@ -35,15 +52,15 @@ class MaxFanOut(RuleType):
     advice = "Split the module by responsibility, or put a facade in front of the things it uses together."
 
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
         return values, errors + level_errors(spec, values, ("modules", "packages")) + range_errors(
             spec, values, "max", 0
         )
 
     def check(self, context: RuleContext) -> list[Finding]:
-        view, limit, level = context.view, self.opts["max"], self.opts["level"]
-        chosen = modules_of(view, self.opts["modules"]) if self.opts["modules"] else set(view.modules)
+        view, limit, level = context.view, self.opts.max, self.opts.level
+        chosen = modules_of(view, self.opts.modules) if self.opts.modules else set(view.modules)
         findings = []
         for name, imports in _fan_out(view, level, context.package_depth, chosen):
             if len(imports) > limit:
@@ -74,7 +91,13 @@ def _fan_out(
     ]
 
 
-class MaxInstability(RuleType):
+@dataclass(frozen=True)
+class MaxInstabilityOptions:
+    packages: list[str]
+    max: float
+
+
+class MaxInstability(RuleType[MaxInstabilityOptions]):
     name = "max-instability"
     code = "FIT109"
     summary = "Packages meant to be stable must keep instability Ce/(Ca+Ce) at or below `max`."
@@ -95,15 +118,15 @@ class MaxInstability(RuleType):
     )
 
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
         errors += range_errors(spec, values, "max", 0, 1)
         return values, errors
 
     def check(self, context: RuleContext) -> list[Finding]:
-        view, limit = context.view, self.opts["max"]
+        view, limit = context.view, self.opts.max
         findings = []
-        for package in roots_of(view, self.opts["packages"]):
+        for package in roots_of(view, self.opts.packages):
             inside = set(subtree(view, package))
             efferent = {
                 t: m for m in sorted(inside, reverse=True) for t in view.succ.get(m, ()) if t not in inside
@@ -118,7 +141,7 @@ class MaxInstability(RuleType):
     def _violation(
         self, view: ImportView, package: str, efferent: dict[str, str], ca: int, value: float
     ) -> Finding:
-        limit, ce = self.opts["max"], len(efferent)
+        limit, ce = self.opts.max, len(efferent)
         target = math.floor(limit * ca / (1 - limit) + 1e-9) if limit < 1 else ce
         return self.finding(
             f"{package} has instability {value:.2f} > {limit:g}: it imports {_count(ce, 'outside module')} "
@@ -135,7 +158,14 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-class MaxCycleSize(RuleType):
+@dataclass(frozen=True)
+class MaxCycleSizeOptions:
+    max: int
+    level: str
+    depth: int | None
+
+
+class MaxCycleSize(RuleType[MaxCycleSizeOptions]):
     name = "max-cycle-size"
     code = "FIT110"
     summary = "No import cycle may hold more than `max` modules (or packages)."
@@ -155,15 +185,15 @@ class MaxCycleSize(RuleType):
     advice = "Break the tangle at the suggested import, then look again: each cut splits the cycle."
 
     @classmethod
-    def parse_options(cls, spec: RuleSpec) -> tuple[dict[str, Any], list[FitnessError]]:
+    def parse_options(cls, spec: RuleSpec) -> tuple[OptionValues, list[FitnessError]]:
         values, errors = super().parse_options(spec)
         return values, errors + level_errors(spec, values, ("modules", "packages")) + range_errors(
             spec, values, "max", 1
         )
 
     def check(self, context: RuleContext) -> list[Finding]:
-        view, limit, level = context.view, self.opts["max"], self.opts["level"]
-        depth = self.opts["depth"] or context.package_depth
+        view, limit, level = context.view, self.opts.max, self.opts.level
+        depth = self.opts.depth or context.package_depth
         findings = []
         for graph in cycle_graphs(view, level, depth, []):
             for cycle in find_cycles(view, graph):

@@ -96,8 +96,10 @@ def test_init_writes_a_starter_config_that_checks(example_copy) -> None:
     assert result.returncode == 0, result.stderr
     text = (example / "fitness.yaml").read_text()
     assert "packages:\n- bookshelf" in text and "root:\n- src" in text
-    assert "#     - api" in text  # proposed layers, highest first
-    assert text.index("#     - api") < text.index("#     - services") < text.index("#     - domain")
+    assert (
+        "  - id: unit-layers\n    type: layers\n    containers: [bookshelf]\n" in text
+    )  # they hold: proposed
+    assert text.index("    - api") < text.index("    - services") < text.index("    - domain")
     assert run_fitness("check", str(example), "--no-cache").returncode == 0
 
 

@@ -65,7 +65,17 @@ def broken(write_tree: WriteTree) -> Path:
 
 
 def test_internal_error_is_exit_3_with_one_line_and_no_output(broken: Path) -> None:
-    result = run(broken, "check", ".", "--no-cache", "--format", "text", "--format", "json=out/fitness.json")
+    result = run(
+        broken,
+        "check",
+        ".",
+        "--no-cache",
+        "--allow-plugins",
+        "--format",
+        "text",
+        "--format",
+        "json=out/fitness.json",
+    )
     assert result.returncode == ExitCode.INTERNAL == 3
     assert result.stderr.splitlines() == [
         "fitness: internal error: RuntimeError: cannot happen second line "
@@ -77,7 +87,7 @@ def test_internal_error_is_exit_3_with_one_line_and_no_output(broken: Path) -> N
 
 
 def test_debug_shows_the_traceback(broken: Path) -> None:
-    result = run(broken, "--debug", "check", ".", "--no-cache", "--output", "report.txt")
+    result = run(broken, "--debug", "check", ".", "--no-cache", "--allow-plugins", "--output", "report.txt")
     assert result.returncode == 3
     assert "Traceback (most recent call last)" in result.stderr
     assert 'acme_broken.py", line' in result.stderr
@@ -90,7 +100,7 @@ def test_debug_shows_the_traceback(broken: Path) -> None:
 
 def test_an_existing_output_file_is_left_as_it_was(broken: Path) -> None:
     (broken / "fitness.sarif").write_text("previous run\n")
-    result = run(broken, "check", ".", "--no-cache", "--format", "sarif=fitness.sarif")
+    result = run(broken, "check", ".", "--no-cache", "--allow-plugins", "--format", "sarif=fitness.sarif")
     assert result.returncode == 3
     assert (broken / "fitness.sarif").read_text() == "previous run\n"
 
@@ -98,7 +108,7 @@ def test_an_existing_output_file_is_left_as_it_was(broken: Path) -> None:
 def test_recursion_error_is_an_internal_error_too(write_tree: WriteTree) -> None:
     config = "packages: [app]\nrules:\n  - {id: deep, type: 'acme_broken:Deep'}\n"
     root = write_tree({**PROJECT, "fitness.yaml": config})
-    result = run(root, "check", ".", "--no-cache", "--update-baseline")
+    result = run(root, "check", ".", "--no-cache", "--allow-plugins", "--update-baseline")
     assert result.returncode == 3
     assert result.stderr.splitlines() == [
         "fitness: internal error: RecursionError: maximum recursion depth exceeded "

@@ -46,7 +46,11 @@ def run(root: Path, config: str) -> subprocess.CompletedProcess[str]:
     (root / "fitness.yaml").write_text(config)
     env = {**os.environ, "PYTHONPATH": str(root / "plugins")}
     return subprocess.run(
-        [fitness_bin(), "check", str(root), "--no-cache"], capture_output=True, text=True, env=env, timeout=60
+        [fitness_bin(), "check", str(root), "--no-cache", "--allow-plugins"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 

@@ -176,3 +176,94 @@ def hostile_system(root: Path) -> Path:
         "  - id: one-owner-per-table\n    type: table-ownership\n"
     )
     return root
+
+
+def node(page: Any, graph: str, name: str) -> Any:
+    """The SVG node of ``graph`` whose title is exactly ``name``."""
+    return (
+        page.locator(f"#{graph} .gv-stage:visible g.node")
+        .filter(has=page.locator("title", has_text=name))
+        .filter(has_not_text=name + "-")
+        .first
+    )
+
+
+def test_graphs_search_focus_filter_and_highlight_a_finding(browser: Any, tmp_path: Path) -> None:
+    report = tmp_path / "shop.html"
+    assert run_fitness("report", str(EXAMPLES / "shop"), "-o", str(report), "--no-cache").returncode == 0
+    requests: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(report.as_uri())
+    services = page.locator("#graph-services")
+
+    services.locator(".gv-search").fill("inventory")  # search finds and marks the node
+    assert services.locator("g.node.match").count() == 1
+    assert "1 node match" in services.locator(".gv-info").text_content()
+    services.locator("button[data-act=reset]").click()
+    assert services.locator("g.node.match").count() == 0
+
+    kafka = node(page, "graph-services", "kafka")  # infrastructure (the broker): hidden until asked for
+    assert kafka.count() == 1 and kafka.is_hidden()
+    services.locator("input.gv-infra").check()
+    assert kafka.is_visible()
+    services.locator("input.gv-infra").uncheck()
+    assert kafka.is_hidden()
+
+    node(page, "graph-services", "orders").click()  # focus: one hop around orders, the rest hidden
+    assert services.locator("g.node.focus").count() == 1
+    assert node(page, "graph-services", "payments").is_visible()
+    assert node(page, "graph-services", "notifications").is_hidden()
+    panel = services.locator(".gv-panel")
+    assert panel.is_visible() and "calls" in panel.text_content() and ".py:" in panel.text_content()
+    services.locator(".gv-hops").select_option("3")
+    assert node(page, "graph-services", "notifications").is_visible()
+    services.locator("button[data-act=reset]").click()
+    assert services.locator("g.node.out").count() == 0
+
+    chain = page.locator("li.finding[data-rule=short-sync-chains]").first  # orders -> ... -> notifications
+    chain.locator("button.locate").click()
+    assert services.locator("g.node.hl").count() == 4
+    assert services.locator("g.edge.hl").count() == 3
+
+    box = services.locator(".svg.zoomable").bounding_box()  # wheel zoom changes the view box
+    before = services.locator(".gv-stage:visible svg").get_attribute("viewBox")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -300)
+    assert services.locator(".gv-stage:visible svg").get_attribute("viewBox") != before
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests) and len(requests) == 1
+
+
+def test_a_large_project_opens_on_packages_with_module_detail_on_demand(browser: Any, tmp_path: Path) -> None:
+    root = tmp_path / "big"
+    names = [
+        f"big.{p}.m{m:02d}" for p in ("api", "core", "db", "web", "tests", "migrations") for m in range(30)
+    ]
+    for index, name in enumerate(names):
+        path = root / Path(*name.split("."))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / "__init__.py").touch()
+        target = names[(index * 7 + 3) % len(names)]
+        path.with_suffix(".py").write_text(f"import {target}\n")
+    (root / "big" / "__init__.py").touch()
+    report = tmp_path / "big.html"
+    result = run_fitness("report", str(root), "-o", str(report), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    page, errors = open_page(browser, report)
+    packages = page.locator("#graph-packages")
+    assert packages.locator(".gv-depth").input_value() == "0"  # the aggregated view first
+    assert node(page, "graph-packages", "big.api").is_visible()
+    assert page.locator("#module-detail .gv").count() == 0
+    page.locator("button.show-detail").click()
+    detail = page.locator("#module-detail section.graph")
+    titles = detail.locator("h2").all_text_contents()
+    assert titles and not any("tests" in t or "migrations" in t for t in titles)
+    assert detail.first.locator(".gv-stage:visible svg").is_visible()
+    packages.locator(".gv-depth").select_option("1")  # expand: the modules themselves
+    assert node(page, "graph-packages", "big.api.m00").is_visible()
+    assert errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from fitness.model import Analysis
 from tests.functional.conftest import run_fitness
 
 EXPECTED_SHOP = {
@@ -16,12 +17,16 @@ EXPECTED_SHOP = {
     ("FIT124", "short-sync-chains", ("orders", "payments", "inventory", "notifications")),
     ("FIT126", "no-event-ping-pong", ("orders", "payments")),
     ("FIT127", "not-a-distributed-monolith", ("inventory", "notifications", "orders", "payments")),
+    ("FIT131", "no-wobbly-calls", ("inventory",)),
     ("FIT303", "shared-table", ("table:stock_items", "inventory", "orders")),
     ("FIT303", "shared-table", ("table:stock_reservations", "inventory", "orders")),
     ("FIT304", "cross-service-access", ("orders", "table:stock_items")),
     ("FIT304", "cross-service-access", ("orders", "table:stock_reservations")),
     ("FIT305", "service-imports", ("inventory", "orders")),
     ("FIT305", "service-imports", ("orders", "inventory")),
+    ("FIT313", "dual-write", ("orders", "services/orders/orders/service.py:place_order")),
+    ("FIT313", "dual-write", ("payments", "services/payments/payments/service.py:charge")),
+    ("FIT315", "remote-call-in-loop", ("inventory",)),
 }
 
 
@@ -41,6 +46,41 @@ def test_shop_reports_exactly_its_planted_smells(example_copy) -> None:
     summary = document["summary"]
     assert summary["services"] == ["inventory", "notifications", "orders", "payments"]
     assert summary["datastores"] == ["cache", "kafka", "payments-db", "shop-db"]
+
+
+SUMMARY_KEYS = [  # the JSON shape of Analysis.summary for a system of services (fitness.model.summary)
+    *("call_sites", "config", "datastores", "fitness_version", "granularity", "history", "imports"),
+    *("modules", "package_depth", "packages", "rules", "services", "settings", "source_roots"),
+    *("sql_statements", "unresolved", "unresolved_counts"),
+]
+
+
+def test_shop_summary_has_its_keys_and_survives_a_round_trip(example_copy) -> None:
+    """Every part of the typed summary a system of services fills in, written and read back unchanged."""
+    _, document = check(example_copy("shop"), "--graph", "full")
+    summary = document["summary"]
+    assert list(summary) == SUMMARY_KEYS  # sorted, and nothing missing or added
+    assert list(summary["history"]) == sorted(
+        ["available", "reason", "commits", "skipped", "since", "window", "shallow", "truncated", "co_changes"]
+    )
+    assert list(summary["rules"][0]) == [
+        "adr",
+        "advice",
+        "because",
+        "code",
+        "id",
+        "severity",
+        "summary",
+        "type",
+    ]
+    row = summary["granularity"]["services"][0]
+    fields = ("name", "modules", "verdict", "reason", "split_pressure", "merge_pressure", "merge_with")
+    assert list(row) == sorted([*fields, "parts", "disintegrators"])
+    loaded = Analysis.from_json(document)
+    assert loaded.summary.services == ("inventory", "notifications", "orders", "payments")
+    assert loaded.summary.granularity is not None and loaded.summary.history is not None
+    saved = {key: value for key, value in document.items() if key not in ("passed", "fail_on")}
+    assert json.dumps(loaded.to_json(), sort_keys=True) == json.dumps(saved, sort_keys=True)
 
 
 def test_shop_evidence_points_at_the_lines(example_copy) -> None:

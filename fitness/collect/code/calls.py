@@ -42,7 +42,9 @@ from fitness.collect.python.http import detect
 from fitness.collect.python.parse_cache import ParseCache
 from fitness.collect.python.pymodel import Found, PyModule
 from fitness.collect.python.pywalk import Registry, docstring_lines, parse_module
+from fitness.inputs import Unreadable, read_bytes
 from fitness.model.facts import Call, Message, Unresolved
+from fitness.model.redact import redact
 
 MAX_BYTES = 2 * 1024 * 1024
 SOURCE_SUFFIXES = frozenset(
@@ -97,8 +99,11 @@ class Skipped(str):
 
 def fold_skipped(warnings: Iterable[str]) -> list[str]:
     """``warnings`` with every :class:`Skipped` file replaced by one counted line at the end, e.g.
-    ``skipped 3 minified, vendored or generated files: 2 minified, 1 lock file (e.g. a.min.js, b.js, ...)``.
+    ``skipped 3 minified, vendored or generated files: 2 minified, 1 lock file (e.g. a.min.js, b.js, ...)``,
+    and a warning said twice (a file every scan skipped) said once. Warnings may quote what was read: they
+    are redacted as evidence is.
     """
+    warnings = list(dict.fromkeys(w if isinstance(w, Skipped) else redact(w) for w in warnings))
     kept: list[str] = []
     skipped: dict[str, str] = {}
     for warning in warnings:
@@ -318,10 +323,17 @@ def read_text_file(absolute: str, relative: str, warnings: list[str]) -> str | N
             limit = f"larger than {_size(MAX_BYTES)}"
             warnings.append(Skipped(relative, limit, f"{limit} ({_size(size)})"))
             return None
-        with open(absolute, "rb") as handle:
-            data = handle.read()
+        root = (
+            absolute[: -len(relative) - 1] if absolute.replace(os.sep, "/").endswith("/" + relative) else None
+        )
+        data = read_bytes(
+            absolute, MAX_BYTES, root
+        )  # a FIFO, a device or a symlink out of the tree: not read
     except OSError as error:
         warnings.append(f"{relative}: cannot be read ({error.strerror or error}), skipped")
+        return None
+    except Unreadable as error:
+        warnings.append(f"{relative}: {error.reason.removeprefix('is ')}, skipped")
         return None
     if b"\0" in data[:8192]:
         warnings.append(f"{relative}: binary file, skipped")

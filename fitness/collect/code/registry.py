@@ -36,6 +36,7 @@ DETECTOR_MODULES: tuple[str, ...] = (
     "orm_entities",  # ORM entity -> table mappings: JPA, EF Core, GORM, Sequelize, TypeORM, Prisma, AR
     "orm_writes",  # ORM writes naming their entity: Spring Data, JPA, EF Core, GORM, Sequelize, Prisma...
     "sql_strings",  # SQL/JPQL string literals in Go, JVM, C#, JS/TS, Rust, Ruby, PHP (TableAccess)
+    "resilience",  # client calls and timeouts, breakers, function and loop spans, dedupe, outbox
 )
 """Modules under ``fitness.collect.code.detectors``, each defining ``DETECTOR``."""
 

@@ -27,13 +27,14 @@ from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
 from fitness.model.history import (
     Churn,
     Commit,
     HistorySettings,
+    HistorySummary,
     churn,
     co_changes,
     parse_since,
@@ -61,18 +62,18 @@ class HistoryScan:
     warnings: list[str] = field(default_factory=list)
     co_changes: dict[str, int] = field(default_factory=dict)
 
-    def summary(self) -> dict[str, Any]:
-        return {
-            "available": self.available,
-            "reason": self.reason,
-            "commits": len(self.commits),
-            "skipped": dict(self.skipped),
-            "since": self.since,
-            "window": self.window,
-            "shallow": self.shallow,
-            "truncated": self.truncated,
-            "co_changes": dict(self.co_changes),
-        }
+    def summary(self) -> HistorySummary:
+        return HistorySummary(
+            available=self.available,
+            reason=self.reason,
+            commits=len(self.commits),
+            skipped=dict(self.skipped),
+            since=self.since,
+            window=self.window,
+            shallow=self.shallow,
+            truncated=self.truncated,
+            co_changes=dict(self.co_changes),
+        )
 
 
 class _Unavailable(Exception):

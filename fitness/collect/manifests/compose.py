@@ -33,6 +33,7 @@ from fitness.collect.manifests.yaml_lines import (
     relative,
     walk_files,
 )
+from fitness.inputs import read_head
 from fitness.model import Evidence, FitnessError
 from fitness.model.facts import Datastore, DeployedService, EnvVar, ManifestScan
 
@@ -301,7 +302,7 @@ def _read_service(file: _File, name: str, spec: dict[Any, Any], where: KeyPath) 
     record = _Record(name, Evidence(file.display, file.doc.line(where), f"{name}: {seen}", "manifest"))
     record.image, record.build = image, build
     if dockerfile is not None:
-        record.base_image = _final_from(dockerfile)
+        record.base_image = _final_from(dockerfile, file.root)
         _, _, context = _build_context(file, spec.get("build"))
         record.copies = _copied(dockerfile, file, build, context or dockerfile.parent)
     record.role = _file_role(file.path.name)
@@ -365,11 +366,10 @@ def _build_context(file: _File, build: Any) -> tuple[str, Path | None, Path | No
     return relative(source, file.root), docker_path, folder
 
 
-def _final_from(dockerfile: Path) -> str:
+def _final_from(dockerfile: Path, root: Path | None = None) -> str:
     """The image the last stage of a Dockerfile starts from, through ``FROM x AS y`` stage names."""
-    try:
-        text = dockerfile.read_text(encoding="utf-8", errors="replace")[:200_000]
-    except OSError:
+    text = read_head(dockerfile, 200_000, root)
+    if text is None:
         return ""
     stages: dict[str, str] = {}
     image = ""
@@ -386,9 +386,8 @@ _COPY = re.compile(r"^\s*(?:COPY|ADD)\s+(?!--from)(?:--\S+\s+)*(.+?)\s*$", re.IG
 def _copied(dockerfile: Path, file: _File, source: str, context: Path) -> list[str]:
     """Files and folders (relative to the root) the Dockerfile copies from its build context that lie
     outside the service's own folder: ``COPY src/shared/tools.py src/agents`` makes them its code too."""
-    try:
-        text = dockerfile.read_text(encoding="utf-8", errors="replace")[:200_000]
-    except OSError:
+    text = read_head(dockerfile, 200_000, file.root)
+    if text is None:
         return []
     found: list[str] = []
     for match in _COPY.finditer(text):

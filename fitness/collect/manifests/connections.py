@@ -31,6 +31,7 @@ from urllib.parse import unquote
 from fitness.collect.manifests.yaml_lines import parse_yaml, read_text, relative, walk_files
 from fitness.model import Evidence, FitnessError
 from fitness.model.facts import Connection, EnvVar
+from fitness.model.redact import redact
 
 SCHEMES = {
     "postgres": "postgresql",
@@ -126,17 +127,6 @@ _SENSITIVE = re.compile(
 _HOST = re.compile(r"^(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_][A-Za-z0-9_.-]*)$")
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+._-]*)://(.*)$", re.DOTALL)
 _URL_START = re.compile(r"[,\s]+(?=[A-Za-z][A-Za-z0-9+._-]*://)")
-_REDACTIONS = (
-    (re.compile(r"(://)[^/\s]*@"), r"\1***@"),
-    (re.compile(r"(?i)(thin:)[^@\s/]+/[^@\s]*@"), r"\1***@"),
-    (
-        re.compile(
-            r"(?i)\b(password|pwd|passwd|secret|token|apikey|api_key|accesskey|sharedaccesskey|accountkey)"
-            r"(\s*=\s*)[^;,&\s]*"
-        ),
-        r"\1\2***",
-    ),
-)
 _CONFIG_NAMES = re.compile(
     r"^(?:\.env(?:\..+)?|.+\.env|(?:application|bootstrap)(?:[-.].+)?\.(?:ya?ml|properties)"
     r"|appsettings(?:\..+)?\.json|config(?:[-.][\w-]+)?\.json)$",
@@ -221,13 +211,6 @@ def parse_dotenv(text: str) -> list[tuple[str, str, int]]:
             value = re.split(r"\s+#", value, maxsplit=1)[0].strip()
         entries.append((name, value, number))
     return entries
-
-
-def redact(text: str) -> str:
-    """``text`` with URL credentials and ``Password=...`` values replaced by ``***``."""
-    for pattern, replacement in _REDACTIONS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 def env_text(name: str, value: str) -> str:

@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 
 from fitness.collect.manifests.yaml_lines import SKIP_DIRS, relative
+from fitness.inputs import read_head
 from fitness.model import Evidence
 from fitness.model.facts import DeployedService
 
@@ -185,9 +186,8 @@ def _entry_point(folder: Path) -> Path | None:
 
 
 def _mentions(path: Path, needles: tuple[str, ...]) -> bool:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")[:100_000]
-    except OSError:
+    text = read_head(path, 100_000)
+    if text is None:
         return False
     return any(needle in text for needle in needles)
 

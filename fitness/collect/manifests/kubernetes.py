@@ -17,6 +17,12 @@ FitnessError (in a rendered chart, a warning).
   the evidence of the line where its value is written.
 * Service: a workload in the same namespace whose pod labels include the Service's selector answers to
   ``svc``, ``svc.ns``, ``svc.ns.svc`` and ``svc.ns.svc.cluster.local`` (namespace ``default`` when none).
+* Ingress (``ingress.py``): its routes to Services, as one ``ingress`` component with role infra.
+* kustomize (``kustomize.py``): the files a kustomization reads are not read again as plain manifests;
+  each object is taken as its chosen overlay builds it (patched env, generated ConfigMaps and Secrets,
+  ``namespace``, ``commonLabels``), with the names ``namePrefix``/``nameSuffix`` give it as aliases. Another
+  overlay's build of the same object adds only what differs (values, names), ranked after the chosen one,
+  so a service deployed by three overlays is one service.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ from typing import Any
 from fitness.collect.manifests.compose import classify_image, datastore_databases
 from fitness.collect.manifests.connections import env_text
 from fitness.collect.manifests.helm import find_charts, in_chart, render_chart
+from fitness.collect.manifests.ingress import INGRESS_NAME, ingress_routes
+from fitness.collect.manifests.kustomize import Built, build_kustomizations
+from fitness.collect.manifests.located import origin
 from fitness.collect.manifests.yaml_lines import (
     SKIP_DIRS,
     KeyPath,
@@ -87,13 +96,15 @@ def find_manifest_files(root: Path, skip: frozenset[str] = SKIP_DIRS) -> list[Pa
 
 
 def scan_kubernetes(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestScan:
-    """Workloads (as services or datastores) of every plain manifest and Helm chart under ``root``."""
+    """Workloads (as services or datastores) of every plain manifest, kustomize overlay and Helm chart
+    under ``root``, and the routes of its Ingresses."""
     scan = ManifestScan()
     objects: list[_Object] = []
     files = find_manifest_files(root, skip)
+    kustomize = build_kustomizations(files, root, scan.warnings)
     charts = find_charts(files)
     for path in files:
-        if not in_chart(path, charts):
+        if not in_chart(path, charts) and relative(path, root) not in kustomize.claimed:
             try:
                 objects.extend(_read_objects(path, root, scan.warnings))
             except FitnessError as error:  # analysed input: a warning with file and line, the rest is read
@@ -101,22 +112,51 @@ def scan_kubernetes(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestSca
     for chart in charts:
         for doc in render_chart(chart, root, scan.warnings):
             objects.extend(_objects(doc.data, doc, ()))
-    index = _Index(objects, scan.warnings)
-    records: dict[tuple[str, str], _Workload] = {}
-    for obj in objects:
-        if obj.kind in WORKLOAD_KINDS:
-            workload = _read_workload(obj, index)
-            key = (workload.name, _folder(obj.doc.path))
-            if key in records:
-                records[key].merge(workload)
-            else:
-                records[key] = workload
+    overlays: dict[str, list[_Object]] = {}  # overlay folder -> the objects it builds
+    for built in kustomize.built:
+        for obj in _built_object(built):
+            overlays.setdefault(built.overlay, []).append(obj)
+            if obj.chosen:
+                objects.append(obj)
+    # an overlay's ConfigMap first, then the chosen deployment's, then any overlay's (its namespace)
+    every = _Index([obj for found in overlays.values() for obj in found], scan.warnings)
+    index = _Index(objects, scan.warnings, every)
+    local = {overlay: _Index(found, scan.warnings, index) for overlay, found in overlays.items()}
+    records = _workloads(objects, local, index)
     for obj in objects:
         if obj.kind == "Service":
             _attach_service(obj, [w for (_, folder), w in records.items() if _near(obj.doc.path, folder)])
     for workload in records.values():
         _emit(workload, scan)
+    for _, found in sorted(overlays.items()):  # what the other overlays deploy differently
+        others = [obj for obj in found if not obj.chosen]
+        alternatives = _workloads(others, local, index)
+        for obj in others:
+            if obj.kind == "Service":
+                _attach_service(obj, alternatives.values())
+        for key, workload in alternatives.items():
+            _emit_alternative(workload, records.get(key), scan)
+    for obj in objects:
+        if obj.kind == "Ingress":
+            _emit_ingress(obj, scan)
+    scan.warnings[:] = list(dict.fromkeys(scan.warnings))  # overlays building one object warn once
     return scan
+
+
+def _workloads(
+    objects: Iterable[_Object], local: dict[str, _Index], index: _Index
+) -> dict[tuple[str, str], _Workload]:
+    """Workloads by (name, folder): a second definition in the same folder is merged into the first."""
+    records: dict[tuple[str, str], _Workload] = {}
+    for obj in objects:
+        if obj.kind in WORKLOAD_KINDS:
+            workload = _read_workload(obj, local.get(obj.overlay, index))
+            key = (workload.name, _folder(obj.doc.path))
+            if key in records:
+                records[key].merge(workload)
+            else:
+                records[key] = workload
+    return records
 
 
 # -- reading objects ----------------------------------------------------------------------------
@@ -124,7 +164,11 @@ def scan_kubernetes(root: Path, skip: frozenset[str] = SKIP_DIRS) -> ManifestSca
 
 @dataclass
 class _Object:
-    """One Kubernetes object and where it sits: ``base`` is its key path in the document (List items)."""
+    """One Kubernetes object and where it sits: ``base`` is its key path in the document (List items).
+
+    Built by a kustomize overlay, ``data`` is located (each value knows its file and line), ``overlay`` is
+    that overlay's folder, ``aliases`` the names it is deployed under, and ``chosen`` says whether this is
+    the build that counts (else another overlay's alternative)."""
 
     kind: str
     name: str
@@ -132,9 +176,25 @@ class _Object:
     data: dict[str, Any]
     doc: YamlDoc
     base: KeyPath
+    aliases: tuple[str, ...] = ()
+    overlay: str = ""
+    chosen: bool = True
 
     def line(self, *keys: str | int) -> int:
         return self.doc.line((*self.base, *keys))
+
+    def where(self, *keys: str | int, inner: str = "") -> tuple[str, int]:
+        """(file, line) where the value at ``keys`` was written: a patch's, for a patched value. With
+        ``inner``, the line of that key of the value instead when a patch wrote it in another file
+        (``env[0].value`` replaced by a JSON patch: the patch's line, not the base's ``- name:``)."""
+        found = origin(self.data, keys)
+        if inner:
+            deeper = origin(self.data, (*keys, inner))
+            if deeper is not None and (found is None or deeper[0] is not found[0]):
+                found = deeper
+        if found is None:
+            return self.doc.path, self.line(*keys)
+        return found[0].path, found[0].line(found[1])
 
 
 def _read_objects(path: Path, root: Path, warnings: list[str]) -> list[_Object]:
@@ -169,12 +229,31 @@ def _objects(data: Any, doc: YamlDoc, base: KeyPath) -> list[_Object]:
     return [_Object(data["kind"], name, namespace, data, doc, base)]
 
 
-class _Index:
-    """ConfigMap and Secret values by (namespace, name, key), with the evidence of each value."""
+def _built_object(built: Built) -> list[_Object]:
+    return [
+        _Object(
+            obj.kind,
+            obj.name,
+            obj.namespace,
+            obj.data,
+            obj.doc,
+            obj.base,
+            built.names,
+            built.overlay,
+            built.chosen,
+        )
+        for obj in _objects(built.data, built.home, built.base)
+    ]
 
-    def __init__(self, objects: list[_Object], warnings: list[str]) -> None:
+
+class _Index:
+    """ConfigMap and Secret values by (namespace, name, key), with the evidence of each value; an
+    overlay's own index falls back to the ``parent`` index of every deployment."""
+
+    def __init__(self, objects: list[_Object], warnings: list[str], parent: _Index | None = None) -> None:
         self.values: dict[tuple[str, str, str], dict[str, dict[str, tuple[str, Evidence]]]] = {}
         self.warnings = warnings
+        self.parent = parent
         for obj in objects:
             if obj.kind == "ConfigMap":
                 self._add(obj, "configmap", "data", decode=False)
@@ -189,7 +268,7 @@ class _Index:
         same name in an overlay or an extras folder is another deployment's value."""
         found = self.values.get((kind, namespace, name))
         if not found:
-            return None
+            return None if self.parent is None else self.parent.get(kind, namespace, name, near)
         best = min(found, key=lambda folder: (-_shared(folder, _folder(near)), folder.count("/"), folder))
         return found[best]
 
@@ -197,19 +276,17 @@ class _Index:
         folders = self.values.setdefault((kind, obj.namespace, obj.name), {})
         entries = folders.setdefault(_folder(obj.doc.path), {})
         for key, raw in _dict(obj.data.get(section)).items():
-            line = obj.line(section, key)
+            path, line = obj.where(section, key)
             value = _text(raw)
             if decode:
                 try:
                     value = base64.b64decode("".join(value.split()), validate=True).decode("utf-8")
                 except (binascii.Error, ValueError):
-                    self.warnings.append(
-                        f"{obj.doc.path}:{line}: Secret {obj.name} key {key} is not base64 text"
-                    )
+                    self.warnings.append(f"{path}:{line}: Secret {obj.name} key {key} is not base64 text")
                     continue
             entries[str(key)] = (
                 value,
-                Evidence(obj.doc.path, line, _FROM_SECRET if kind == "secret" else "", "manifest"),
+                Evidence(path, line, _FROM_SECRET if kind == "secret" else "", "manifest"),
             )
 
 
@@ -229,9 +306,10 @@ class _Workload:
     job: bool = False
 
     def merge(self, other: _Workload) -> None:
-        """A second definition (a kustomize overlay): image replaced, the rest added."""
+        """A second definition in the same folder: image replaced, the rest added."""
         self.image = other.image or self.image
         self.labels.update(other.labels)
+        self.aliases.extend(a for a in other.aliases if a not in self.aliases)
         known = {(var.name, var.value) for var in self.env}
         self.env.extend(var for var in other.env if (var.name, var.value) not in known)
         self.ports.extend(port for port in other.ports if port not in self.ports)
@@ -254,6 +332,7 @@ def _read_workload(obj: _Object, index: _Index) -> _Workload:
     )
     workload.image = image
     workload.job = obj.kind in JOB_KINDS
+    workload.aliases = [alias for alias in obj.aliases if alias != obj.name]
     workload.labels = {str(k): _text(v) for k, v in labels.items()}
     for section in ("initContainers", "containers"):
         for position, container in enumerate(_list(pod.get(section))):
@@ -296,7 +375,7 @@ def _container_env(obj: _Object, container: dict[str, Any], where: KeyPath, inde
                 env.append(_var(name, found[0], found[1]))
             continue
         value = _expand(_text(item.get("value")), {var.name: var.value for var in env})
-        env.append(_var(name, value, Evidence(obj.doc.path, obj.line(*line_path), "", "manifest")))
+        env.append(_var(name, value, Evidence(*obj.where(*line_path, inner="value"), "", "manifest")))
     return env
 
 
@@ -327,7 +406,7 @@ def _missing(obj: _Object, index: _Index, where: KeyPath, kind: str, ref: dict[s
     what = "ConfigMap" if kind == "configmap" else "Secret"
     detail = f" key {key}" if key else ""
     index.warnings.append(
-        f"{obj.doc.path}:{obj.line(*where)}: {obj.kind} {obj.name} uses {what} {_text(ref.get('name'))}"
+        "{}:{}: ".format(*obj.where(*where)) + f"{obj.kind} {obj.name} uses {what} {_text(ref.get('name'))}"
         f"{detail}, not found in the scanned manifests"
     )
 
@@ -345,8 +424,17 @@ def _attach_service(service: _Object, workloads: Iterable[_Workload]) -> None:
     selector = {str(k): _text(v) for k, v in _dict(spec.get("selector")).items()}
     if not selector:
         return
-    name, namespace = service.name, service.namespace
-    names = [name, f"{name}.{namespace}", f"{name}.{namespace}.svc", f"{name}.{namespace}.svc.cluster.local"]
+    namespace = service.namespace
+    names = [
+        form
+        for name in dict.fromkeys((service.name, *service.aliases))
+        for form in (
+            name,
+            f"{name}.{namespace}",
+            f"{name}.{namespace}.svc",
+            f"{name}.{namespace}.svc.cluster.local",
+        )
+    ]
     ports = [port.get("port") for port in map(_dict, _list(spec.get("ports")))]
     for workload in workloads:
         if workload.namespace != namespace or not selector.items() <= workload.labels.items():
@@ -355,7 +443,41 @@ def _attach_service(service: _Object, workloads: Iterable[_Workload]) -> None:
         workload.ports.extend(p for p in ports if isinstance(p, int) and p not in workload.ports)
 
 
-def _emit(workload: _Workload, scan: ManifestScan) -> None:
+def _emit_alternative(workload: _Workload, chosen: _Workload | None, scan: ManifestScan) -> None:
+    """Another overlay's build of a workload: only its different values and names, ranked after the
+    chosen build (a second deployment of one service, never a second service)."""
+    if chosen is None:
+        _emit(workload, scan)
+        return
+    known = {(var.name, var.value) for var in chosen.env}
+    workload.env = [var for var in workload.env if (var.name, var.value) not in known]
+    workload.aliases = [a for a in workload.aliases if a not in chosen.aliases and a != chosen.name]
+    if workload.env or workload.aliases:
+        _emit(workload, scan, rank=_rank(chosen) + 1, stores=False)
+
+
+def _emit_ingress(obj: _Object, scan: ManifestScan) -> None:
+    found = ingress_routes(obj.name, obj.data, obj.where)
+    if not found.routes:
+        return
+    evidence = Evidence(obj.doc.path, obj.line("metadata", "name"), f"Ingress {obj.name}", "manifest")
+    scan.services.append(
+        DeployedService(
+            name=INGRESS_NAME,
+            source="ingress",
+            evidence=evidence,
+            aliases=tuple(found.hosts),
+            role="ingress",
+            routes=tuple(found.routes),
+        )
+    )
+
+
+def _rank(workload: _Workload) -> int:
+    return _folder(workload.evidence.path).count("/") + 1
+
+
+def _emit(workload: _Workload, scan: ManifestScan, rank: int | None = None, stores: bool = True) -> None:
     known = None if workload.job else classify_image(workload.image)  # a job loading a database is a job
     if known is None:
         scan.services.append(
@@ -368,9 +490,11 @@ def _emit(workload: _Workload, scan: ManifestScan) -> None:
                 env=tuple(workload.env),
                 ports=tuple(workload.ports),
                 role="job" if workload.job else "",
-                rank=_folder(workload.evidence.path).count("/") + 1,
+                rank=_rank(workload) if rank is None else rank,
             )
         )
+        return
+    if not stores:
         return
     kind, role = known
     scan.datastores.append(

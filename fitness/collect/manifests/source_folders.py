@@ -40,6 +40,8 @@ def adopt_folders(
     for service in services.values():
         if service.folders or (service.spec is not None and service.spec.paths):
             continue
+        if service.deployed and all(d.source == "ingress" for d in service.deployed):
+            continue  # Ingress routes: the cluster's controller serves them, no folder here holds its code
         found = _match(service, folders, root)
         if found:
             service.folders = [found]

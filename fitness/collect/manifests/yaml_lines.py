@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from fitness import inputs
 from fitness.model import FitnessError
 
 KeyPath = tuple[str | int, ...]
@@ -58,7 +59,11 @@ SKIP_DIRS = frozenset(
 EXAMPLE_DIRS = frozenset({"examples", "example"})
 """Read for manifests only when nothing outside them is deployable (a system deployed from examples/)."""
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader = inputs.FastLoader
+MAX_ALIASED_NODES = 200_000
+"""Nodes that aliases may add to one document by expansion (nine lines of aliases can add a billion)."""
+MAX_DEPTH = 200
+"""Nesting levels of one document (Kubernetes manifests and Helm values need a few dozen)."""
 
 
 @dataclass
@@ -85,32 +90,45 @@ class YamlDoc:
         return self.scalars.get(tuple(key_path))
 
 
-def read_text(path: Path, display: str, warnings: list[str]) -> str | None:
-    """The UTF-8 text of ``path``, or None with a warning when it is too large or not UTF-8."""
+def read_text(path: Path, display: str, warnings: list[str], root: Path | None = None) -> str | None:
+    """The UTF-8 text of ``path``, or None with a warning when it is too large, not UTF-8, or not a regular
+    file (a FIFO would hang the run, ``/dev/zero`` fill the memory), or a symlink leading outside the
+    analysed folder: ``root``, by default the folder that ``display`` (the path relative to it) is
+    relative to."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            warnings.append(f"{display}: skipped, larger than {MAX_BYTES // 1_000_000} MB")
-            return None
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        warnings.append(f"{display}: skipped, not UTF-8 text ({error.reason})")
-    except OSError as error:
-        warnings.append(f"{display}: skipped, cannot read ({error.strerror})")
+        return inputs.read_text(path, MAX_BYTES, root or _root_of(path, display), encoding="utf-8-sig")
+    except inputs.Unreadable as error:
+        warnings.append(f"{display}: skipped, {error.reason.removeprefix('is ')}")
     return None
 
 
+def _root_of(path: Path, display: str) -> str | None:
+    """``/repo`` for ``/repo/k8s/app.yaml`` shown as ``k8s/app.yaml``; None when ``display`` is not below."""
+    text = Path(path).as_posix()
+    if not display or display.startswith(("../", "/")) or not text.endswith("/" + display):
+        return None
+    return text[: -len(display) - 1] or "/"
+
+
 def parse_yaml(text: str, display: str) -> list[YamlDoc]:
-    """Every document of ``text``; malformed YAML is a FitnessError pointing at its line."""
+    """Every document of ``text``; malformed YAML is a FitnessError pointing at its line, and so is a
+    document whose aliases expand beyond MAX_ALIASED_NODES or nested deeper than MAX_DEPTH (checked before
+    anything is built from it, so an alias bomb costs what its text costs)."""
     loader = _Loader(text)
     docs: list[YamlDoc] = []
     try:
         while loader.check_node():
             node = loader.get_node()
+            if node is not None:
+                inputs.check_yaml(node, MAX_ALIASED_NODES, MAX_DEPTH)
             data = loader.construct_document(node)
             doc = YamlDoc(display, data)
             if node is not None:
                 _index(node, (), doc, set())
             docs.append(doc)
+    except inputs.YamlLimit as error:
+        mark = error.problem_mark
+        raise FitnessError(str(error.problem), display, mark.line + 1 if mark else None) from error
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None

@@ -8,17 +8,26 @@ used here are confined to this module (pinned grimp < 4; see docs/adr).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from collections.abc import Iterable
+import signal
+import stat
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fitness.collect.python.nesting import SMALL_ENOUGH, TooDeep, too_deep_file
+from fitness.inputs import describe, inside, leaves_tree
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
 from fitness.model.patterns import matches
+from fitness.model.redact import redact
 
 if TYPE_CHECKING:
+    from grimp.application.ports.filesystem import AbstractFileSystem
     from grimp.application.ports.modulefinder import FoundPackage
     from grimp.domain.valueobjects import DirectImport
 
@@ -55,8 +64,10 @@ def collect_imports(
     if not names:
         raise FitnessError("no Python packages found; name them with 'packages:' in fitness.yaml", str(root))
     index = _package_index(root, roots)
-    found = [_find_package(root, roots, name, index) for name in names]
     scan = ImportScan(packages=names, source_roots=roots)
+    files = _tree_file_system(root, scan.skipped)
+    found = [_find_package(root, roots, name, index, files) for name in names]
+    cache_dir = usable_cache(cache_dir, root, scan.skipped)
     imports_by_module = _scan(found, include_external, exclude_type_checking, cache_dir, root, scan)
     excluded = list(exclude)
     paths = _module_paths(found, root)
@@ -91,7 +102,10 @@ def collect_imports(
                 target = graph.add_node(NodeKind.EXTERNAL, imported.split(".")[0])
             else:
                 continue
-            evidence = make(Evidence, (path, direct.line_number, direct.line_contents.strip(), "import"))
+            text = direct.line_contents.strip()
+            if "#" in text or ";" in text:  # only a comment or a second statement can hold a secret
+                text = redact(text)
+            evidence = make(Evidence, (path, direct.line_number, text, "import"))
             key = (importer_id, target)
             if key in grouped:
                 grouped[key].append(evidence)
@@ -123,7 +137,9 @@ def _package_index(root: Path, source_roots: list[str]) -> dict[str, str]:
     return index
 
 
-def _find_package(root: Path, source_roots: list[str], name: str, index: dict[str, str]) -> FoundPackage:
+def _find_package(
+    root: Path, source_roots: list[str], name: str, index: dict[str, str], files: AbstractFileSystem
+) -> FoundPackage:
     from grimp.application.config import settings
 
     top = name.split(".")[0]
@@ -134,7 +150,7 @@ def _find_package(root: Path, source_roots: list[str], name: str, index: dict[st
         directory = (root / source_root / Path(*name.split("."))).resolve()
         if directory.is_dir():
             package: FoundPackage = settings.MODULE_FINDER.find_package(
-                package_name=name, package_directory=str(directory), file_system=settings.FILE_SYSTEM
+                package_name=name, package_directory=str(directory), file_system=files
             )
             return package
     looked = ", ".join(str(Path(r) / Path(*name.split("."))) for r in source_roots)
@@ -157,6 +173,10 @@ def _scan(
 
     skip: set[str] = set()
     packages = list(found)
+    for deep_module, deep_path, deep in _too_deep(packages):  # would crash grimp's parser (SIGSEGV)
+        skip.add(deep_module)
+        scan.skipped_modules.add(deep_module)
+        scan.skipped.append(f"{_relative(deep_path, root)}:{deep.line}: {deep.reason()}")
     while True:
         current = {
             FoundPackage(
@@ -168,13 +188,22 @@ def _scan(
             for p in packages
         }
         try:
-            result = usecases._scan_packages(
-                current,
-                settings.FILE_SYSTEM.convert_to_basic(),
-                include_external_packages=include_external,
-                exclude_type_checking_imports=exclude_type_checking,
-                cache_dir=str(cache_dir) if cache_dir else None,
+            with _interrupt_after():
+                result = usecases._scan_packages(
+                    current,
+                    settings.FILE_SYSTEM.convert_to_basic(),
+                    include_external_packages=include_external,
+                    exclude_type_checking_imports=exclude_type_checking,
+                    cache_dir=str(cache_dir) if cache_dir else None,
+                )
+        except OSError as error:  # the cache could not be read or written after all: scan without it
+            if cache_dir is None:
+                raise
+            scan.skipped.append(
+                f"import cache {cache_dir} failed ({error.strerror or error}); ran without it"
             )
+            cache_dir = None
+            continue
         except exceptions.SourceSyntaxError as error:
             bad, line, why = error.filename, error.lineno, "syntax error"
         except UnicodeError as error:
@@ -191,6 +220,133 @@ def _scan(
         scan.skipped_modules.add(module)
         where = f"{_relative(bad, root)}:{line}" if line else _relative(bad, root)
         scan.skipped.append(f"{where}: {why}, file skipped")
+
+
+def _too_deep(packages: list[FoundPackage]) -> Iterator[tuple[str, str, TooDeep]]:
+    """(module, path, where) of each file with an expression too deep for the parsers (``nesting``)."""
+    for package in packages:
+        for module_file in package.module_files:
+            name = module_file.module.name
+            inner = name[len(package.name) + 1 :].replace(".", os.sep) if name != package.name else ""
+            path, size = _sized(package.directory, inner)
+            deep = None if size < SMALL_ENOUGH else too_deep_file(path)
+            if deep is not None:
+                yield name, path, deep
+
+
+def _sized(directory: str, inner: str) -> tuple[str, int]:
+    """The file of a module (``inner``: its path below the package, without ``.py``) and its size; one
+    stat for a module, two for a package."""
+    if inner:
+        path = os.path.join(directory, inner + ".py")
+        try:
+            return path, os.stat(path).st_size
+        except OSError:
+            pass
+    path = os.path.join(directory, inner, "__init__.py")
+    try:
+        return path, os.stat(path).st_size
+    except OSError:
+        return path, 0
+
+
+@contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold a first Ctrl-C until grimp's Rust scanner returns, then raise it. Raised inside the scanner's
+    calls back into Python it makes the scanner panic, and a panic is a crash (exit 3), not an interrupt
+    (exit 130). A second Ctrl-C is not held. Only the main thread can set a signal handler."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) in (
+        signal.SIG_IGN,
+        None,
+    ):
+        yield
+        return
+    held: list[int] = []
+
+    def hold(number: int, frame: object) -> None:
+        if held:
+            raise KeyboardInterrupt
+        held.append(number)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
+
+
+def _tree_file_system(root: Path, skipped: list[str]) -> AbstractFileSystem:
+    """grimp's file system, walking only what may be read: regular ``.py`` files (no FIFO, device, socket or
+    symlink loop, which would hang or crash the scan), and no symlink, to a file or a folder, that leads
+    outside ``root`` or back into a folder already walked. Each file left out is a warning in ``skipped``."""
+    from grimp.adaptors.filesystem import FileSystem
+
+    base = os.path.realpath(root)
+
+    class TreeFileSystem(FileSystem):
+        def walk(self, directory_name: str) -> Iterator[tuple[str, list[str], list[str]]]:
+            walked = {os.path.realpath(directory_name)}
+            for directory, dirs, names in os.walk(directory_name, followlinks=True):
+                kept = []
+                for name in dirs:
+                    path = os.path.join(directory, name)
+                    if os.path.islink(path):
+                        real = os.path.realpath(path)
+                        if real in walked or not inside(real, base):
+                            continue  # a loop, or a folder outside the analysed tree: never entered
+                        walked.add(real)
+                    kept.append(name)
+                dirs[:] = kept
+                names[:] = [
+                    name for name in names if not name.endswith(".py") or self._readable(directory, name)
+                ]
+                yield directory, dirs, names
+
+        def _readable(self, directory: str, name: str) -> bool:
+            path = os.path.join(directory, name)
+            reason = None
+            try:
+                mode = os.stat(path).st_mode
+                if not stat.S_ISREG(mode):
+                    reason = f"is {describe(mode)}, not a regular file"
+                elif leaves_tree(path, base):
+                    reason = f"is a symlink to {os.path.realpath(path)}, outside the analysed folder"
+            except OSError as error:
+                reason = f"cannot be read ({error.strerror or error})"
+            if reason is not None:
+                skipped.append(f"{_relative(path, root)}: {reason}; file skipped")
+            return reason is None
+
+    return TreeFileSystem()
+
+
+def usable_cache(cache_dir: Path | None, root: Path, warnings: list[str]) -> Path | None:
+    """``cache_dir`` when it can be created and written; else the same cache under the user's cache folder
+    (``$XDG_CACHE_HOME/fitness/<hash of the root>/``), else none, with one warning either way. A read-only
+    checkout (a CI cache, a mounted volume) is analysed as well as any other."""
+    if cache_dir is None:
+        return None
+    if _writable(cache_dir):
+        return cache_dir
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(os.path.realpath(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    fallback = Path(base, "fitness", digest, cache_dir.name)
+    where = _relative(str(cache_dir), root)
+    if _writable(fallback):
+        warnings.append(f"{where} cannot be written; caching imports in {fallback} instead")
+        return fallback
+    warnings.append(f"{where} cannot be written; running without an import cache")
+    return None
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def _module_of_file(packages: list[FoundPackage], filename: str) -> str | None:

@@ -1,12 +1,15 @@
 """One ``ast.parse`` per Python file per component: the call scan and the table scan share the tree.
 
 A cache lives for one component's scans and is dropped after, so no more than one component's trees
-are held at once. A file that does not parse keeps its error, raised again to every caller.
+are held at once. A file that does not parse keeps its error, raised again to every caller. A file with
+an absurdly deep expression is never given to the parser (``nesting``): ExpressionTooDeep instead.
 """
 
 from __future__ import annotations
 
 import ast
+
+from fitness.collect.python.nesting import ExpressionTooDeep, too_deep
 
 ParseError = (SyntaxError, ValueError, RecursionError, MemoryError)
 
@@ -21,7 +24,7 @@ class ParseCache:
         found = self._trees.get(key)
         if found is None:
             try:
-                found = ast.parse(text, filename=path)
+                found = safe_parse(path, text)
             except ParseError as error:
                 found = error
             self._trees[key] = found
@@ -32,4 +35,13 @@ class ParseCache:
 
 def parse(path: str, text: str, cache: ParseCache | None) -> ast.Module:
     """``ast.parse`` through ``cache`` when there is one."""
-    return cache.parse(path, text) if cache is not None else ast.parse(text, filename=path)
+    return cache.parse(path, text) if cache is not None else safe_parse(path, text)
+
+
+def safe_parse(path: str, text: str) -> ast.Module:
+    """``ast.parse``, except for a text with an expression deep enough to crash CPython's parser (some
+    versions segfault on it): ExpressionTooDeep, a RecursionError, without parsing."""
+    deep = too_deep(text)
+    if deep is not None:
+        raise ExpressionTooDeep(deep)
+    return ast.parse(text, filename=path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from fitness.collect.python.nesting import ExpressionTooDeep
 from fitness.collect.python.parse_cache import ParseCache, parse
 from fitness.collect.python.pymodel import Binding, ClassInfo, Ctx, FunctionInfo, PyModule, Scope
 
@@ -45,6 +46,9 @@ def parse_module(
         registry.warnings.append(
             f"{where}: syntax error ({error.msg}); calls in code not analysed, text pass only"
         )
+        return None
+    except ExpressionTooDeep as error:
+        registry.warnings.append(f"{path}:{error.found.line}: {error.found.reason()}")  # as the import scan
         return None
     except (ValueError, RecursionError, MemoryError) as error:
         registry.warnings.append(f"{path}: cannot be parsed ({type(error).__name__}); text pass only")

@@ -23,11 +23,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from fitness.collect.manifests.connections import parse_connection, redact
+from fitness.collect.manifests.connections import parse_connection
 from fitness.collect.resolve.identity import Identities
 from fitness.collect.resolve.settings import Settings, unfilled
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
 from fitness.model.facts import Setting, SourceFacts, Unresolved, canonical_key
+from fitness.model.redact import redact
 
 RUNTIME_VARIABLES = frozenset(
     {"HOSTNAME", "HOST", "PODIP", "PODNAME", "NODENAME", "KUBERNETESSERVICEHOST", "SERVERNAME"}

@@ -2,12 +2,15 @@
 
 Infrastructure (drawn dimmed; left out of cycles, chains, shared-database, distributed-monolith and
 granularity): config servers and service registries, tracing, metrics and logging, load generators,
-feature-flag servers, docs sites, init and migration jobs, test containers, and reverse proxies with no
-routes. Seen, in this order, from:
+feature-flag servers, docs sites, init and migration jobs, test containers, reverse proxies with no
+routes, and the cluster's ingress (the Kubernetes Ingress routes, which the platform's controller serves:
+its edges to the services are drawn, never judged; a gateway the system deploys and configures itself,
+nginx or Spring Cloud Gateway, is a service). Seen, in this order, from:
 
 1. ``services:`` in fitness.yaml (``role:`` annotation) — always wins;
-2. the manifest: a Kubernetes Job/CronJob is a job, a component defined only in a compose file named for
-   tests or observability (``compose.tests.yaml``, ``docker-compose.monitoring.yml``) takes that role;
+2. the manifest: a Kubernetes Job/CronJob is a job, the routes of Kubernetes Ingresses are the ingress, a
+   component defined only in a compose file named for tests or observability (``compose.tests.yaml``,
+   ``docker-compose.monitoring.yml``) takes that role;
 3. the build: a Spring Boot Admin, Config Server, Eureka or Zipkin server dependency in its build file;
 4. its name or image, as words (``otel-collector``, ``jaeger``, ``load-generator``, ``flagd-ui``,
    ``registry``, ``telemetry-docs``);
@@ -106,12 +109,14 @@ def classify(
     """The role of one deployed component from what it is (see the module docstring); an idle proxy
     is found later, once calls are known (:func:`is_proxy`)."""
     """The role of one deployed component, with the reason (see the module docstring)."""
-    if manifest_role in ("job", "test", "infra"):
+    if manifest_role in ("job", "test", "infra", "ingress"):
         return RoleEvidence(
             "infra",
-            {"job": "an init or migration job", "test": "a test container"}.get(
-                manifest_role, "defined with the observability or tooling deployment"
-            ),
+            {
+                "job": "an init or migration job",
+                "test": "a test container",
+                "ingress": "the cluster's ingress: Kubernetes Ingress routes to the services",
+            }.get(manifest_role, "defined with the observability or tooling deployment"),
         )
     for marker in INFRA_BUILD_MARKERS:
         if marker in build_text:

@@ -1,4 +1,14 @@
-"""SQL statements parsed with sqlglot (dialect fallbacks, time budget) and the tables each one touches."""
+"""SQL statements parsed with sqlglot (dialect fallbacks, time budget) and the tables each one touches.
+
+Cost is bounded per statement, so one hostile file cannot take the run (a 2 MB dump: about a second,
+under 100 MB; ``bench/sql_cost.py``): a text longer than ``SPLIT_CHARS`` is first cut into statements
+at semicolons by a regular expression that skips strings, quoted names, comments and dollar-quoted
+bodies, and each statement is read alone (the fast path, else sqlglot, with the dialect fallbacks per
+statement). A statement over ``MAX_STATEMENT_CHARS`` is not given to sqlglot: a multi-row ``INSERT ...
+VALUES`` is read from its head (the table it writes), anything else is skipped with a warning. A
+statement that sqlglot takes more than ``STATEMENT_SECONDS`` over is abandoned (a timer interrupts it
+in the main thread), and a file stops after its time budget (``deadline``).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +16,23 @@ import contextlib
 import gc
 import logging
 import re
+import signal
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import FrameType
 
 from sqlglot import TokenType, exp
 from sqlglot.dialects.dialect import Dialect
 
 from fitness.collect.sql.fast import FastPath
 
-MAX_STATEMENT_CHARS = 200_000
+MAX_STATEMENT_CHARS = 64_000  # sqlglot reads about 150 kB/s: bigger statements are not given to it
 MAX_RETRY_CHARS = 512 * 1024
+SPLIT_CHARS = 32_000  # longer texts are cut into statements first, each read (and retried) alone
+SHAPE_CHARS = 4_000  # statements up to this long are compared with earlier ones, literals blanked
+STATEMENT_SECONDS = 1.0
 FALLBACK_DIALECTS = (None, "postgres", "mysql", "tsql")
 TABLE_COMMAND = re.compile(  # statements sqlglot keeps as a Command that may touch tables
     r"\s*(insert|update|delete|merge|select|with|truncate|replace|upsert)\b|\s*(create|alter|drop)\s+"
@@ -25,7 +41,31 @@ TABLE_COMMAND = re.compile(  # statements sqlglot keeps as a Command that may to
     re.I,
 )
 # A Python file is parsed only if it has one of these (or, later, names a model found in another file)
-TOO_LARGE = "statement larger than 200 kB, skipped"
+TOO_LARGE = f"statement larger than {MAX_STATEMENT_CHARS // 1000} kB, skipped"
+TOO_SLOW = f"statement took sqlglot over {STATEMENT_SECONDS:g} s, skipped"
+# what a statement splitter must step over: strings, quoted names, comments, dollar-quoted bodies
+# (an unterminated one runs to the end of the text, so no input makes the scan quadratic)
+_SPLIT = re.compile(
+    r"'[^']*(?:''[^']*)*(?:'|\Z)|\"[^\"]*(?:\"\"[^\"]*)*(?:\"|\Z)|`[^`]*(?:`|\Z)|--[^\n]*"
+    r"|/\*.*?(?:\*/|\Z)|\$((?:[A-Za-z_][A-Za-z0-9_]*)?)\$.*?(?:\$\1\$|\Z)|;",
+    re.S,
+)
+_SPLIT_BACKSLASH = re.compile(  # MySQL and BigQuery strings take backslash escapes
+    r"'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?:'|\Z)|\"[^\"\\]*(?:(?:\"\"|\\.)[^\"\\]*)*(?:\"|\Z)"
+    r"|`[^`]*(?:`|\Z)|--[^\n]*|#[^\n]*|/\*.*?(?:\*/|\Z)|;",
+    re.S,
+)
+# literals a statement's tables do not depend on; quoted names (group 1) are kept as they are
+_LITERALS = re.compile(
+    r"'[^']*(?:''[^']*)*'|(\"[^\"]*\"|`[^`]*`|\[[^\]]*\])|(?<![\w$.:@])\d+(?:\.\d+)?(?![\w.])"
+)
+_LITERALS_BACKSLASH = re.compile(
+    r"'[^'\\]*(?:(?:''|\\.)[^'\\]*)*'|(\"[^\"\\]*(?:(?:\"\"|\\.)[^\"\\]*)*\"|`[^`]*`)"
+    r"|(?<![\w$.:@])\d+(?:\.\d+)?(?![\w.])"
+)
+_INSERT_HEAD = re.compile(
+    r"\s*((?:insert|replace)\s+(?:ignore\s+)?(?:into\s+)?[\w.\"`\[\]]+\s*(?:\([^()]*\))?\s*values)\s*\(", re.I
+)
 
 
 @dataclass
@@ -70,13 +110,93 @@ class Sql:
                 warnings.append(f"unknown SQL dialect {name!r}, using sqlglot's default")
         self.deadline = 0.0
         self.fast = FastPath.for_dialects(self.dialects)
+        first = type(self.dialects[0]).__name__.lower() if self.dialects else ""
+        backslash = first in ("mysql", "bigquery", "doris", "starrocks")
+        self.splitter = _SPLIT_BACKSLASH if backslash else _SPLIT
+        self.literals = _LITERALS_BACKSLASH if backslash else _LITERALS
 
     def statements(self, text: str) -> list[Stmt] | None:
+        """Every statement of ``text`` with its tree (or the reason it has none); None when ``text``
+        cannot be tokenized at all."""
+        if len(text) > SPLIT_CHARS:
+            return self._one_by_one(text)
+        return self._whole(text)
+
+    def _whole(self, text: str) -> list[Stmt] | None:
         if self.fast is not None and time.monotonic() <= self.deadline:  # past it, sqlglot says "timeout"
             fast = self.fast.statements(text)
             if fast is not None:
                 return [Stmt(line, start, end, tree) for line, start, end, tree in fast]
         return self.parsed(text)
+
+    def split(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """(line, start, end) of each non-blank statement of ``text``, cut at semicolons outside strings,
+        quoted names, comments and dollar-quoted bodies; ``line`` is the line of ``start``."""
+        start, line = 0, 1
+        for match in self.splitter.finditer(text):
+            if match.group() != ";":
+                continue
+            end = match.start()
+            if text[start:end].strip():
+                yield line, start, end
+            line += text.count("\n", start, match.end())
+            start = match.end()
+        if text[start:].strip():
+            yield line, start, len(text)
+
+    def _one_by_one(self, text: str) -> list[Stmt]:
+        """A long text, statement by statement, so each one's cost is bounded on its own. A statement
+        that differs from an earlier one only in its literals (a dump's thousands of INSERTs) is not
+        read again: it touches the same tables, so it gets that one's tree."""
+        found: list[Stmt] = []
+        shapes: dict[str, tuple[exp.Expr | None, str]] = {}
+        for line, start, end in self.split(text):
+            if time.monotonic() > self.deadline:
+                found.append(Stmt(line + _leading_lines(text, start, end), start, end, None, "timeout"))
+                break
+            piece = text[start:end]
+            if len(piece) > MAX_STATEMENT_CHARS:
+                first = line + _leading_lines(text, start, end)
+                found.append(replace(self._too_large(piece), line=first, start=start, end=end))
+                continue
+            key = self._shape(piece)
+            if key is not None and key in shapes:
+                lead = len(piece) - len(piece.lstrip())
+                tree, error = shapes[key]
+                found.append(
+                    Stmt(
+                        line + piece.count("\n", 0, lead),
+                        start + lead,
+                        start + len(piece.rstrip()),
+                        tree,
+                        error,
+                    )
+                )
+                continue
+            statements = self._whole(piece) or [Stmt(1, 0, len(piece), None, "cannot be tokenized")]
+            if key is not None and len(statements) == 1 and statements[0].error not in ("timeout", TOO_SLOW):
+                shapes[key] = (statements[0].tree, statements[0].error)
+            found.extend(
+                replace(s, line=line + s.line - 1, start=start + s.start, end=start + s.end)
+                for s in statements
+            )
+        return found
+
+    def _shape(self, piece: str) -> str | None:
+        """``piece`` with its string and number literals blanked (quoted names kept), or None when it is
+        not worth comparing (long, or with a comment, whose position the blanking could move)."""
+        if len(piece) > SHAPE_CHARS or "--" in piece or "/*" in piece or "#" in piece:
+            return None
+        return self.literals.sub(_blank, piece.strip())
+
+    def _too_large(self, piece: str) -> Stmt:
+        """A statement too large for sqlglot: a multi-row INSERT is read from its head alone."""
+        head = _INSERT_HEAD.match(piece[:4096])
+        if head is not None:
+            for statement in self._whole(head.group(1) + " (NULL)") or []:
+                if statement.tree is not None:
+                    return Stmt(1, 0, len(piece), statement.tree)
+        return Stmt(1, 0, len(piece), None, TOO_LARGE)
 
     def parsed(self, text: str) -> list[Stmt] | None:
         """``statements`` by sqlglot alone."""
@@ -118,7 +238,8 @@ class Sql:
                 statement.error = TOO_LARGE
             else:
                 try:
-                    trees = dialect.parser().parse(group, text)  # type: ignore[arg-type]
+                    with _time_cap(STATEMENT_SECONDS):
+                        trees = dialect.parser().parse(group, text)  # type: ignore[arg-type]
                     statement.tree = next((t for t in trees if t is not None), None)
                     if (
                         isinstance(statement.tree, exp.Command)
@@ -127,11 +248,53 @@ class Sql:
                         statement.tree = dialect.parse("INSERT" + text[start + 7 : end])[0]  # MySQL, SQLite
                     if not _is_statement(statement.tree):
                         statement.tree, statement.error = None, "not a SQL statement"
+                except _TooSlow:
+                    statement.error = TOO_SLOW
                 except Exception as error:
-                    statement.error = re.sub(r"\x1b\[\d+m", "", str(error)).splitlines()[0][:160]
+                    lines = re.sub(r"\x1b\[\d+m", "", str(error)).splitlines() or [type(error).__name__]
+                    statement.error = lines[0][:160]
             if statement.tree is not None or statement.error:
                 found.append(statement)
         return found
+
+
+def _blank(match: re.Match[str]) -> str:
+    return match.group(1) or ("''" if match.group()[0] == "'" else "0")
+
+
+def _leading_lines(text: str, start: int, end: int) -> int:
+    """Lines before the first non-blank character of ``text[start:end]``."""
+    stripped = len(text[start:end]) - len(text[start:end].lstrip())
+    return text.count("\n", start, start + stripped)
+
+
+class _TooSlow(Exception):
+    """A statement ran over its time cap (raised by the timer inside sqlglot)."""
+
+
+@contextlib.contextmanager
+def _time_cap(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (SIGALRM, main thread on POSIX only, and only when the program
+    uses no alarm of its own; elsewhere the file's deadline, checked between statements, is the bound)."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0  # the program's own timer: leave it alone
+        or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None)
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: FrameType | None) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def table_accesses(tree: exp.Expr) -> list[tuple[str, str]]:

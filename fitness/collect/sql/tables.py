@@ -13,8 +13,9 @@ parse, the default, postgres, mysql and tsql are tried on the whole text and the
 failures wins (texts over 512 kB get no second try). What still fails is a warning and an Unresolved
 entry. SQL assembled at run time (f-strings, ``%``, ``.format``, ``+`` with names that are not
 constants) is parsed with placeholders: the tables it names are recorded, and a table name that is a
-placeholder is listed as Unresolved. Bounds: files over 2 MB and statements over 200 kB are skipped,
-and SQL parsing stops after 10 s per file, each with a warning.
+placeholder is listed as Unresolved. Bounds (``fitness.collect.sql.parse``): files over 2 MB and
+statements over 64 kB are skipped (a multi-row INSERT is read from its head), a statement sqlglot takes
+over a second on is abandoned, and SQL parsing stops after 10 s per file, each with a warning.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from pathlib import Path
 from sqlglot import exp
 
 from fitness.collect.python import orm_models as orm
+from fitness.collect.python.nesting import ExpressionTooDeep
 from fitness.collect.python.orm_declare import Models
 from fitness.collect.python.orm_uses import canonical_use, model_uses
 from fitness.collect.python.parse_cache import ParseCache, parse
@@ -59,6 +61,7 @@ from fitness.collect.sql.strings import (
     render,
     sqlalchemy_text,
 )
+from fitness.inputs import Unreadable, read_bytes
 from fitness.model import Evidence
 from fitness.model.facts import ModelClass, ModelUse, TableAccess, Unresolved
 
@@ -113,6 +116,7 @@ class _Scanner:
         self.django: dict[tuple[str, str], str] = {}
         self.texts: Mapping[str, str] = {}
         self.trees: ParseCache | None = None
+        self.accessed: dict[int, list[tuple[str, str]]] = {}  # id(tree) -> its accesses, per SQL text
 
     # -- files ------------------------------------------------------------------------------------
 
@@ -158,6 +162,9 @@ class _Scanner:
         except SyntaxError as error:
             self.scan.warnings.append(f"{rel}:{error.lineno or 0}: syntax error, skipped ({error.msg})")
             return []
+        except ExpressionTooDeep as error:
+            self.scan.warnings.append(f"{rel}:{error.found.line}: {error.found.reason()}")
+            return []
         except (ValueError, RecursionError, MemoryError) as error:
             self.scan.warnings.append(f"{rel}: cannot be parsed, skipped ({type(error).__name__})")
             return []
@@ -179,9 +186,12 @@ class _Scanner:
             if path.stat().st_size > MAX_FILE_BYTES:
                 self.scan.warnings.append(f"{rel}: larger than 2 MB, skipped")
                 return None
-            data = path.read_bytes()
+            data = read_bytes(path, MAX_FILE_BYTES, self.root)  # no FIFO, device or symlink out of the tree
         except OSError as error:
             self.scan.warnings.append(f"{rel}: cannot be read, skipped ({error.strerror or error})")
+            return None
+        except Unreadable as error:
+            self.scan.warnings.append(f"{rel}: {error.reason.removeprefix('is ')}, skipped")
             return None
         if b"\x00" in data:
             self.scan.warnings.append(f"{rel}: binary file, skipped")
@@ -236,6 +246,7 @@ class _Scanner:
         statements = self.sql.statements(text)
         if statements is None:
             statements = [Stmt(1, 0, len(text), None, "cannot be tokenized")]
+        self.accessed = {}  # statements alike in all but literals share one tree: walk it once
         for statement in statements:
             line = at(statement.line)
             written = (original or text)[statement.start : statement.end]
@@ -269,7 +280,10 @@ class _Scanner:
                 self.scan.unresolved.append(Unresolved("sql", reason, evidence))
             return
         dynamic = bool(display) and any(DYN in a.name for a in tree.find_all(exp.TableAlias))
-        for name, mode in table_accesses(tree):
+        accesses = self.accessed.get(id(tree))
+        if accesses is None:
+            accesses = self.accessed[id(tree)] = table_accesses(tree)
+        for name, mode in accesses:
             if DYN in name:
                 dynamic = True
             else:

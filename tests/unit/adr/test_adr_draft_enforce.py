@@ -13,6 +13,7 @@ from fitness.model import ChainLink, Finding, FitnessError, Location, Severity
 from fitness.model.catalog import CATALOG
 from fitness.model.decisions import AdrSettings
 from fitness.model.rulespec import RuleSpec
+from fitness.model.summary import DecisionSummary
 from tests.unit.adr.conftest import WriteAdrs, madr, nygard
 
 FORBIDDEN = Finding(
@@ -196,10 +197,8 @@ def test_decision_summary_lists_each_linked_decision_with_its_rules(
     write_adrs({"0001-a.md": nygard(1, "A"), "0002-b.md": madr("B", "proposed")})
     specs = [spec("y", 1), spec("x", 1), spec("z", 2), spec("w", 9), spec("none", None)]
     assert enforce.decision_summary(tmp_path, AdrSettings(), specs) == {
-        "decisions": {
-            "1": {"title": "A", "status": "Accepted", "path": "docs/adr/0001-a.md", "rules": ["x", "y"]},
-            "2": {"title": "B", "status": "Proposed", "path": "docs/adr/0002-b.md", "rules": ["z"]},
-            "9": {"title": "", "status": "missing", "path": "", "rules": ["w"]},
-        }
+        1: DecisionSummary("A", "Accepted", "docs/adr/0001-a.md", ("x", "y")),
+        2: DecisionSummary("B", "Proposed", "docs/adr/0002-b.md", ("z",)),
+        9: DecisionSummary("", "missing", "", ("w",)),
     }
     assert enforce.decision_summary(tmp_path, AdrSettings(), [spec("none", None)]) == {}

@@ -6,7 +6,15 @@ import pytest
 
 from fitness.analyze.granularity import score_granularity
 from fitness.model import ArchGraph, EdgeKind, Evidence, NodeKind
-from fitness.model.granularity import GranularitySettings, granularity_metrics, pressure, verdict
+from fitness.model.granularity import (
+    GranularitySettings,
+    GranularityTable,
+    ServiceVerdict,
+    granularity_metrics,
+    pressure,
+    verdict,
+)
+from fitness.model.history import HistorySummary
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
 from fitness.rules.base import RuleContext
@@ -24,8 +32,8 @@ def imports(g: ArchGraph, a: str, b: str) -> None:
     g.add_edge(f"module:{a}", f"module:{b}", EdgeKind.IMPORTS, [Evidence(a.replace(".", "/") + ".py", 3)])
 
 
-def row(table: dict, name: str) -> dict:
-    return next(r for r in table["services"] if r["name"] == name)
+def row(table: GranularityTable, name: str) -> ServiceVerdict:
+    return next(r for r in table.services if r.name == name)
 
 
 def test_pressure_is_a_noisy_or() -> None:
@@ -56,16 +64,17 @@ def two_parts() -> ArchGraph:
 def test_scope_names_the_parts(two_parts: ArchGraph) -> None:
     table = score_granularity(two_parts)
     billing = row(table, "billing")
-    assert billing["disintegrators"]["scope"]["score"] == 1.0  # two equal parts
-    assert billing["split_pressure"] == 0.8  # scope weight
-    assert billing["verdict"] == "split"
-    assert [p["modules"] for p in billing["parts"]] == [
-        ["billing.invoices", "billing.pdf"],
-        ["billing.rates", "billing.tax"],
+    assert billing.disintegrators["scope"].score == 1.0  # two equal parts
+    assert billing.split_pressure == 0.8  # scope weight
+    assert billing.verdict == "split"
+    assert [p.modules for p in billing.parts] == [
+        ("billing.invoices", "billing.pdf"),
+        ("billing.rates", "billing.tax"),
     ]
-    assert "scope and function 1.00" in billing["reason"]
-    assert billing["disintegrators"]["volatility"]["status"] == "unavailable"
-    assert table["history"] == {"available": False, "reason": "no git history collected"}
+    assert "scope and function 1.00" in billing.reason
+    assert billing.disintegrators["volatility"].status == "unavailable"
+    assert (table.history_available, table.history_reason) == (False, "no git history collected")
+    assert table.to_json()["history"] == {"available": False, "reason": "no git history collected"}
 
 
 def test_uneven_parts_score_less(two_parts: ArchGraph) -> None:
@@ -74,7 +83,7 @@ def test_uneven_parts_score_less(two_parts: ArchGraph) -> None:
         two_parts.add_edge("service:billing", f"module:{name}", EdgeKind.CONTAINS)
         imports(two_parts, name, "billing.tax")
     billing = row(score_granularity(two_parts), "billing")
-    assert billing["disintegrators"]["scope"]["score"] == pytest.approx(2 * (1 - 4 / 6), abs=1e-3)
+    assert billing.disintegrators["scope"].score == pytest.approx(2 * (1 - 4 / 6), abs=1e-3)
 
 
 def test_volatility_and_security(two_parts: ArchGraph) -> None:
@@ -85,14 +94,14 @@ def test_volatility_and_security(two_parts: ArchGraph) -> None:
     for module, commits in (("payments.service", 2), ("payments.fraud", 10), ("payments.card_vault", 0)):
         g.add_node(NodeKind.MODULE, module, {"churn": {"commits": commits, "lines": 1, "authors": 1}})
     payments = row(score_granularity(g), "payments")
-    forces = payments["disintegrators"]
-    assert forces["scope"]["score"] == 0.0
+    forces = payments.disintegrators
+    assert forces["scope"].score == 0.0
     # 10 of 12 commits in 1 of 3 modules: (10/12 - 1/3) / (2/3) = 0.75
-    assert forces["volatility"]["score"] == 0.75
-    assert forces["security"]["score"] == 0.5
-    assert payments["split_pressure"] == pressure([(0.7, 0.75), (0.8, 0.5)])
-    assert payments["verdict"] == "split"
-    assert [p["name"] for p in payments["parts"]] == ["payments.fraud", "payments.card_vault", "the rest"]
+    assert forces["volatility"].score == 0.75
+    assert forces["security"].score == 0.5
+    assert payments.split_pressure == pressure([(0.7, 0.75), (0.8, 0.5)])
+    assert payments.verdict == "split"
+    assert [p.name for p in payments.parts] == ["payments.fraud", "payments.card_vault", "the rest"]
 
 
 def test_declared_forces_and_extensibility() -> None:
@@ -106,12 +115,12 @@ def test_declared_forces_and_extensibility() -> None:
     )
     for p in providers:
         imports(g, "ship.api", p)
-    forces = row(score_granularity(g), "ship")["disintegrators"]
-    assert forces["scalability"]["score"] == 1.0
-    assert forces["fault_tolerance"]["score"] == 1.0
-    assert forces["security"]["score"] == 0.7
-    assert forces["extensibility"]["score"] == 5 / 8
-    assert "fitness.yaml: scaling: high" in forces["scalability"]["evidence"]
+    forces = row(score_granularity(g), "ship").disintegrators
+    assert forces["scalability"].score == 1.0
+    assert forces["fault_tolerance"].score == 1.0
+    assert forces["security"].score == 0.7
+    assert forces["extensibility"].score == 5 / 8
+    assert "fitness.yaml: scaling: high" in forces["scalability"].evidence
 
 
 @pytest.fixture
@@ -133,24 +142,30 @@ def coupled() -> ArchGraph:
 
 def test_integrators_of_a_pair(coupled: ArchGraph) -> None:
     table = score_granularity(coupled)
-    (pair,) = table["pairs"]
-    scores = {force: body["score"] for force, body in pair["integrators"].items()}
+    (pair,) = table.pairs
+    scores = {force: body.score for force, body in pair.integrators.items()}
     assert scores == {"transactions": 1.0, "workflow": 0.6, "shared_code": 0.5, "data": 0.5, "co_change": 0.8}
     expected = pressure([(0.9, 1.0), (0.6, 0.6), (0.5, 0.5), (0.5, 0.5), (0.8, 0.8)])
-    assert pair["merge_pressure"] == expected
+    assert pair.merge_pressure == expected
     orders = row(table, "orders")
-    assert orders["verdict"] == "merge"
-    assert orders["merge_with"] == ["stock"]
-    assert "co-change 0.80" in orders["reason"]
-    assert any("reservations" in e for e in pair["integrators"]["transactions"]["evidence"])
+    assert orders.verdict == "merge"
+    assert orders.merge_with == ("stock",)
+    assert "co-change 0.80" in orders.reason
+    assert any("reservations" in e for e in pair.integrators["transactions"].evidence)
 
 
 def test_history_unavailable_is_not_zero(coupled: ArchGraph) -> None:
-    table = score_granularity(coupled, history={"available": False, "reason": "not a git repository"})
-    co_change = table["pairs"][0]["integrators"]["co_change"]
-    assert co_change["status"] == "unavailable"
-    assert co_change["score"] is None
-    assert "not a git repository" in co_change["note"]
+    history = HistorySummary(available=False, reason="not a git repository")
+    co_change = score_granularity(coupled, history=history).pairs[0].integrators["co_change"]
+    assert co_change.status == "unavailable"
+    assert co_change.score is None
+    assert "not a git repository" in co_change.note
+    assert co_change.to_json() == {
+        "score": None,
+        "status": "unavailable",
+        "evidence": [],
+        "note": co_change.note,
+    }
 
 
 def test_weights_are_configurable(coupled: ArchGraph) -> None:
@@ -158,9 +173,9 @@ def test_weights_are_configurable(coupled: ArchGraph) -> None:
         weights={"transactions": 0.0, "workflow": 0.0, "shared_code": 0.0, "data": 0.0, "co_change": 0.1}
     )
     table = score_granularity(coupled, settings)
-    assert table["pairs"][0]["merge_pressure"] == 0.08
-    assert row(table, "orders")["verdict"] == "keep"
-    assert table["settings"]["weights"]["co_change"] == 0.1
+    assert table.pairs[0].merge_pressure == 0.08
+    assert row(table, "orders").verdict == "keep"
+    assert table.settings.weight("co_change") == 0.1
 
 
 def test_packages_stand_in_for_services() -> None:
@@ -169,9 +184,9 @@ def test_packages_stand_in_for_services() -> None:
         g.add_node(NodeKind.MODULE, name)
     imports(g, "app.a.x", "app.b.y")
     table = score_granularity(g, depth=2)
-    assert table["level"] == "packages"
-    assert [r["name"] for r in table["services"]] == ["app.a", "app.b"]
-    assert table["pairs"][0]["services"] == ["app.a", "app.b"]
+    assert table.level == "packages"
+    assert [r.name for r in table.services] == ["app.a", "app.b"]
+    assert table.pairs[0].services == ("app.a", "app.b")
 
 
 def _rule(kind: type, **options: object) -> MaxSplitPressure | MaxMergePressure:

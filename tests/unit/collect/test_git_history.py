@@ -82,10 +82,10 @@ def test_churn_is_exact(repo: Path) -> None:
 def test_summary_counts_what_was_skipped(repo: Path) -> None:
     scan = collect_history(shop_graph(), repo, SETTINGS, depth=2, progress=False)
     summary = scan.summary()
-    assert summary["commits"] == 14
-    assert summary["skipped"] == {"merges": 1, "bots": 1, "lockfile_only": 1, "large": 1, "empty": 1}
-    assert summary["shallow"] is False and summary["truncated"] is False
-    assert summary["since"] == "2023-01-18"  # 12 months before the newest commit, not before today
+    assert summary.commits == 14
+    assert summary.skipped == {"merges": 1, "bots": 1, "lockfile_only": 1, "large": 1, "empty": 1}
+    assert summary.shallow is False and summary.truncated is False
+    assert summary.since == "2023-01-18"  # 12 months before the newest commit, not before today
     assert scan.warnings == []
     authors = {commit.author for commit in scan.commits}
     assert authors == {"Test", "Jos\u00e9 Garc\u00eda"}  # git commit re-encodes Latin-1 names to UTF-8
@@ -124,7 +124,7 @@ def test_co_change_degree_is_exact(repo: Path) -> None:
         assert dict(edge.attrs) == {"degree": 80.0, "shared": 6, "revisions": [6, 9]}
         assert len(edge.evidence) == 5 and all(e.how == "git" for e in edge.evidence)
         assert all(" c" in e.text and "orders and billing" in e.text for e in edge.evidence)
-    assert scan.summary()["co_changes"] == {"services": 1, "packages": 1}
+    assert scan.summary().co_changes == {"services": 1, "packages": 1}
 
 
 def test_thresholds_are_configurable(repo: Path) -> None:
@@ -143,7 +143,7 @@ def test_thresholds_are_configurable(repo: Path) -> None:
 def test_window_max_commits_and_changeset_size(repo: Path) -> None:
     graph = shop_graph()
     scan = collect_history(graph, repo, replace(SETTINGS, since="2024-01-07"), depth=2, progress=False)
-    assert scan.summary()["since"] == "2024-01-07"
+    assert scan.summary().since == "2024-01-07"
     assert churn_of(graph, "module:shop.billing.api")["commits"] == 0
     assert churn_of(graph, "module:shop.orders.api")["commits"] == 3  # c7, c8, c13
     scan = collect_history(shop_graph(), repo, replace(SETTINGS, max_commits=3), depth=2, progress=False)

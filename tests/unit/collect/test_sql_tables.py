@@ -491,7 +491,7 @@ def test_bad_files_are_skipped_with_a_warning(write_tree: WriteTree) -> None:
         "b_binary.py: binary file, skipped",
         "c_syntax.py:1: syntax error, skipped (invalid syntax)",  # the message is Python's own
         "d_big.sql: larger than 2 MB, skipped",
-        "e_wide.sql:1: unparsable SQL (statement larger than 200 kB, skipped)",
+        "e_wide.sql:1: unparsable SQL (statement larger than 64 kB, skipped)",
     ]
     assert found(result) == [
         ("after", "read", "e_wide.sql", 2),

@@ -18,6 +18,7 @@ from fitness.model import (
     NodeKind,
     Severity,
 )
+from fitness.model.summary import Summary
 
 
 def sample() -> Analysis:
@@ -36,7 +37,7 @@ def sample() -> Analysis:
         ((ChainLink("a", "b", "a.py", 3, "import b"),),),
         fix="cut it",
     )
-    return Analysis("proj", graph, [finding], {"modules": {"a": {"fan_out": 1}}}, {"modules": 2})
+    return Analysis("proj", graph, [finding], {"modules": {"a": {"fan_out": 1}}}, Summary(modules=2))
 
 
 def with_service(analysis: Analysis) -> Analysis:

@@ -8,51 +8,52 @@ from pathlib import Path
 import pytest
 
 from fitness.model import Analysis, ArchGraph, ChainLink, Finding, Location, Severity
+from fitness.model.summary import ConfiguredRule, Summary
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-RULES = [
-    {
-        "id": "domain-is-pure",
-        "type": "forbidden",
-        "code": "FIT102",
-        "severity": "error",
-        "because": "the domain must not know the database",
-        "adr": 4,
-        "summary": "Source modules must not import forbidden modules.",
-        "advice": "Invert the dependency.",
-    },
-    {
-        "id": "layers",
-        "type": "layers",
-        "code": "FIT101",
-        "severity": "error",
-        "because": "",
-        "adr": None,
-        "summary": "Layers may import only the layers below them.",
-        "advice": "Move the code down.",
-    },
-    {
-        "id": "kernel-is-stable",
-        "type": "max-instability",
-        "code": "FIT109",
-        "severity": "warning",
-        "because": "",
-        "adr": None,
-        "summary": "Stable packages keep instability low.",
-        "advice": "Depend on less.",
-    },
-    {
-        "id": "no-orm",
-        "type": "no-external",
-        "code": "FIT107",
-        "severity": "error",
-        "because": "",
-        "adr": None,
-        "summary": "No forbidden third-party packages.",
-        "advice": "Use an adapter.",
-    },
-]
+RULES = (
+    ConfiguredRule(
+        id="domain-is-pure",
+        type="forbidden",
+        code="FIT102",
+        severity="error",
+        because="the domain must not know the database",
+        adr=4,
+        summary="Source modules must not import forbidden modules.",
+        advice="Invert the dependency.",
+    ),
+    ConfiguredRule(
+        id="layers",
+        type="layers",
+        code="FIT101",
+        severity="error",
+        because="",
+        adr=None,
+        summary="Layers may import only the layers below them.",
+        advice="Move the code down.",
+    ),
+    ConfiguredRule(
+        id="kernel-is-stable",
+        type="max-instability",
+        code="FIT109",
+        severity="warning",
+        because="",
+        adr=None,
+        summary="Stable packages keep instability low.",
+        advice="Depend on less.",
+    ),
+    ConfiguredRule(
+        id="no-orm",
+        type="no-external",
+        code="FIT107",
+        severity="error",
+        because="",
+        adr=None,
+        summary="No forbidden third-party packages.",
+        advice="Use an adapter.",
+    ),
+)
 
 
 def pure_violation() -> Finding:
@@ -136,7 +137,7 @@ def full() -> Analysis:
         "shop",
         ArchGraph(),
         findings,
-        summary={"modules": 12, "imports": 30, "rules": RULES, "config": "fitness.yaml", "package_depth": 2},
+        summary=Summary(modules=12, imports=30, rules=RULES, config="fitness.yaml", package_depth=2),
     )
     analysis.baseline_state = {f.fingerprint: "new" for f in findings}
     analysis.baseline_state[layers_violation().fingerprint] = "unchanged"
@@ -154,4 +155,4 @@ def full() -> Analysis:
 
 @pytest.fixture
 def empty() -> Analysis:
-    return Analysis("shop", ArchGraph(), [], summary={"modules": 0, "imports": 0, "rules": []})
+    return Analysis("shop", ArchGraph(), [], summary=Summary(modules=0, imports=0, rules=()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from junitparser import JUnitXml
 
 from fitness.model import Analysis
 from fitness.model.graph import NodeKind
+from fitness.model.summary import ServiceSummary, UnresolvedItem
 from fitness.report import FORMATS, ReportOptions, codequality, github, html, junit, markdown, sarif, text
 from fitness.report.coverage import service_coverage
 from tests.unit.report.test_report_sarif import validate
@@ -30,20 +31,17 @@ UNRESOLVED = [  # as pipeline._service_summary writes it: in the scan's order, n
 
 def with_services(analysis: Analysis, unresolved: list[dict[str, Any]] | None = None) -> Analysis:
     items = UNRESOLVED if unresolved is None else unresolved
-    kinds = Counter(str(item["kind"]) for item in items)
     for name in SERVICES:
         analysis.graph.add_node(NodeKind.SERVICE, name)
-    analysis.summary.update(
-        {
-            "services": SERVICES,
-            "datastores": ["orders-db", "billing-db"],
-            "call_sites": 14,
-            "sql_statements": 9,
-            "settings": 5,
-            "unresolved_counts": dict(sorted(kinds.items())),
-            "unresolved": items,
-        }
+    scan = ServiceSummary(
+        services=tuple(SERVICES),
+        datastores=("orders-db", "billing-db"),
+        call_sites=14,
+        sql_statements=9,
+        settings=5,
+        unresolved=tuple(UnresolvedItem.from_json(item) for item in items),
     )
+    analysis.summary = replace(analysis.summary, service_scan=scan)
     return analysis
 
 
@@ -160,7 +158,7 @@ def test_junit_properties_on_a_suite_that_cannot_fail(services: Analysis, full: 
     assert (xml.tests, xml.failures, xml.errors) == (0, 0, 0)
     # with findings: the same failures as without services
     failing = ET.fromstring(junit.render(with_services(full), ReportOptions())).get("failures")
-    del full.summary["services"]
+    full.summary = replace(full.summary, service_scan=None)
     assert failing == ET.fromstring(junit.render(full, ReportOptions())).get("failures")
 
 
@@ -200,5 +198,8 @@ def test_nothing_new_without_services(name: str, full: Analysis, empty: Analysis
 @pytest.mark.parametrize("name", sorted(set(FORMATS) - {"json"}))  # json: the summary as saved
 def test_every_format_is_deterministic_with_services(name: str, services: Analysis) -> None:
     reordered = Analysis.from_json(json.loads(json.dumps(services.to_json())))
-    reordered.summary["unresolved"] = list(reversed(reordered.summary["unresolved"]))
+    scan = reordered.summary.service_scan
+    assert scan is not None and len(scan.unresolved) == 3
+    reversed_scan = replace(scan, unresolved=tuple(reversed(scan.unresolved)))
+    reordered.summary = replace(reordered.summary, service_scan=reversed_scan)
     assert FORMATS[name](reordered, ReportOptions()) == FORMATS[name](services, ReportOptions())

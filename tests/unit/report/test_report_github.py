@@ -18,8 +18,8 @@ def test_annotations_for_new_findings_by_severity(full: Analysis) -> None:
     )
     assert lines[1] == "::warning title=FIT109 kernel-is-stable::shop.kernel has instability 0.50 > 0.30"
     assert not any("FIT101" in line for line in lines)  # known from the baseline: not what the PR changed
-    assert lines[-1] == (
-        "fitness FAILED: 2 errors, 1 warning, 1 info (failing on error); 1 known from the baseline, 1 fixed since"
+    assert (
+        lines[-1] == "fitness FAILED: 3 new (1 error, 1 warning, 1 info), 1 known, 1 stale (failing on error)"
     )
     assert len(lines) == 3
 

@@ -11,7 +11,9 @@ from tests.unit.report.conftest import pure_violation
 
 def test_summary_table_new_first_then_folded_sections(full: Analysis) -> None:
     text = markdown.render(full, ReportOptions())
-    assert text.startswith("## fitness: ❌ FAILED: 2 errors, 1 warning, 1 info (failing on error)\n")
+    assert text.startswith(
+        "## fitness: ❌ FAILED: 3 new (1 error, 1 warning, 1 info), 1 known, 1 stale (failing on error)\n"
+    )
     assert "12 modules, 30 imports, 4 rules, 1 known from the baseline, 1 fixed since" in text
     assert "| `domain-is-pure` | forbidden | FIT102 | ❌ 1 failing |" in text
     assert "| `no-orm` | no-external | FIT107 | ✅ passed |" in text

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from fitness.model import Analysis, ArchGraph, Location, Severity
+from fitness.model.summary import Summary
 from fitness.report import ReportOptions, sarif
 from tests.unit.report.conftest import DATA, hub_info, layers_violation, pure_violation
 
@@ -126,7 +127,8 @@ def test_same_input_same_bytes(full: Analysis) -> None:
 def test_analysis_without_rule_descriptions_still_renders() -> None:
     """An analysis JSON from before the summary carried descriptions: rules come from the findings."""
     old_summary = {"rules": [{"id": "layers", "type": "layers", "code": "FIT101"}]}
-    analysis = Analysis("shop", ArchGraph(), [layers_violation(), hub_info()], summary=old_summary)
+    summary = Summary.from_json(old_summary)
+    analysis = Analysis("shop", ArchGraph(), [layers_violation(), hub_info()], summary=summary)
     document = render(analysis)
     validate(document)
     rules = document["runs"][0]["tool"]["driver"]["rules"]

@@ -125,3 +125,11 @@ def test_config_errors(kit, options, message):
     assert [error.split(": ", 1)[1] for error in kit.errors(Acyclic, view, **options)] == [
         f"rule 'r': {message}"
     ]
+
+
+def test_a_long_list_of_cuts_names_no_internal_field(kit):
+    """More cuts than the fix spells out: the rest are in the JSON output, said in words a user knows."""
+    every_way = [f"app.p{a}.m -> app.p{b}.m" for a in range(5) for b in range(5) if a != b]
+    [finding] = kit.run(Acyclic, kit.view(*every_way))
+    assert "more (--format json lists them all)" in finding.fix
+    assert "data." not in finding.fix and "data." not in finding.message

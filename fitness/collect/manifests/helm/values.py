@@ -23,6 +23,7 @@ from fitness.collect.manifests.helm.limits import (
 )
 from fitness.collect.manifests.helm.parser import Node, Parser
 from fitness.collect.manifests.yaml_lines import parse_yaml, read_text, relative
+from fitness.inputs import Unreadable, read_bytes
 from fitness.model import FitnessError
 
 KUBE_VERSION = "v1.30.0"
@@ -98,10 +99,8 @@ def load_yaml(path: Path, root: Path, warnings: list[str]) -> Any:
 def read_small(path: Path) -> str | None:
     """A chart file's text (template lines, ``.Files.Get``); None when too large or unreadable."""
     try:
-        if path.stat().st_size > MAX_TEMPLATE_BYTES:
-            return None
-        return path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+        return read_bytes(path, MAX_TEMPLATE_BYTES).decode("utf-8-sig", errors="replace")
+    except Unreadable:
         return None
 
 

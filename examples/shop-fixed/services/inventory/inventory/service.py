@@ -13,7 +13,9 @@ def listen_for_orders() -> None:
     for message in KafkaConsumer("order-placed", bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"]):
         event = json.loads(message.value)
         with engine.begin() as db:
-            seen = db.execute(text("SELECT 1 FROM inbox WHERE message_id = :m"), {"m": message.offset}).first()
+            seen = db.execute(
+                text("SELECT 1 FROM inbox WHERE message_id = :m"), {"m": message.offset}
+            ).first()
             if seen:
                 continue
             db.execute(text("INSERT INTO inbox (message_id) VALUES (:m)"), {"m": message.offset})

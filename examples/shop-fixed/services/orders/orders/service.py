@@ -5,9 +5,8 @@ import os
 
 import requests
 from kafka import KafkaConsumer
-from sqlalchemy import create_engine, text
-
 from shopcommon.money import Money
+from sqlalchemy import create_engine, text
 
 engine = create_engine(os.environ["DATABASE_URL"])
 PAYMENTS_URL = os.environ["PAYMENTS_URL"]
@@ -28,6 +27,8 @@ def place_order(customer_id: int, sku: str, quantity: int, price: Money) -> int:
 
 
 def listen_for_payments() -> None:
-    for message in KafkaConsumer("payment-completed", bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"]):
+    for message in KafkaConsumer(
+        "payment-completed", bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"]
+    ):
         with engine.begin() as db:
             db.execute(text("UPDATE orders SET status = 'paid' WHERE id = :id"), {"id": message.value})

@@ -1,11 +1,11 @@
-"""Releasing and confirming reservations; tells notifications when stock runs low."""
+"""Releasing and confirming reservations; tells notifications when stock runs low (one call per item,
+no timeout: a slow notifications service hangs every confirmation)."""
 
 import os
 
-import httpx
-from sqlalchemy import create_engine, text
-
+import requests
 from orders.schemas import OrderOut
+from sqlalchemy import create_engine, text
 
 engine = create_engine(os.environ["DATABASE_URL"])
 NOTIFICATIONS = "http://notifications:8000"
@@ -26,5 +26,5 @@ def confirm(order_id: int) -> None:
             {"o": order_id},
         )
         low = db.execute(text("SELECT sku FROM stock_items WHERE quantity < 5")).scalars().all()
-    if low:
-        httpx.post(f"{NOTIFICATIONS}/low-stock", json={"skus": low})
+    for sku in low:
+        requests.post(f"{NOTIFICATIONS}/low-stock", json={"skus": [sku]})

@@ -3,12 +3,12 @@
 import os
 
 import requests
+from inventory.models import StockItem
 from kafka import KafkaConsumer, KafkaProducer
+from shopcommon.money import Money
 from sqlalchemy import create_engine, text
 
-from inventory.models import StockItem
 from orders.models import Order
-from shopcommon.money import Money
 
 engine = create_engine(os.environ["DATABASE_URL"])
 producer = KafkaProducer(bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"])

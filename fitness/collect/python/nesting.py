@@ -1,0 +1,138 @@
+"""Python files with an absurdly deep expression, found before any parser sees them.
+
+One statement such as ``x = 1+1+1+...`` with 50,000 terms (or ``a.b.b.b...``, ``f()()()...``, ``x[0][0]...``)
+makes a parse tree 50,000 levels deep: grimp's Rust parser overflows its thread's stack on it (the whole
+process dies with SIGSEGV, nothing can catch it) at about 43,000 levels, or far fewer with a small
+``RUST_MIN_STACK``; CPython 3.10's parser does at about 100,000, and 3.11+ raise RecursionError at a
+few thousand. Such a file is left out of both scans with a warning naming it.
+
+The check bounds each statement's depth from above without parsing: an element (what lies between
+commas) is at most as deep as its operator characters (``+-*/%@&|^~<>.``, and an opening bracket of a
+call or subscript) plus its deepest bracketed group; a group is one deeper than its deepest element.
+So a flat literal of 20,000 entries is shallow and a 20,000-term sum is deep, as the parsers see them.
+It is cheap, in three steps:
+
+1. a file shorter than ``SMALL_ENOUGH`` (``2 * MAX_DEPTH``) bytes cannot hold a chain that deep (a binary
+   or postfix operator needs an operand; unary chains are refused cleanly by the parsers themselves);
+2. a file with at most ``MAX_DEPTH`` operator characters and brackets in all cannot either: one
+   byte-translate at C speed;
+3. only what is left (big generated or hostile files) is scanned statement by statement, strings and
+   comments skipped (an f-string's operators count), and refused over ``MAX_DEPTH``.
+
+Measured on django and homeassistant (7,600 files): no file reaches step 3 (the most operator characters
+in one file is 3,194); steps 1-2 cost a stat per module and a read of the 220 files over 20 kB.
+``MAX_DEPTH`` (10,000) is a quarter of the smallest crash seen with default stacks, and far beyond
+hand-written code (CPython 3.11+ itself refuses chains of about 3,000).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import NamedTuple
+
+MAX_DEPTH = 10_000
+SMALL_ENOUGH = 2 * MAX_DEPTH  # bytes: a smaller file cannot hold a chain deeper than the bound
+_OPERATORS = b"+-*/%@&|^~<>.([{"
+_OPERATOR_TEXT = "+-*/%@&|^~<>.([{"
+_NOT_OPERATORS = bytes(b for b in range(256) if b not in _OPERATORS)
+_STATEMENT = re.compile(
+    r"""\#[^\n]*"""
+    r"""|[rRbBuUfF]{0,3}'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"""
+    r'''|[rRbBuUfF]{0,3}"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'''
+    r"""|[rRbBuUfF]{0,3}'(?:[^'\\\n]|\\.)*(?:'|$)"""
+    r"""|[rRbBuUfF]{0,3}"(?:[^"\\\n]|\\.)*(?:"|$)"""
+    r"""|\\\r?\n|[([{]|[)\]}]|[,;]|\n|[-+*/%@&|^~<>.]+""",
+    re.S | re.M,
+)
+
+
+class TooDeep(NamedTuple):
+    """Where the statement starts and how deep (at most) it goes."""
+
+    line: int
+    depth: int
+
+    def reason(self) -> str:
+        return f"one statement nested over {MAX_DEPTH:,} levels deep (too deep to parse safely), file skipped"
+
+
+class ExpressionTooDeep(RecursionError):
+    """Raised instead of parsing a text that ``too_deep`` refuses (a RecursionError, as CPython raises
+    for less deep ones, so every caller that copes with those copes with this)."""
+
+    def __init__(self, found: TooDeep) -> None:
+        super().__init__(f"line {found.line}: {found.reason()}")
+        self.found = found
+
+
+def too_deep_file(path: str) -> TooDeep | None:
+    """``too_deep`` for a file on disk: stat first, read only files big enough to matter."""
+    try:
+        if os.stat(path).st_size < SMALL_ENOUGH:
+            return None
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return None  # unreadable: the scanner says so itself
+    if len(data.translate(None, _NOT_OPERATORS)) <= MAX_DEPTH:
+        return None
+    return _deepest(data.decode("utf-8", errors="replace"))
+
+
+def too_deep(text: str) -> TooDeep | None:
+    """Whether one statement of ``text`` may be nested more than ``MAX_DEPTH`` levels deep."""
+    if len(text) < SMALL_ENOUGH:
+        return None
+    if sum(map(text.count, _OPERATOR_TEXT)) <= MAX_DEPTH:
+        return None
+    return _deepest(text)
+
+
+def _deepest(text: str) -> TooDeep | None:
+    """The first statement whose depth bound (see the module docstring) exceeds ``MAX_DEPTH``.
+
+    A frame per open bracket: ``[operators, deepest group, deepest finished element]`` of the element
+    being read at that level."""
+    frames: list[list[int]] = [[0, 0, 0]]
+    line = start = 1
+    for match in _STATEMENT.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == "\n" or (first == "\\" and token[-1] == "\n"):
+            line += 1
+            if first == "\n" and len(frames) == 1:
+                if _element(frames[0]) > MAX_DEPTH:
+                    return TooDeep(start, _element(frames[0]))
+                frames[0] = [0, 0, 0]
+                start = line
+        elif first in ",;":
+            frame = frames[-1]
+            frame[2] = _element(frame)
+            frame[0] = frame[1] = 0
+        elif first in "([{":
+            frames[-1][0] += 1
+            frames.append([0, 0, 0])
+        elif first in ")]}":
+            if len(frames) > 1:
+                _close(frames)
+        elif first in "#'\"" or first.isalpha():  # a comment or a string (with its prefix)
+            line += token.count("\n")
+            if "f" in token[:3].lower() and first != "#":
+                frames[-1][0] += sum(map(token.count, _OPERATOR_TEXT))
+        else:
+            frames[-1][0] += len(token)
+    while len(frames) > 1:  # brackets left open at the end of the file
+        _close(frames)
+    depth = _element(frames[0])
+    return TooDeep(start, depth) if depth > MAX_DEPTH else None
+
+
+def _element(frame: list[int]) -> int:
+    return max(frame[2], frame[0] + max(1, frame[1]))
+
+
+def _close(frames: list[list[int]]) -> None:
+    depth = 1 + _element(frames.pop())
+    outer = frames[-1]
+    outer[1] = max(outer[1], depth)
