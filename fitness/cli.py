@@ -421,6 +421,10 @@ def score(
     no_cache: NoCacheOpt = False,
     allow_plugins: AllowPluginsOpt = False,
     follow_symlinks: FollowOpt = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="The whole table with the evidence (text); default: a short summary."),
+    ] = False,
 ) -> None:
     """Granularity: for each service (or package), split, keep or merge, with the forces behind it."""
     from fitness import pipeline
@@ -438,7 +442,7 @@ def score(
     analysis = _guard(lambda: pipeline.run(path, options))
     for warning in analysis.warnings:
         typer.echo(f"warning: {warning}", err=True)
-    text = render(analysis, output_format)
+    text = render(analysis, output_format, full=full)
     _guard(lambda: _emit(text, output, follow_symlinks))
 
 

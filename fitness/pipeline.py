@@ -43,6 +43,7 @@ from fitness.model.views import ImportView
 from fitness.rules import baseline
 from fitness.rules.base import Need, RuleType
 from fitness.rules.evaluate import build_rules, rule_needs, run_rules
+from fitness.rules.merge import merge_table_findings
 from fitness.rules.registry import Plugins
 
 CACHE_DIR = ".fitness_cache"
@@ -128,8 +129,7 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
         root=root.name,
         graph=graph,
         findings=[
-            *_not_covered(smells, outcome.findings),
-            *outcome.findings,
+            *merge_table_findings([*_not_covered(smells, outcome.findings), *outcome.findings]),
             *_rooted(outcome.unused_ignores, root),
             *_rooted(_decision_findings(root, config), root),
         ],

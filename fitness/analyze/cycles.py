@@ -36,6 +36,7 @@ def module_cycles(view: ImportView, settings: AnalysisSettings) -> list[Finding]
     if not setting.enabled:
         return []
     ids = ("FIT201", "module-cycles", "module")
+    view = view.without_lazy() if setting.ignore_lazy else view
     return [
         _cycle_finding(view, ids, setting.severity, component, view.succ, lambda edge: [edge])
         for component in cyclic_components(view.modules, view.succ)
@@ -52,26 +53,34 @@ def package_cycles(view: ImportView, packages: PackageView, settings: AnalysisSe
     if not setting.enabled:
         return []
     ids = ("FIT202", "package-cycles", "package")
+    if setting.ignore_lazy:
+        view = view.without_lazy()
+        packages = PackageView.collapse(view, packages.depth)
     return [
         _cycle_finding(view, ids, setting.severity, component, packages.succ, packages.members.__getitem__)
         for component in cyclic_components(packages.nodes, packages.succ)
     ]
 
 
-def cycle_message(noun: str, size: int, witness: Sequence[str]) -> str:
-    """``cycle of 3 modules: a -> b -> c -> a``; a bigger tangle names its shortest loop."""
+def cycle_message(noun: str, size: int, witness: Sequence[str], cuts: int = 0) -> str:
+    """``cycle of 3 modules: a -> b -> c -> a; 1 import to cut``; a bigger tangle names its shortest loop."""
     loop = " -> ".join(witness)
     what = f"{size} {noun}{'s' if size != 1 else ''}"
+    tail = ""  # the fix names the imports to cut; data["cuts"] counts them and ranks the cycles
     if size == len(witness) - 1:
-        return f"cycle of {what}: {loop}"
-    return f"cycle of {what}; shortest loop: {loop}"
+        return f"cycle of {what}: {loop}{tail}"
+    return f"cycle of {what}; shortest loop: {loop}{tail}"
 
 
-def breaker_advice(noun: str, cuts: list[Cut], complete: bool) -> str:
-    """Plain-English advice naming the imports to cut, with their file:line."""
+def breaker_advice(
+    noun: str, cuts: list[Cut], complete: bool, notes: Mapping[Edge, str] | None = None
+) -> str:
+    """Plain-English advice naming the imports to cut, with their file:line; ``notes`` adds what a
+    re-export needs instead (``ImportView.reexport_note``)."""
     one, many = ("import", "imports") if noun == "module" else ("package dependency", "package dependencies")
     count = f"{len(cuts)} {one if len(cuts) == 1 else many}"
-    listed = "; ".join(_describe(*cut) for cut in cuts[:MAX_LISTED])
+    notes = notes or {}
+    listed = "; ".join(_describe(*cut) + notes.get(cut[0], "") for cut in cuts[:MAX_LISTED])
     if len(cuts) > MAX_LISTED:
         listed += f"; and {len(cuts) - MAX_LISTED} more (--format json lists them all)"
     head = f"break the cycle by removing {count}: {listed}."
@@ -108,16 +117,27 @@ def _cycle_finding(
     breakers, complete = nominate_cycle_breakers(
         component, succ, stability_weight(component, succ, lambda a, b: max(1, len(where((a, b)))))
     )
+    cuts = sum(max(1, len(where(pair))) for pair in breakers)
     return Finding(
         code=code,
         rule=rule,
         severity=severity,
-        message=cycle_message(noun, len(component), witness),
+        message=cycle_message(noun, len(component), witness, cuts),
         subjects=tuple(sorted(component)),
         locations=locations_of((chain,)),
         chains=(chain,),
-        fix=breaker_advice(noun, [(pair, where(pair)) for pair in breakers], complete),
-        data={"size": len(component), "breakers": [list(pair) for pair in breakers], "complete": complete},
+        fix=breaker_advice(
+            noun,
+            [(pair, where(pair)) for pair in breakers],
+            complete,
+            {pair: view.reexport_note(*behind(pair)[0]) for pair in breakers},
+        ),
+        data={
+            "size": len(component),
+            "breakers": [list(pair) for pair in breakers],
+            "complete": complete,
+            "cuts": cuts,
+        },
     )
 
 

@@ -29,6 +29,7 @@ other's table (declared owner or sole writer); *co-change* the CO_CHANGES degree
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,7 +135,26 @@ def score_granularity(
         )
         for subject in subjects
     ]
+    if level == "packages":
+        rows = [_no_merge_inside_library(row) for row in rows]
     return GranularityTable(level, available, reason, settings, tuple(rows), tuple(pair_rows))
+
+
+def _no_merge_inside_library(row: ServiceVerdict) -> ServiceVerdict:
+    """Packages under one root package are parts of one library, deployed as one: merging two of them
+    changes nothing a team deploys, so such a verdict is ``keep`` (issue 17)."""
+    library = row.name.split(".")[0]
+    if row.verdict != "merge" or any(other.split(".")[0] != library for other in row.merge_with):
+        return row
+    return dataclasses.replace(
+        row,
+        verdict="keep",
+        merge_with=(),
+        reason=(
+            f"keep {row.name}: a part of the library {library}, like {', '.join(row.merge_with)}; "
+            f"packages of one library are not merged (merge pressure {row.merge_pressure:.2f})"
+        ),
+    )
 
 
 # -- subjects -----------------------------------------------------------------------------------

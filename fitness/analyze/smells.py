@@ -6,6 +6,7 @@ exactly the numbers the metrics report shows.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from typing import Any
 
@@ -21,7 +22,7 @@ def smell_setting(settings: AnalysisSettings, name: str) -> SmellSettings:
     severity, threshold = DEFAULT_SMELLS[name]
     setting = settings.smells.get(name) or SmellSettings(True, severity, threshold)
     if setting.threshold is None and threshold is not None:
-        return SmellSettings(setting.enabled, setting.severity, threshold)
+        return dataclasses.replace(setting, threshold=threshold)
     return setting
 
 
@@ -74,6 +75,9 @@ def unstable_dependencies(
 
     A dependency ``p -> q`` with ``I(q) > I(p)`` goes against the Stable Dependencies Principle; the smell
     fires when such dependencies are more than ``threshold`` of all of ``p``'s package dependencies.
+    Only dependencies across units count: a package and its own subpackages are one unit
+    (``django.db -> django.db.models`` is not one). A difference up to ``tolerance`` is noise, not a
+    violation: with the default 0.1, I=0.07 depending on I=0.12 does not count.
     """
     setting = smell_setting(settings, "unstable_dependency")
     rows = metrics["packages"]
@@ -82,9 +86,9 @@ def unstable_dependencies(
     threshold = float(setting.threshold or 0.0)
     findings = []
     for package in sorted(packages.nodes):
-        dependencies = sorted(packages.succ[package])
+        dependencies = sorted(dep for dep in packages.succ[package] if not _one_unit(package, dep))
         own = rows[package]["instability"]
-        worse = [dep for dep in dependencies if rows[dep]["instability"] > own]
+        worse = [dep for dep in dependencies if rows[dep]["instability"] > own + setting.tolerance]
         if not dependencies or len(worse) / len(dependencies) <= threshold:
             continue
         data = {
@@ -92,6 +96,7 @@ def unstable_dependencies(
             "dependencies": len(dependencies),
             "fraction": round(len(worse) / len(dependencies), 4),
             "threshold": threshold,
+            "tolerance": setting.tolerance,
             "less_stable": [{"package": dep, "instability": rows[dep]["instability"]} for dep in worse],
         }
         chains = tuple((view.link(*packages.members[(package, dep)][0]),) for dep in worse)
@@ -136,6 +141,7 @@ def _unstable_finding(
 ) -> Finding:
     worse = data["less_stable"]
     listed = ", ".join(f"{dep['package']} (I={dep['instability']:.2f})" for dep in worse)
+    margin = f" by more than {data['tolerance']:g}" if data["tolerance"] else ""
     return Finding(
         code="FIT204",
         rule="unstable-dependency",
@@ -143,7 +149,7 @@ def _unstable_finding(
         message=(
             f"{package} (instability {data['instability']:.2f}) depends on {data['dependencies']} "
             f"package{'s' if data['dependencies'] != 1 else ''}, {len(worse)} of them less stable than "
-            f"itself ({data['fraction']:.0%} > "
+            f"itself{margin} ({data['fraction']:.0%} > "
             f"{data['threshold']:.0%}): {listed}"
         ),
         subjects=(package,),
@@ -161,3 +167,8 @@ def _package_file(view: ImportView, package: str) -> tuple[Location, ...]:
     """The package's own module file (its ``__init__.py``), when the package is a module."""
     path = view.path_of(package) if package in view.modules else ""
     return (Location(path),) if path else ()
+
+
+def _one_unit(package: str, other: str) -> bool:
+    """True when one package holds the other (``django.db`` and ``django.db.models``)."""
+    return other.startswith(package + ".") or package.startswith(other + ".")

@@ -28,7 +28,7 @@ from fitness.model.granularity import FORCES, GRANULARITY_KEYS, GranularitySetti
 from fitness.model.history import HISTORY_KEYS, HistorySettings, parse_since
 from fitness.model.rulespec import IgnoreSpec, RuleSpec
 from fitness.model.servicespec import ServiceSpec
-from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
+from fitness.model.thresholds import DEFAULT_SMELLS, SMELL_KNOBS, AnalysisSettings, SmellSettings
 
 CONFIG_NAMES = ("fitness.yaml", "fitness.yml", ".fitness.yaml")
 TOP_KEYS = (
@@ -303,10 +303,12 @@ def _smell(
     if not isinstance(raw, dict):
         collector.add(where, f"{'.'.join(map(str, where))}: expected true, false or a mapping")
         return SmellSettings(True, severity, threshold)
-    collector.unknown_keys(raw, ("enabled", "severity", "threshold"), where)
+    knobs = SMELL_KNOBS.get(str(where[-1]), {})
+    collector.unknown_keys(raw, ("enabled", "severity", "threshold", *knobs), where)
     level = _severity(collector, raw, where, severity)
     value = collector.scalar(raw, "threshold", float, where, threshold)
-    return SmellSettings(collector.scalar(raw, "enabled", bool, where, True), level, value)
+    extra = {key: collector.scalar(raw, key, type(default), where, default) for key, default in knobs.items()}
+    return SmellSettings(collector.scalar(raw, "enabled", bool, where, True), level, value, **extra)
 
 
 def _severity(collector: Collector, raw: dict[str, Any], where: KeyPath, default: Severity) -> Severity:

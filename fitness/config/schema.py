@@ -21,7 +21,7 @@ from fitness.model.granularity import (
     DEFAULT_WEIGHTS,
 )
 from fitness.model.history import HistorySettings
-from fitness.model.thresholds import DEFAULT_SMELLS
+from fitness.model.thresholds import DEFAULT_SMELLS, SMELL_KNOBS
 
 CUSTOM_TYPE = r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$"
 
@@ -133,6 +133,9 @@ def _analysis() -> dict[str, Any]:
             "severity": {"enum": list(SEVERITIES), "default": severity.value},
             "threshold": {"type": "number", **({"default": threshold} if threshold is not None else {})},
         }
+        for key, default in SMELL_KNOBS.get(name, {}).items():
+            kind = "boolean" if isinstance(default, bool) else "number"
+            knobs[key] = {"type": kind, "default": default}
         smells[name] = {
             "description": f"The {name.replace('_', '-')} smell: false switches it off.",
             "type": ["boolean", "null", "object"],  # the keys below apply to the mapping form only

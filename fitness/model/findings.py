@@ -28,13 +28,18 @@ _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 @dataclass(frozen=True, order=True)
 class ChainLink:
-    """One import in a chain: ``importer`` imports ``imported`` at ``path:line`` with ``text``."""
+    """One import in a chain: ``importer`` imports ``imported`` at ``path:line`` with ``text``.
+
+    ``how`` is empty for an import run when the module loads, ``lazy`` for one inside a function and
+    ``type-checking`` for one under ``if TYPE_CHECKING:`` (every statement behind the link is such).
+    """
 
     importer: str
     imported: str
     path: str = ""
     line: int = 0
     text: str = ""
+    how: str = ""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -51,6 +56,7 @@ class ChainLink:
             "path": self.path,
             "line": self.line,
             "text": self.text,
+            **({"how": self.how} if self.how else {}),
         }
 
     @classmethod
@@ -61,6 +67,7 @@ class ChainLink:
             str(data.get("path", "")),
             int(data.get("line", 0)),
             str(data.get("text", "")),
+            str(data.get("how", "")),
         )
 
 
@@ -120,7 +127,15 @@ class Finding:
         return f"{len(self.chains)} of {len(self.imports)} chains shown"
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (-self.severity.rank, self.code, self.rule, self.subjects, self.message)
+        # cycles: the one with the fewest imports to cut first (data["cuts"]), the most actionable
+        return (
+            -self.severity.rank,
+            self.code,
+            self.rule,
+            self.data.get("cuts", 0),
+            self.subjects,
+            self.message,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

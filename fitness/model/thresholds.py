@@ -36,11 +36,23 @@ DEFAULT_SMELLS: dict[str, tuple[Severity, float | None]] = {
 }
 
 
+# Knobs some smells take besides enabled/severity/threshold, with their defaults (issue 17):
+# unstable_dependency ignores instability differences up to ``tolerance`` (I=0.07 vs I=0.12 is noise);
+# the cycle smells leave function-level and TYPE_CHECKING imports out with ``ignore_lazy``.
+SMELL_KNOBS: dict[str, dict[str, float | bool]] = {
+    "unstable_dependency": {"tolerance": 0.1},
+    "module_cycles": {"ignore_lazy": False},
+    "package_cycles": {"ignore_lazy": False},
+}
+
+
 @dataclass(frozen=True)
 class SmellSettings:
     enabled: bool
     severity: Severity
     threshold: float | None = None
+    tolerance: float = 0.1
+    ignore_lazy: bool = False
 
 
 @dataclass(frozen=True)

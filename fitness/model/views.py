@@ -14,6 +14,9 @@ from fitness.model.evidence import Location
 from fitness.model.findings import Chain, ChainLink
 from fitness.model.graph import ArchGraph, EdgeKind, NodeKind, node_id
 
+# Evidence.how of an import that does not run when its module loads (fitness.collect.python.lazy).
+LAZY_KINDS = frozenset({"lazy", "type-checking"})
+
 
 @dataclass
 class ImportView:
@@ -74,8 +77,46 @@ class ImportView:
         )
         if edge is None or not edge.evidence:
             return ChainLink(importer, imported)
-        first = edge.evidence[0]
-        return ChainLink(importer, imported, first.path, first.line, first.text)
+        eager = [e for e in edge.evidence if e.how not in LAZY_KINDS]
+        first = (eager or edge.evidence)[0]
+        return ChainLink(importer, imported, first.path, first.line, first.text, "" if eager else first.how)
+
+    def is_lazy(self, importer: str, imported: str) -> bool:
+        """True when every statement of the import is inside a function or under TYPE_CHECKING."""
+        edge = self.graph.edge(
+            node_id(NodeKind.MODULE, importer), node_id(NodeKind.MODULE, imported), EdgeKind.IMPORTS
+        )
+        return edge is not None and bool(edge.evidence) and all(e.how in LAZY_KINDS for e in edge.evidence)
+
+    def reexport_note(self, importer: str, imported: str) -> str:
+        """For ``pkg -> pkg.x`` imported by ``pkg/__init__.py`` (a re-export: ``from .x import y``), the
+        fix that keeps the package's API: move the import, do not delete it. Empty for any other edge."""
+        if importer.startswith(imported + ".") and self._reexports(imported):
+            return (
+                f" (an import through the re-exports of {self.path_of(imported)}: keep the re-export, "
+                f"and move the import instead: import the name from the module of {imported} that defines it)"
+            )
+        if not imported.startswith(importer + ".") or not self.is_package(importer):
+            return ""
+        return (
+            f" (a re-export in {self.path_of(importer)}: keep it, and move the import instead: the modules "
+            f"of {importer} that import it for this name import it from {imported} directly)"
+        )
+
+    def _reexports(self, package: str) -> bool:
+        """True when the package's ``__init__`` imports its own submodules (re-exports their names)."""
+        return self.is_package(package) and any(
+            t.startswith(package + ".") for t in self.succ.get(package, ())
+        )
+
+    def without_lazy(self) -> ImportView:
+        """The view without the imports inside functions or under TYPE_CHECKING (``ignore_lazy``)."""
+        succ = {m: {t for t in targets if not self.is_lazy(m, t)} for m, targets in self.succ.items()}
+        pred: dict[str, set[str]] = {module: set() for module in self.modules}
+        for source, targets in succ.items():
+            for target in targets:
+                pred[target].add(source)
+        return ImportView(self.graph, self.modules, succ, pred, self.external, self._children)
 
     def statements(self, imports: Iterable[tuple[str, str]]) -> list[Location]:
         """The distinct file:line of the import statements behind module imports, sorted.

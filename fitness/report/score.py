@@ -12,14 +12,51 @@ from fitness.model.granularity import FORCES, ForceScore, GranularityTable
 SCORE_FORMATS = ("text", "json", "markdown")
 
 
-def render(analysis: Analysis, fmt: str = "text") -> str:
+SUMMARY_ROWS = 4  # split and merge candidates each in the short summary
+
+
+def render(analysis: Analysis, fmt: str = "text", full: bool = True) -> str:
+    """The table in ``fmt``; text without ``full`` is the short ranked summary (``summary``)."""
     table = analysis.summary.granularity
     if fmt == "json":
         data = table.to_json() if table is not None else {}
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         return _markdown(table)
-    return _text(table)
+    return _text(table) if full else summary(table)
+
+
+def summary(table: GranularityTable | None) -> str:
+    """At most about ten lines: the strongest split and merge candidates with their forces, e.g.::
+
+    4 services scored: 1 split, 2 keep, 1 merge (--full for the table and the evidence)
+    split  orders    0.81  scope 1.00; volatility 0.75
+    merge  payments  0.72  with billing: data 1.00; transactions 0.50
+    """
+    if table is None:
+        return "no granularity table (nothing to score)\n"
+    rows = table.services
+    noun = "services" if table.level == "services" else "packages"
+    counts = ", ".join(f"{sum(r.verdict == v for r in rows)} {v}" for v in ("split", "keep", "merge"))
+    lines = [f"{len(rows)} {noun} scored: {counts} (--full for the table and the evidence)"]
+    splits = sorted((r for r in rows if r.verdict == "split"), key=lambda r: (-r.split_pressure, r.name))
+    merges = sorted((r for r in rows if r.verdict == "merge"), key=lambda r: (-r.merge_pressure, r.name))
+    width = max([len(r.name) for r in [*splits, *merges]] + [7])
+    for row in splits[:SUMMARY_ROWS]:
+        lines.append(
+            f"split  {row.name:<{width}}  {row.split_pressure:.2f}  {force_line(row.disintegrators)}"
+        )
+    for row in merges[:SUMMARY_ROWS]:
+        partners = ", ".join(row.merge_with)
+        forces = next((force_line(p.integrators) for p in table.pairs if row.name in p.services), "")
+        lines.append(f"merge  {row.name:<{width}}  {row.merge_pressure:.2f}  with {partners}: {forces}")
+    if not splits and not merges:
+        lines.append("no split or merge candidate: every one is kept")
+    if not table.history_available:
+        lines.append(
+            f"note: git history unavailable ({table.history_reason}): volatility and co-change not measured"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def force_line(forces: Mapping[str, ForceScore]) -> str:

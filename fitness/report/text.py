@@ -61,7 +61,8 @@ def _finding(finding: Finding, state: str | None, options: ReportOptions) -> lis
         for link in chain:
             at = f"{link.path}:{link.line}" if link.line else link.path
             statement = f"  `{link.text}`" if link.text else ""
-            out.append(f"      {link.importer} -> {link.imported}  ({at}){statement}")
+            marker = f"  [{link.how}]" if link.how else ""
+            out.append(f"      {link.importer} -> {link.imported}  ({at}){statement}{marker}")
     if finding.routes_note:
         out.append(f"    {finding.routes_note}")
     new_imports = finding.data.get("new_imports")

@@ -59,15 +59,17 @@ class Cycle:
     fix: str
     breakers: tuple[tuple[str, str], ...]
     complete: bool
+    cuts: int = 0  # import statements behind the breakers: how many imports the fix removes
 
     def message(self, noun: str, limit: str = "") -> str:
         """``cycle of 3 packages: a -> b -> c -> a``, as the analysis words it (FIT201/FIT202)."""
         what = f"{len(self.members)} {noun}{'s' if len(self.members) != 1 else ''}{limit}"
         loop = " -> ".join(self.witness)
+        cuts = ""  # the fix names the imports to cut; data["cuts"] counts them and ranks the cycles
         return (
-            f"cycle of {what}: {loop}"
+            f"cycle of {what}: {loop}{cuts}"
             if len(self.witness) - 1 == len(self.members)
-            else f"cycle of {what}; shortest loop: {loop}"
+            else f"cycle of {what}; shortest loop: {loop}{cuts}"
         )
 
     def data(self, level: str) -> dict[str, Any]:
@@ -77,6 +79,7 @@ class Cycle:
             "cycle": list(self.witness),
             "breakers": [list(pair) for pair in self.breakers],
             "complete": self.complete,
+            "cuts": self.cuts,
         }
 
 
@@ -120,7 +123,8 @@ def find_cycles(view: ImportView, graph: CycleGraph) -> list[Cycle]:
             component, graph.succ, stability_weight(component, graph.succ, weight)
         )
         fix = _advice(view, graph, breakers, complete, weight)
-        cycles.append(Cycle(tuple(component), tuple(witness), chain, fix, tuple(breakers), complete))
+        cuts = sum(weight(*pair) for pair in breakers)
+        cycles.append(Cycle(tuple(component), tuple(witness), chain, fix, tuple(breakers), complete, cuts))
     return cycles
 
 
@@ -143,6 +147,7 @@ def _advice(
         count = weight(*pair)
         shown.append(
             f"{pair[0]} -> {pair[1]} ({f'{count} import statements, first ' if count > 1 else ''}{where})"
+            + view.reexport_note(*_first_import(graph, pair))
         )
     if len(breakers) > MAX_LISTED:
         shown.append(f"and {len(breakers) - MAX_LISTED} more (--format json lists them all)")
@@ -161,6 +166,7 @@ class AcyclicOptions:
     level: str
     depth: int | None
     containers: list[str]
+    ignore_lazy: bool = False
 
 
 class Acyclic(RuleType[AcyclicOptions]):
@@ -178,6 +184,12 @@ class Acyclic(RuleType[AcyclicOptions]):
             default=[],
             help="only look inside these; for level: siblings, the children of each container (each with "
             "its subpackages) must not form a cycle",
+        ),
+        Option(
+            "ignore_lazy",
+            "bool",
+            default=False,
+            help="leave imports inside functions and under TYPE_CHECKING out (they do not run at import time)",
         ),
     )
     example = """\
@@ -201,7 +213,7 @@ class Acyclic(RuleType[AcyclicOptions]):
         return values, errors
 
     def check(self, context: RuleContext) -> list[Finding]:
-        view = context.view
+        view = context.view.without_lazy() if self.opts.ignore_lazy else context.view
         level = self.opts.level
         depth = self.opts.depth or context.package_depth
         containers = roots_of(view, self.opts.containers)

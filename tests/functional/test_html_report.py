@@ -93,6 +93,12 @@ def test_shop_report_draws_every_graph_and_filters_findings(browser: Any, tmp_pa
     first = page.locator("#metrics table.sortable tbody tr").first.locator("td").nth(0).text_content()
     assert first
 
+    granularity = page.locator("#granularity tbody tr")  # issue 17: the service and forces columns filled
+    cells = granularity.evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()))")
+    assert sorted(row[0] for row in cells) == ["inventory", "notifications", "orders", "payments"]
+    assert all(row[1] in ("split", "keep", "merge") and row[2] for row in cells)
+    assert page.locator("#granularity").is_visible()
+
     page.screenshot(path=str(tmp_path / "shop.png"), full_page=True)
     assert errors == []
 

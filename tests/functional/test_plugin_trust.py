@@ -18,6 +18,7 @@ import pytest
 from fitness.exit_codes import ExitCode
 from tests.conftest import WriteTree
 from tests.functional.conftest import fitness_bin
+from tests.functional.test_hostile_input import invoke
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = {"app/__init__.py": "", "app/core.py": "from app import util\n", "app/util.py": ""}
@@ -109,12 +110,15 @@ def test_with_allow_plugins_a_module_elsewhere_on_the_path_loads(layout: tuple[P
 
 @pytest.mark.parametrize("rule_type", [":", "a b:C", "mod:", ":Class", "mod:Class:x", "1mod:C"])
 def test_a_malformed_dotted_path_is_exit_2(layout: tuple[Path, Path, Path], rule_type: str) -> None:
-    cwd, project, _ = layout
+    _, project, _ = layout
     (project / "fitness.yaml").write_text(f"packages: [app]\nrules:\n  - {{id: r, type: '{rule_type}'}}\n")
-    result = run(cwd, project, "--allow-plugins")
-    assert result.returncode == ExitCode.USAGE, result.stderr
-    assert "is neither a rule type nor a 'package.module:Class' path" in result.stderr
-    assert "Traceback" not in result.stderr
+    code, output = invoke(
+        ["check", str(project), "--no-cache", "--allow-plugins"]
+    )  # in-process: nothing to run
+    assert code == ExitCode.USAGE, output
+    assert "fitness.yaml:3: rule 'r'" in output
+    assert "is neither a rule type nor a 'package.module:Class' path" in output
+    assert "Traceback" not in output
 
 
 def test_the_readme_plugin_command_runs_as_written(write_tree: WriteTree) -> None:

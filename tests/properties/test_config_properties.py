@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from fitness.config import Config, load_config
@@ -74,10 +74,13 @@ def load(root: Path, name: str, text: str, explicit: bool = True) -> Config | No
     path = root / name
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
     try:
-        return load_config(root, path if explicit else None)
+        config = load_config(root, path if explicit else None)
     except FitnessError as error:
         assert str(error).strip(), "an error says what is wrong"
+        event("a FitnessError")  # the shares show in --hypothesis-show-statistics
         return None
+    event("a Config" if config.path else "no config (defaults)")
+    return config
 
 
 @given(text=CONFIG_TEXT)
@@ -117,7 +120,10 @@ PYPROJECT_SEEDS = [
 PYPROJECT_TEXT = st.one_of(
     st.builds(
         _pyproject,
-        st.dictionaries(keyed(NAMES), values(NAMES, 10), max_size=6),
+        st.one_of(
+            CONFIG_DATA.filter(lambda data: isinstance(data, dict)),
+            st.dictionaries(keyed(NAMES), values(NAMES, 10), max_size=6),
+        ),
         st.sampled_from(("table", "dotted", "top", "array")),
     ),
     mutated(st.sampled_from(PYPROJECT_SEEDS)),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from fitness.collect.manifests.compose import scan_compose
@@ -130,8 +130,16 @@ def scanned(scan: Any) -> None:
         result = scan()
     except FitnessError as error:
         assert str(error).strip()
+        event("a FitnessError")
         return
     assert isinstance(result, ManifestScan)
+    event(
+        "services found"
+        if result.services
+        else "a scan with warnings"
+        if result.warnings
+        else "an empty scan"
+    )
     assert all(isinstance(warning, str) and warning for warning in result.warnings)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from fitness import pipeline, tasks
@@ -37,7 +37,9 @@ def render(path: Path) -> None:
             page = tasks.html_report(analysis, source=path)
     except FitnessError as error:
         assert str(path) in str(error)
+        event("a FitnessError")
         return
+    event("a page")
     assert page.startswith("<!DOCTYPE html>") or "<html" in page[:500]
 
 

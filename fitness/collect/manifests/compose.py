@@ -482,9 +482,14 @@ def _ports(file: _File, ports: Any) -> list[int]:
             item = item.get("target", "")
         text = _text(file, item).split("/", 1)[0]
         first = text.rsplit(":", 1)[-1].split("-", 1)[0].strip()
-        if first.isdigit() and int(first) not in found:
+        if _is_port(first) and int(first) not in found:
             found.append(int(first))
     return found
+
+
+def _is_port(text: str) -> bool:
+    """ASCII digits only: ``"²".isdigit()`` is true and ``int("²")`` fails, a 5,000-digit port too."""
+    return text.isascii() and text.isdigit() and len(text) <= 5
 
 
 def _published(file: _File, ports: Any) -> list[int]:
@@ -498,7 +503,7 @@ def _published(file: _File, ports: Any) -> list[int]:
             parts = _text(file, item).split("/", 1)[0].split(":")
             text = parts[-2] if len(parts) >= 2 else ""
         first = text.split("-", 1)[0].strip()
-        if first.isdigit() and int(first) not in found:
+        if _is_port(first) and int(first) not in found:
             found.append(int(first))
     return found
 

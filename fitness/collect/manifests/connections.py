@@ -414,7 +414,8 @@ def _is_host(host: str) -> bool:
 
 def _port(text: str) -> int | None:
     text = text.strip()
-    return int(text) if text.isdigit() and 0 < int(text) < 65536 else None
+    digits = text.isascii() and text.isdigit() and len(text) <= 5  # "²".isdigit(), but int("²") fails
+    return int(text) if digits and 0 < int(text) < 65536 else None
 
 
 # -- config file readers ------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def _walk(node: Any, tokens: list[str]) -> Any:
 
 
 def _index(token: str) -> int | None:
-    return int(token) if token.isdigit() else None
+    return int(token) if token.isascii() and token.isdigit() and len(token) < 10 else None  # not "²"
 
 
 def _unescape(token: str) -> str:

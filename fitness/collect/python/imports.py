@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fitness.collect.python.lazy import IMPORT, import_kind, is_indented
 from fitness.collect.python.nesting import SMALL_ENOUGH, TooDeep, too_deep_file
 from fitness.inputs import describe, inside, leaves_tree
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
@@ -90,6 +91,7 @@ def collect_imports(
     for module in keep:
         importer_id = "module:" + module
         path = paths[module][0]
+        lines: list[str] | None = None
         for direct in imports_by_module.get(module, ()):
             imported = direct.imported.name
             if imported in keep:
@@ -105,7 +107,12 @@ def collect_imports(
             text = direct.line_contents.strip()
             if "#" in text or ";" in text:  # only a comment or a second statement can hold a secret
                 text = redact(text)
-            evidence = make(Evidence, (path, direct.line_number, text, "import"))
+            how = IMPORT
+            if lines is None:
+                lines = _source_lines(root / path)
+            if direct.line_number <= len(lines) and is_indented(lines[direct.line_number - 1]):
+                how = import_kind(lines, direct.line_number)
+            evidence = make(Evidence, (path, direct.line_number, text, how))
             key = (importer_id, target)
             if key in grouped:
                 grouped[key].append(evidence)
@@ -116,6 +123,14 @@ def collect_imports(
     graph.add_edges(EdgeKind.IMPORTS, grouped)
     scan.modules = len(keep)
     return scan
+
+
+def _source_lines(path: Path) -> list[str]:
+    """The lines of a module grimp has read already (a regular file of the tree), for lazy imports."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
 
 
 def _is_internal(name: str, packages: list[str]) -> bool:

@@ -52,7 +52,7 @@ def test_three_module_cycle_is_one_finding_with_witness_and_breaker(view_of):
     )
     assert finding.locations == (Location("a.py", 1), Location("b.py", 1), Location("c.py", 1))
     # All edges weigh one statement: the first edge in sorted order is cut.
-    assert finding.data == {"size": 3, "breakers": [["a", "b"]], "complete": True}
+    assert finding.data == {"size": 3, "breakers": [["a", "b"]], "complete": True, "cuts": 1}
     assert finding.fix.startswith("break the cycle by removing 1 import: a -> b (a.py:1).")
 
 
@@ -228,7 +228,7 @@ def test_package_cycle_shows_first_module_import_per_dependency(view_of):
     )
     assert finding.locations == (Location("app/a/w.py", 1), Location("app/b/z.py", 1))
     # app.a -> app.b rests on two imports, app.b -> app.a on one: cut the lighter one.
-    assert finding.data == {"size": 2, "breakers": [["app.b", "app.a"]], "complete": True}
+    assert finding.data == {"size": 2, "breakers": [["app.b", "app.a"]], "complete": True, "cuts": 1}
     assert "removing 1 package dependency: app.b -> app.a (app/b/z.py:1)" in finding.fix
 
 

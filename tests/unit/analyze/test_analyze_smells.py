@@ -17,8 +17,12 @@ def _smells(view, depth=1):
     return packages, compute_metrics(view, depth, packages)
 
 
-def _with(name, threshold, severity=Severity.INFO, enabled=True):
-    return AnalysisSettings(smells={name: SmellSettings(enabled, severity, threshold)})
+def _with(name, threshold, severity=Severity.INFO, enabled=True, tolerance=0.0):
+    return AnalysisSettings(smells={name: SmellSettings(enabled, severity, threshold, tolerance)})
+
+
+# Arcan's FIT204 without the tolerance fitness adds by default (issue 17: differences up to 0.1 are noise)
+STRICT = _with("unstable_dependency", 0.3)
 
 
 # -- hub-like ---------------------------------------------------------------------------------------
@@ -118,7 +122,7 @@ UNSTABLE = [
 def test_unstable_dependency_is_found_with_its_numbers(view_of):
     view = view_of(UNSTABLE)
     packages, metrics = _smells(view)
-    [finding] = unstable_dependencies(view, packages, metrics, DEFAULTS)
+    [finding] = unstable_dependencies(view, packages, metrics, STRICT)
     assert (finding.code, finding.rule) == ("FIT204", "unstable-dependency")
     assert finding.subjects == ("p",)
     assert finding.message == (
@@ -135,6 +139,7 @@ def test_unstable_dependency_is_found_with_its_numbers(view_of):
         "dependencies": 3,
         "fraction": 0.6667,
         "threshold": 0.3,
+        "tolerance": 0.0,
         "less_stable": [{"package": "q2", "instability": 0.6667}, {"package": "q3", "instability": 0.75}],
     }
 
@@ -150,7 +155,7 @@ def test_unstable_dependency_threshold_is_configurable(view_of, threshold, found
 def test_depending_on_stabler_packages_is_fine(view_of):
     view = view_of([("app", "lib"), ("app", "util"), ("lib", "util")])
     packages, metrics = _smells(view)
-    assert unstable_dependencies(view, packages, metrics, DEFAULTS) == []
+    assert unstable_dependencies(view, packages, metrics, STRICT) == []
 
 
 def test_unstable_dependency_shows_the_first_module_import_of_a_package_dependency(view_of):
@@ -163,9 +168,20 @@ def test_unstable_dependency_shows_the_first_module_import_of_a_package_dependen
         ]
     )
     packages, metrics = _smells(view, depth=2)
-    [finding] = unstable_dependencies(view, packages, metrics, DEFAULTS)
+    [finding] = unstable_dependencies(view, packages, metrics, STRICT)
     assert finding.subjects == ("x.p",)
     assert finding.chains == ((ChainLink("x.p.a", "x.q.n", "x/p/a.py", 1, "import x.q.n"),),)
+
+
+def test_unstable_dependency_tolerance_leaves_small_differences_out(view_of):
+    # p (I=0.60) -> q2 (I=0.67) differs by 0.07, below the default tolerance 0.1; q3 (I=0.75) counts
+    view = view_of(UNSTABLE)
+    packages, metrics = _smells(view)
+    [finding] = unstable_dependencies(view, packages, metrics, DEFAULTS)
+    assert [dep["package"] for dep in finding.data["less_stable"]] == ["q3"]
+    assert "1 of them less stable than itself by more than 0.1 (33% > 30%)" in finding.message
+    tolerant = _with("unstable_dependency", 0.3, tolerance=0.2)
+    assert unstable_dependencies(view, packages, metrics, tolerant) == []
 
 
 def test_missing_or_partial_settings_fall_back_to_the_defaults():
