@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 
 from fitness.collect.code.detectors._scan import close_of, commented
+from fitness.collect.python.parse_cache import ParseError, shared_parse
 from fitness.collect.source_file import SourceFile, suffix_of
 from fitness.model.facts import Interaction
 
@@ -54,8 +55,8 @@ def spans(path: str, text: str) -> list[Interaction]:
 
 def _python(file: SourceFile) -> list[Interaction]:
     try:
-        tree = ast.parse(file.text)
-    except (SyntaxError, ValueError, RecursionError):
+        tree = shared_parse(file.path, file.text)
+    except ParseError:
         return []
     starts = [0, *(match.end() for match in re.finditer("\n", file.text))]
 

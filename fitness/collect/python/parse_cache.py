@@ -8,6 +8,7 @@ an absurdly deep expression is never given to the parser (``nesting``): Expressi
 from __future__ import annotations
 
 import ast
+from collections import OrderedDict
 
 from fitness.collect.python.nesting import ExpressionTooDeep, too_deep
 
@@ -24,13 +25,40 @@ class ParseCache:
         found = self._trees.get(key)
         if found is None:
             try:
-                found = safe_parse(path, text)
+                found = shared_parse(path, text)
             except ParseError as error:
                 found = error
             self._trees[key] = found
         if isinstance(found, BaseException):
             raise found
         return found
+
+
+_RECENT: OrderedDict[tuple[str, str], ast.Module | BaseException] = OrderedDict()
+RECENT_TREES = 64
+"""Trees kept for the detectors that read a file the scans already parsed (resilience, spans): a
+component's files are read by several of them in turn, so a few dozen recent trees catch nearly every
+second parse while bounding memory on a monolith of thousands of files."""
+
+
+def shared_parse(path: str, text: str) -> ast.Module:
+    """The tree of ``text`` from the recent ones (keyed by path and the text itself), else parsed
+    safely; raises what the parse raised. Callers only read the tree."""
+    key = (path, text)
+    found = _RECENT.get(key)
+    if found is None:
+        try:
+            found = safe_parse(path, text)
+        except ParseError as error:
+            found = error
+        _RECENT[key] = found
+        if len(_RECENT) > RECENT_TREES:
+            _RECENT.popitem(last=False)
+    else:
+        _RECENT.move_to_end(key)
+    if isinstance(found, BaseException):
+        raise found
+    return found
 
 
 def parse(path: str, text: str, cache: ParseCache | None) -> ast.Module:

@@ -40,6 +40,7 @@ import re
 from collections.abc import Callable
 
 from fitness.collect.code.detectors._scan import close_of, commented
+from fitness.collect.python.parse_cache import ParseError, shared_parse
 from fitness.collect.source_file import SourceFile
 from fitness.model.evidence import Evidence
 from fitness.model.facts import Interaction, SourceFacts
@@ -195,8 +196,8 @@ def _first(text: str, words: tuple[str, ...]) -> int:
 
 def _python(file: SourceFile, out: list[Interaction]) -> None:
     try:
-        tree = ast.parse(file.text)
-    except (SyntaxError, ValueError, RecursionError):
+        tree = shared_parse(file.path, file.text)
+    except ParseError:
         return  # the import collector reports syntax errors
     aliases = _python_aliases(tree)
     sessions = _sessions(tree, aliases)
