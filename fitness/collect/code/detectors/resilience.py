@@ -49,6 +49,7 @@ _BRACES = frozenset({".java", ".kt", ".scala", ".go", ".js", ".mjs", ".cjs", ".j
 _CONFIG = frozenset({".yml", ".yaml", ".properties", ".json", ".xml", ".gradle", ".kts"})
 SUFFIXES = frozenset({".py", *_BRACES, *_CONFIG})
 _CLIENTS = ("requests", "httpx", "aiohttp", "urllib")
+_CLIENT_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:requests|httpx|aiohttp)\b", re.M)
 _SESSIONS = ("requests.Session", "requests.session", "requests.sessions.Session")
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
@@ -86,6 +87,15 @@ _TIMEOUT_CONFIG: dict[str, re.Pattern[str]] = {  # client -> how a component set
     "axios": re.compile(r"axios\.defaults\.timeout|axios\.create\s*\(\s*\{[^}]*\btimeout\b"),
     "httpclient": re.compile(r"\.Timeout\s*=\s*(?!Timeout\.InfiniteTimeSpan)|Timeout\s*=\s*TimeSpan"),
 }
+_JVM = frozenset({".java", ".kt", ".scala"})
+_TIMEOUT_LANGUAGES: dict[str, frozenset[str]] = {  # client -> the files its timeout settings are written in
+    "resttemplate": _JVM,
+    "webclient": _JVM,
+    "feign": _JVM,
+    "grpc": frozenset({".go"}),
+    "axios": frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"}),
+    "httpclient": frozenset({".cs"}),
+}
 _MESH = re.compile(
     r"outlierDetection:|outlier_detection:|circuit_breakers:|circuitBreakers:"
     r"|^\s*kind:\s*VirtualService\b(?=[\s\S]*^\s*timeout:)",
@@ -120,8 +130,8 @@ class Resilience:
             return
         _markers(file, out)
         if file.suffix == ".py":
-            if any(word in file.text for word in _CLIENTS):
-                _python(file, out)
+            if _CLIENT_IMPORT.search(file.text) or ("urlopen" in file.text and "urllib" in file.text):
+                _python(file, out)  # parsed only where a client is imported: not for "requests" in prose
         else:
             _braces(file, out)
 
@@ -141,6 +151,8 @@ def _markers(file: SourceFile, out: list[Interaction]) -> None:
             out.append(Interaction("protection", f"breaker:{library}", file.evidence(at, "code")))
     if "imeout" in text:
         for client, pattern in _TIMEOUT_CONFIG.items():
+            if file.suffix not in _TIMEOUT_LANGUAGES[client]:
+                continue  # a client's own language only: most Python files say "timeout" for other things
             for match in pattern.finditer(text):
                 if not commented(text, match.start()):
                     evidence = file.evidence(match.start(), "code")
@@ -153,11 +165,28 @@ def _markers(file: SourceFile, out: list[Interaction]) -> None:
         if not any(word in lower for word in words):
             continue
         seen: set[int] = set()
-        for match in pattern.finditer(text):
-            line = file.line_of(match.start())
-            if line not in seen and not _in_comment(text, match.start()):
-                seen.add(line)
-                out.append(Interaction(kind, match.group(0).lower(), file.evidence(match.start(), "code")))
+        for start, end in _lines_with(text, lower, words):  # the pattern runs on those lines only
+            for match in pattern.finditer(text, start, end):
+                line = file.line_of(match.start())
+                if line not in seen and not _in_comment(text, match.start()):
+                    seen.add(line)
+                    out.append(
+                        Interaction(kind, match.group(0).lower(), file.evidence(match.start(), "code"))
+                    )
+
+
+def _lines_with(text: str, lower: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of each line whose lower-case text holds one of ``words``, in order, once each."""
+    spans: set[tuple[int, int]] = set()
+    for word in words:
+        at = lower.find(word)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            spans.add((start, end))
+            at = lower.find(word, end)
+    return sorted(spans)
 
 
 def _in_comment(text: str, offset: int) -> bool:
