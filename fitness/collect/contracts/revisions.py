@@ -11,13 +11,12 @@ is HEAD itself), or there is no default branch, ``HEAD~1``. The new side is alwa
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from fitness.collect.git.command import git_output
 from fitness.model import FitnessError
 
-TIMEOUT = 60
 DEFAULT_BRANCHES = ("main", "master", "origin/main", "origin/master")
 
 
@@ -134,19 +133,4 @@ def _git(root: Path, *args: str, error: str, detail: bool = True, quiet_error: b
 
 
 def _run(root: Path, args: list[str], stdin: bytes | None, error: str, detail: bool = True) -> bytes:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), *args],
-            input=stdin if stdin is not None else b"",
-            capture_output=True,
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError as missing:
-        raise FitnessError("fitness contracts needs git, and git is not installed") from missing
-    except subprocess.TimeoutExpired as slow:
-        raise FitnessError(f"{error} (git took more than {TIMEOUT} s)") from slow
-    if result.returncode != 0:
-        said = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise FitnessError(f"{error}: {said[-1]}" if said and detail else error)
-    return result.stdout
+    return git_output(root, args, error, "fitness contracts", stdin, detail)

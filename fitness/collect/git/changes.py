@@ -14,12 +14,10 @@ FitnessError line.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from fitness.collect.git.command import git_output
 from fitness.model import FitnessError
-
-TIMEOUT = 60
 
 
 def changed_files(root: Path, rev: str) -> set[str]:
@@ -55,21 +53,6 @@ def changed_files(root: Path, rev: str) -> set[str]:
 
 
 def _git(root: Path, *args: str, error: str, detail: bool = True) -> str:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except FileNotFoundError as missing:
-        raise FitnessError("--changed-since needs git, and git is not installed") from missing
-    except subprocess.TimeoutExpired as slow:
-        raise FitnessError(f"{error} (git took more than {TIMEOUT} s)") from slow
-    if result.returncode != 0:
-        said = result.stderr.strip().splitlines()
-        raise FitnessError(f"{error}: {said[-1]}" if said and detail else error)
-    return result.stdout
+    return git_output(root, list(args), error, "--changed-since", detail=detail).decode(
+        "utf-8", "surrogateescape"
+    )

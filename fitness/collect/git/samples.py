@@ -11,12 +11,12 @@ branches): the newest commit of each period (day, week or month), oldest first, 
 from __future__ import annotations
 
 import io
-import subprocess
 import tarfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from fitness.collect.git.command import git_output
 from fitness.model import FitnessError
 from fitness.model.history import Window
 
@@ -82,15 +82,6 @@ def export_tree(root: Path, sha: str, destination: Path) -> None:
 
 
 def _git(root: Path, *args: str) -> bytes:
-    command = ["git", "-C", str(root), "-c", "core.quotepath=off", *args]
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
-    except FileNotFoundError as missing:
-        raise FitnessError("git is not installed: fitness trend needs it", str(root)) from missing
-    except subprocess.TimeoutExpired as slow:
-        raise FitnessError(f"git {args[0]} took more than {TIMEOUT} s", str(root)) from slow
-    if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = lines[-1] if lines else f"git {args[0]} failed"
-        raise FitnessError(f"cannot read the history: {reason}", str(root))
-    return result.stdout
+    return git_output(
+        root, list(args), f"cannot read the history of {root}", "fitness trend", timeout=TIMEOUT
+    )
