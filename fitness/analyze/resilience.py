@@ -1,5 +1,7 @@
 """Resilience smells: wobbly interactions, dual writes without an outbox, consumers without idempotency,
-remote calls in loops, and clients that call many services without a gateway.
+remote calls in loops, clients that call many services without a gateway, chatty pairs (one caller
+using many endpoints of one service) and unversioned APIs among versioned ones. The last two read URL
+paths from the code lines behind each call edge, or count call sites where a line carries no path.
 
 They read the ``interactions`` of each service node (:mod:`fitness.collect.interactions`: client
 calls with or without a timeout, protections, function and loop spans, dedupe and outbox markers) and
@@ -14,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from fitness.model.evidence import Evidence, Location
-from fitness.model.findings import Finding, Severity
+from fitness.analyze.smells import evidence_finding
+from fitness.model.evidence import Evidence
+from fitness.model.findings import Finding
 from fitness.model.graph import EdgeKind, NodeKind, node_id
 from fitness.model.resilience import WOBBLY_FIX, Fact, facts_of, unprotected_calls
 from fitness.model.service_view import ServiceView
@@ -25,6 +28,11 @@ _UPDATE = re.compile(r"\bUPDATE\s+[\w.\"`]+\s+SET\s+(.+?)(?:\s+WHERE\b|[\"')]|$)
 _ASSIGNMENT = re.compile(r"(\w+)\s*=\s*([^,]+)")
 CLIENT_SIDE = ("frontend", "front-end", "web", "ui", "spa", "mobile", "portal", "app", "client")
 """Words that name a client-facing component (``shop-frontend``, ``web-ui``, ``mobile-app``)."""
+_URL = re.compile(r"""\b[a-z][\w+.-]*://[^/\s"'`]+(?P<path>/[^\s"'`]*)""")
+_QUOTED_PATH = re.compile(r"""["'`](?P<path>/[\w{}$.-][^\s"'`]*)""")
+_PLACEHOLDER = re.compile(r"\$?\{[^}/]*\}|:\w+(?=/|$)")
+_VERSION = re.compile(r"/v\d+(?:\.\d+)?(?:/|$)", re.I)
+_OPS_PATHS = frozenset({"health", "healthz", "ready", "readyz", "live", "livez", "metrics", "ping", "status"})
 CLIENT_SOURCES = (".js", ".jsx", ".mjs", ".ts", ".tsx", ".vue", ".svelte", ".html", ".dart", ".swift")
 
 
@@ -38,7 +46,7 @@ def wobbly_interactions(view: ServiceView, _: float | None) -> list[Finding]:
         sites = ", ".join(f"{c.detail} ({c.path}:{c.line})" for c in calls[:5])
         more = f" and {len(calls) - 5} more" if len(calls) > 5 else ""
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT312",
                 "wobbly-interaction",
                 f"{service} makes {len(calls)} remote call(s) with no timeout and has no circuit breaker, "
@@ -70,7 +78,7 @@ def dual_writes(view: ServiceView, _: float | None) -> list[Finding]:
             tables = sorted({name for name, _ in wrote})
             topics = sorted({name for name, _ in sent})
             findings.append(
-                _finding(
+                evidence_finding(
                     "FIT313",
                     "dual-write",
                     f"{service} writes {', '.join(tables)} and publishes to {', '.join(topics)} in one "
@@ -105,7 +113,7 @@ def unidempotent_consumers(view: ServiceView, _: float | None) -> list[Finding]:
             topics = sorted({name for name, _ in consumed})
             tables = sorted({name for name, _ in wrote})
             findings.append(
-                _finding(
+                evidence_finding(
                     "FIT314",
                     "unidempotent-consumer",
                     f"{service} handles {', '.join(topics)} in {function.detail} ({function.path}:"
@@ -137,7 +145,7 @@ def calls_in_loops(view: ServiceView, _: float | None) -> list[Finding]:
             continue
         sites = ", ".join(f"{c.detail} ({c.path}:{c.line})" for c in calls[:5])
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT315",
                 "remote-call-in-loop",
                 f"{service} makes remote calls inside loops (N+1 over the network): {sites}",
@@ -164,7 +172,7 @@ def missing_gateway(view: ServiceView, threshold: float | None) -> list[Finding]
             continue
         evidence = [e for t in targets for e in view.evidence(service, t, EdgeKind.CALLS)[:1]]
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT316",
                 "missing-gateway",
                 f"client-facing {service} calls {len(targets)} services directly (more than {limit}): "
@@ -179,7 +187,101 @@ def missing_gateway(view: ServiceView, threshold: float | None) -> list[Finding]
     return findings
 
 
+def chatty_pairs(view: ServiceView, threshold: float | None) -> list[Finding]:
+    """FIT317: one caller using more than ``threshold`` distinct endpoints of one other service."""
+    limit = int(threshold if threshold is not None else 5)
+    findings = []
+    for caller in view.services:
+        sid = node_id(NodeKind.SERVICE, caller)
+        for target in sorted(view.calls.get(caller, ())):
+            edge = view.graph.edge(sid, node_id(NodeKind.SERVICE, target), EdgeKind.CALLS)
+            endpoints = _endpoints(edge.evidence if edge else ())
+            if len(endpoints) <= limit:
+                continue
+            paths = sorted(key for key in endpoints if key.startswith("/"))
+            sites = len(endpoints) - len(paths)
+            shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+            read = f"paths {shown}" if paths else ""
+            read += (" and " if paths and sites else "") + (
+                f"{sites} call site(s) with no path" if sites else ""
+            )
+            findings.append(
+                evidence_finding(
+                    "FIT317",
+                    "chatty-pair",
+                    f"{caller} calls {len(endpoints)} distinct endpoints of {target} (more than {limit}; an "
+                    f"endpoint is the URL path in the call, or the call site where the line has no path): "
+                    f"{read}",
+                    (caller, target),
+                    endpoints.values(),
+                    "give the caller one coarser operation (a composite or batch endpoint, or a query "
+                    "designed for it), or reconsider the boundary: services this chatty may be one",
+                    {"endpoints": len(endpoints), "paths": paths},
+                )
+            )
+    return findings
+
+
+def unversioned_apis(view: ServiceView, _: float | None) -> list[Finding]:
+    """FIT318: most API paths the services call carry a version segment, a service's paths none."""
+    exposed: dict[str, dict[str, Evidence]] = {}
+    for caller in view.services:
+        sid = node_id(NodeKind.SERVICE, caller)
+        for target in sorted(view.calls.get(caller, ())):
+            edge = view.graph.edge(sid, node_id(NodeKind.SERVICE, target), EdgeKind.CALLS)
+            for key, evidence in _endpoints(edge.evidence if edge else ()).items():
+                if key.startswith("/") and key.strip("/").split("/")[-1].lower() not in _OPS_PATHS:
+                    exposed.setdefault(target, {}).setdefault(key, evidence)
+    paths = [path for found in exposed.values() for path in found]
+    versioned = [path for path in paths if _VERSION.search(path)]
+    if len(exposed) < 2 or len(versioned) * 2 <= len(paths):
+        return []
+    findings = []
+    for service, found in sorted(exposed.items()):
+        if any(_VERSION.search(path) for path in found):
+            continue
+        examples = sorted(found)
+        shown = ", ".join(examples[:5]) + (f" and {len(examples) - 5} more" if len(examples) > 5 else "")
+        findings.append(
+            evidence_finding(
+                "FIT318",
+                "unversioned-api",
+                f"{service}'s API paths carry no version segment ({shown}), while {len(versioned)} of the "
+                f"{len(paths)} paths its system calls do (/v1/, /api/v2/)",
+                (service,),
+                found.values(),
+                "version the API like the others (a /v1/ path segment, or a version header or media type "
+                "that callers send), so it can change without breaking them",
+                {"paths": examples},
+            )
+        )
+    return findings
+
+
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _endpoints(evidence: Iterable[Evidence]) -> dict[str, Evidence]:
+    """Distinct endpoints behind a call edge: the normalised URL path of each code line that has one
+    (``/api/orders/{}``), else the call site itself (``path:line``)."""
+    found: dict[str, Evidence] = {}
+    for e in evidence:
+        if not e.line or e.how not in ("code", "source-text"):
+            continue
+        path = url_path(e.text)
+        found.setdefault(path or f"{e.path}:{e.line}", e)
+    return found
+
+
+def url_path(text: str) -> str | None:
+    """The path of the first URL (or quoted absolute path) on a code line, with placeholders and numbers
+    as ``{}`` and no query: ``f"http://orders:8080/api/orders/{id}?x=1"`` -> ``/api/orders/{}``."""
+    match = _URL.search(text) or _QUOTED_PATH.search(text)
+    if match is None:
+        return None
+    path = _PLACEHOLDER.sub("{}", match.group("path")).split("?", 1)[0].split("#", 1)[0]
+    path = "/".join("{}" if part.isdigit() else part for part in path.split("/")).rstrip("/")
+    return path if len(path) > 1 else None
 
 
 def _functions(facts: Iterable[Fact]) -> list[Fact]:
@@ -255,25 +357,3 @@ def _system_has_cdc(view: ServiceView) -> bool:
         if "debezium" in images.lower() or "debezium" in node.name.lower():
             return True
     return False
-
-
-def _finding(
-    code: str,
-    rule: str,
-    message: str,
-    subjects: Sequence[str],
-    evidence: Iterable[Evidence],
-    fix: str,
-    data: dict[str, object] | None = None,
-) -> Finding:
-    locations = sorted({Location(e.path, e.line) for e in evidence if e.path})
-    return Finding(
-        code=code,
-        rule=rule,
-        severity=Severity.WARNING,
-        message=message,
-        subjects=tuple(subjects),
-        locations=tuple(locations),
-        fix=fix,
-        data=dict(data or {}),
-    )

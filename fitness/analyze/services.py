@@ -9,13 +9,13 @@ writer), *joint* (several writers: a smell), *common* (one writer, many readers:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from fitness.analyze import resilience
-from fitness.analyze.smells import smell_setting
+from fitness.analyze.smells import evidence_finding, smell_setting
 from fitness.model.algorithms import cyclic_components
-from fitness.model.evidence import Evidence, Location
+from fitness.model.evidence import Evidence
 from fitness.model.findings import Finding, Severity
 from fitness.model.graph import EdgeKind
 from fitness.model.service_view import (
@@ -50,6 +50,8 @@ def service_smells(view: ServiceView, settings: AnalysisSettings) -> list[Findin
         ("unidempotent_consumers", resilience.unidempotent_consumers),
         ("remote_calls_in_loops", resilience.calls_in_loops),
         ("missing_gateway", resilience.missing_gateway),
+        ("chatty_pairs", resilience.chatty_pairs),
+        ("unversioned_apis", resilience.unversioned_apis),
     )
     findings: list[Finding] = []
     for name, check in checks:
@@ -68,7 +70,7 @@ def _shared_databases(view: ServiceView, _: float | None) -> list[Finding]:
         where = f"database {database!r} on {store}" if database else f"datastore {store} (database not named)"
         evidence = view.connect_evidence(services, store)
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT301",
                 "shared-database",
                 f"{len(services)} services share {where}: {', '.join(services)}",
@@ -93,7 +95,7 @@ def _shared_infrastructure(view: ServiceView, _: float | None) -> list[Finding]:
     for (store, database), services in separate_schemas(view).items():
         evidence = view.connect_evidence(services, store)
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT302",
                 "shared-infrastructure",
                 f"{len(services)} services use separate schemas of database {database!r} on {store}: "
@@ -111,7 +113,7 @@ def _shared_infrastructure(view: ServiceView, _: float | None) -> list[Finding]:
         layout = "; ".join(f"{db}: {', '.join(sorted(names))}" for db, names in sorted(named.items()))
         evidence = view.connect_evidence(services, store)
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT302",
                 "shared-infrastructure",
                 f"{len(services)} services use separate databases on one server {store} ({layout})",
@@ -146,7 +148,7 @@ def _shared_tables(view: ServiceView, _: float | None) -> list[Finding]:
         }[kind]
         evidence = [e for s in users for e in view.access_evidence(s, table)]
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT303",
                 "shared-table",
                 f"table {table} is shared ({kind} ownership): {detail}",
@@ -169,7 +171,7 @@ def _cross_access(view: ServiceView, _: float | None) -> list[Finding]:
         for service in sorted((view.readers.get(table, set()) | view.writers.get(table, set())) - {owner}):
             mode = "writes" if service in view.writers.get(table, set()) else "reads"
             findings.append(
-                _finding(
+                evidence_finding(
                     "FIT304",
                     "cross-service-access",
                     f"{service} {mode} table {table}, owned by {owner}",
@@ -190,7 +192,7 @@ def _service_imports(view: ServiceView, _: float | None) -> list[Finding]:
         imports.setdefault(key, []).append((importer, imported))
     return [
         replace(
-            _finding(
+            evidence_finding(
                 "FIT305",
                 "service-imports",
                 f"service {a} imports the code of service {b}",
@@ -217,7 +219,7 @@ def _shared_library(view: ServiceView, threshold: float | None) -> list[Finding]
             evidence.setdefault(library, []).extend(edge.evidence)
     limit = int(threshold or 2)
     return [
-        _finding(
+        evidence_finding(
             "FIT306",
             "shared-library",
             f"library {library} is imported by {len(names)} services: {', '.join(sorted(names))}",
@@ -244,7 +246,7 @@ def _sync_chains(view: ServiceView, threshold: float | None) -> list[Finding]:
         latency = f"; declared latency adds up to {sum(numbers):g} ms" if len(numbers) == len(chain) else ""
         evidence = [e for a, b in itertools.pairwise(chain) for e in view.evidence(a, b, EdgeKind.CALLS)]
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT307",
                 "sync-chain",
                 f"synchronous chain of {hops} calls: {' -> '.join(chain)} (availability "
@@ -265,7 +267,7 @@ def _sync_chains(view: ServiceView, threshold: float | None) -> list[Finding]:
 
 def _sync_cycles(view: ServiceView, _: float | None) -> list[Finding]:
     return [
-        _finding(
+        evidence_finding(
             "FIT308",
             "sync-cycle",
             f"services call each other synchronously in a cycle: {', '.join(c)}",
@@ -289,7 +291,7 @@ def _event_cycles(view: ServiceView, _: float | None) -> list[Finding]:
                     topics.add(topic)
                     evidence.extend(view.evidence(a, topic, EdgeKind.PUBLISHES))
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT309",
                 "event-cycle",
                 f"event cycle between {', '.join(component)} (topics: {', '.join(sorted(topics))})",
@@ -308,7 +310,7 @@ def _hardcoded(view: ServiceView, _: float | None) -> list[Finding]:
             literal = _literal_evidence(view, source, target)
             if literal:
                 findings.append(
-                    _finding(
+                    evidence_finding(
                         "FIT310",
                         "hardcoded-endpoint",
                         f"{source} calls {target} at an address written in its code",
@@ -341,7 +343,7 @@ def _distributed_monolith(view: ServiceView, threshold: float | None) -> list[Fi
             continue
         reasons = "; ".join(f"{signal} ({', '.join(why)})" for signal, why in fired.items())
         findings.append(
-            _finding(
+            evidence_finding(
                 "FIT311",
                 "distributed-monolith",
                 f"{', '.join(group)} form a distributed monolith (score {score:.2f}): {reasons}",
@@ -364,28 +366,6 @@ def _edges_evidence(
     return [
         e for a in members for b in sorted(succ.get(a, set()) & inside) for e in view.evidence(a, b, kind)
     ]
-
-
-def _finding(
-    code: str,
-    rule: str,
-    message: str,
-    subjects: Sequence[str],
-    evidence: Iterable[Evidence],
-    fix: str,
-    data: dict[str, object] | None = None,
-) -> Finding:
-    locations = sorted({Location(e.path, e.line) for e in evidence if e.path})
-    return Finding(
-        code=code,
-        rule=rule,
-        severity=Severity.WARNING,
-        message=message,
-        subjects=tuple(subjects),
-        locations=tuple(locations),
-        fix=fix,
-        data=dict(data or {}),
-    )
 
 
 def _with_severity(finding: Finding, severity: Severity) -> Finding:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import statistics
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fitness.model.analysis import Metrics
-from fitness.model.evidence import Location
-from fitness.model.findings import Chain, Finding
+from fitness.model.evidence import Evidence, Location
+from fitness.model.findings import Chain, Finding, Severity
 from fitness.model.thresholds import DEFAULT_SMELLS, AnalysisSettings, SmellSettings
 from fitness.model.views import ImportView, PackageView
 
@@ -24,6 +25,30 @@ def smell_setting(settings: AnalysisSettings, name: str) -> SmellSettings:
     if setting.threshold is None and threshold is not None:
         return dataclasses.replace(setting, threshold=threshold)
     return setting
+
+
+def evidence_finding(
+    code: str,
+    rule: str,
+    message: str,
+    subjects: Sequence[str],
+    evidence: Iterable[Evidence],
+    fix: str,
+    data: dict[str, object] | None = None,
+) -> Finding:
+    """A smell located at every file:line of its evidence (a warning; the caller applies the configured
+    severity)."""
+    locations = sorted({Location(e.path, e.line) for e in evidence if e.path})
+    return Finding(
+        code=code,
+        rule=rule,
+        severity=Severity.WARNING,
+        message=message,
+        subjects=tuple(subjects),
+        locations=tuple(locations),
+        fix=fix,
+        data=dict(data or {}),
+    )
 
 
 def hub_like(

@@ -197,6 +197,29 @@ CATALOG: dict[str, CodeDoc] = {
             "Put an API gateway or a backend-for-frontend in front of the services.",
         ),
         CodeDoc(
+            "FIT317",
+            "chatty-pair",
+            "One caller uses more distinct endpoints of one other service than the threshold (default 5). "
+            "An endpoint is the URL path read from the call's code line (`/api/orders/{id}` and "
+            "`/api/orders/search` are two; ids and placeholders count as one); where the line has no path "
+            "(a Feign method, a gRPC stub, a URL built elsewhere) each call site (file:line) counts as one, "
+            "so gRPC methods are counted by call site, not by name.",
+            "analysis:\n  chatty_pairs: {severity: info, threshold: 5}",
+            "Give the caller one coarser operation (a composite or batch endpoint), or reconsider the "
+            "boundary: two services this chatty may be one.",
+        ),
+        CodeDoc(
+            "FIT318",
+            "unversioned-api",
+            "Most API paths the services of a system call carry a version segment (`/v1/`, `/api/v2/`), but "
+            "a service's paths carry none. The paths are those read from the callers' code lines (URLs in "
+            "the calls; health, metrics and readiness paths left out), so a service nobody calls with a "
+            "literal path is not judged, and a version sent in a header or media type is not seen.",
+            "analysis:\n  unversioned_apis: {severity: info}",
+            "Version the API like the others (a /v1/ segment, or a version header callers send), so it can "
+            "change without breaking its callers.",
+        ),
+        CodeDoc(
             "FIT401",
             "openapi-breaking-change",
             "`fitness contracts`: an OpenAPI change that breaks clients of the base revision: a removed path, "

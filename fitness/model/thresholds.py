@@ -27,12 +27,15 @@ DEFAULT_SMELLS: dict[str, tuple[Severity, float | None]] = {
     "event_cycles": (Severity.WARNING, None),
     "hardcoded_endpoints": (Severity.INFO, None),
     "distributed_monolith": (Severity.WARNING, 0.5),
-    # Resilience smells (issue 15): missing_gateway's threshold = most services a client may call directly
+    # Resilience smells (issue 15): missing_gateway's threshold = most services a client may call directly;
+    # chatty_pairs' = most distinct endpoints (URL paths, else call sites) one caller may use of one service
     "wobbly_interactions": (Severity.WARNING, None),
     "dual_writes": (Severity.WARNING, None),
     "unidempotent_consumers": (Severity.INFO, None),
     "remote_calls_in_loops": (Severity.WARNING, None),
     "missing_gateway": (Severity.INFO, 3),
+    "chatty_pairs": (Severity.INFO, 5),
+    "unversioned_apis": (Severity.INFO, None),
 }
 
 

@@ -301,6 +301,82 @@ def test_client_calling_many_services_without_a_gateway(tmp_path: Path) -> None:
     assert of(findings(root, "--verbose"), "FIT316") == []
 
 
+def chatty(paths: tuple[str, ...], host: str = "orders") -> str:
+    """A Python client calling ``host`` once per path, each with a timeout."""
+    body = "".join(
+        f"\n\ndef call_{i}(i):\n    return requests.get(f'http://{host}:8080{p}', timeout=1)\n"
+        for i, p in enumerate(paths)
+    )
+    return "import requests\n" + body
+
+
+SIX = (
+    "/api/v1/orders/{i}",
+    "/api/v1/orders/search",
+    "/api/v1/orders/{i}/items",
+    "/api/v1/orders/{i}/status",
+    "/api/v1/orders/42/history",
+    "/api/v1/orders?page=2",
+)
+
+
+def test_caller_using_many_endpoints_of_one_service_is_a_chatty_pair(tmp_path: Path) -> None:
+    two = ("/api/v1/orders/{i}", "/api/v1/orders/7")  # one endpoint, called at two sites
+    root = system(
+        tmp_path,
+        {
+            "services/cart/app.py": chatty(SIX),
+            "services/wishlist/app.py": chatty(("/api/v1/orders/{i}", "/api/v1/orders/search")),
+            "services/basket/app.py": chatty(two),
+            "services/orders/app.py": "def get(): ...\n",
+        },
+    )
+    found = of(findings(root, "--verbose"), "FIT317")
+    assert [f["subjects"] for f in found] == [["cart", "orders"]]
+    assert found[0]["severity"] == "info"
+    assert "6 distinct endpoints of orders" in found[0]["message"]
+    assert "/api/v1/orders/search" in found[0]["message"] and "/api/v1/orders/{}/items" in found[0]["message"]
+    assert lines(found[0]) == [("services/cart/app.py", 5 + 4 * n) for n in range(6)]
+    (root / "fitness.yaml").write_text("version: 1\nanalysis:\n  chatty_pairs: {threshold: 6}\n")
+    assert of(findings(root, "--verbose"), "FIT317") == []
+    (root / "fitness.yaml").write_text("version: 1\nanalysis:\n  chatty_pairs: {threshold: 1}\n")
+    assert [f["subjects"] for f in of(findings(root, "--verbose"), "FIT317")] == [
+        ["cart", "orders"],
+        ["wishlist", "orders"],
+    ]  # basket's two lines are one endpoint (/api/v1/orders/{})
+
+
+def test_call_sites_count_when_the_line_has_no_path(tmp_path: Path) -> None:
+    calls = "".join(f"\n\ndef c{i}():\n    return requests.get(ORDERS, timeout=1)\n" for i in range(6))
+    client = "import requests\n\nORDERS = 'http://orders:8080'\n" + calls
+    root = system(tmp_path, {"services/cart/app.py": client, "services/orders/app.py": "def get(): ...\n"})
+    found = of(findings(root, "--verbose"), "FIT317")
+    assert [f["subjects"] for f in found] == [["cart", "orders"]]
+    assert "6 call site(s) with no path" in found[0]["message"]
+
+
+def test_a_service_without_a_version_segment_among_versioned_ones(tmp_path: Path) -> None:
+    root = system(
+        tmp_path,
+        {
+            "services/cart/app.py": chatty(("/api/v1/orders/{i}", "/api/v1/orders/search")),
+            "services/shop/app.py": chatty(("/v2/prices/{i}",), "pricing")
+            + "\n"
+            + chatty(("/stock/{i}",), "stock"),
+            "services/ads/app.py": chatty(("/stock/{i}/reserve", "/health"), "stock"),
+            "services/orders/app.py": "def get(): ...\n",
+            "services/pricing/app.py": "def get(): ...\n",
+            "services/stock/app.py": "def get(): ...\n",
+        },
+    )
+    found = of(findings(root, "--verbose"), "FIT318")
+    assert [f["subjects"] for f in found] == [["stock"]]
+    assert found[0]["severity"] == "info"
+    assert "/stock/{}" in found[0]["message"] and "/stock/{}/reserve" in found[0]["message"]
+    assert "/health" not in found[0]["message"]
+    assert "3 of the 5 paths" in found[0]["message"]
+
+
 RULE = """\
 version: 1
 rules:
@@ -349,7 +425,9 @@ def test_rule_rejects_an_unknown_requirement(tmp_path: Path) -> None:
     assert "bulkhead" in result.stderr
 
 
-@pytest.mark.parametrize("code", ["FIT312", "FIT313", "FIT314", "FIT315", "FIT316", "remote-calls-protected"])
+@pytest.mark.parametrize(
+    "code", ["FIT312", "FIT313", "FIT314", "FIT315", "FIT316", "FIT317", "FIT318", "remote-calls-protected"]
+)
 def test_explain_covers_every_new_code(code: str) -> None:
     result = run_fitness("explain", code)
     assert result.returncode == 0, result.stderr
