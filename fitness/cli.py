@@ -15,7 +15,7 @@ import typer
 
 from fitness import __version__
 from fitness.cli_adr import adr_app
-from fitness.cli_common import GuardedGroup
+from fitness.cli_common import AllowPluginsOpt, GuardedGroup
 from fitness.cli_common import fail as _fail
 from fitness.cli_common import guard as _guard
 from fitness.exit_codes import ExitCode
@@ -37,14 +37,6 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="Config file (default: fitness.yaml or pyproject.toml).")
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .fitness_cache/.")]
-AllowPluginsOpt = Annotated[
-    bool,
-    typer.Option(
-        "--allow-plugins",
-        help="Import custom rule types named in the config as 'module:Class' (runs that Python code). "
-        "Installed 'fitness.rules' entry points need no flag.",
-    ),
-]
 SinceOpt = Annotated[
     str | None,
     typer.Option(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from fitness.cli_common import AllowPluginsOpt
 from fitness.cli_common import fail as _fail
 from fitness.cli_common import guard as _guard
 from fitness.exit_codes import ExitCode
@@ -65,14 +66,6 @@ FollowOpt = Annotated[
         "--follow-symlinks",
         help="Write through a symlinked record, index or output file (replacing the file it points to); "
         "without it a symlink is refused.",
-    ),
-]
-AllowPluginsOpt = Annotated[
-    bool,
-    typer.Option(
-        "--allow-plugins",
-        help="Import custom rule types named in the config as 'module:Class' (runs that Python code). "
-        "Installed 'fitness.rules' entry points need no flag.",
     ),
 ]
 

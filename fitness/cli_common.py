@@ -11,13 +11,22 @@ from __future__ import annotations
 import errno
 import traceback
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import click
 import typer
 from typer.core import TyperGroup
 
 from fitness.exit_codes import ExitCode
+
+AllowPluginsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-plugins",
+        help="Import custom rule types named in the config as 'module:Class' (runs that Python code). "
+        "Installed 'fitness.rules' entry points need no flag.",
+    ),
+]
 
 T = TypeVar("T")
 

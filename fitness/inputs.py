@@ -25,16 +25,10 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 
+from fitness.model.file_kinds import describe
+
 MAX_PATH_PART = 255  # bytes in one file name component (NAME_MAX on Linux and macOS)
 MAX_PATH = 4096  # characters in a path (PATH_MAX on Linux)
-
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
 
 
 class Unreadable(Exception):
@@ -51,14 +45,6 @@ class Unreadable(Exception):
         if text.startswith("cannot be read (") and text.endswith(")"):
             return text[len("cannot be read (") : -1]
         return text
-
-
-def describe(mode: int) -> str:
-    """``a FIFO (named pipe)``, ``a character device`` ... for a file that is not a regular one."""
-    for test, name in _KINDS:
-        if test(mode):
-            return name
-    return "not a regular file"
 
 
 def inside(path: str | Path, root: str | Path) -> bool:

@@ -30,18 +30,12 @@ from pathlib import Path
 from types import FrameType
 
 from fitness.model.errors import FitnessError
+from fitness.model.file_kinds import describe
 
 STDOUT = "-"
 TEMP_SUFFIX = ".fitness-tmp"
 FOLLOW_HINT = "--follow-symlinks"
 
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISSOCK, "a socket"),
-)
 _SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s)
 
 
@@ -77,7 +71,7 @@ def target_of(path: Path, follow_symlinks: bool = False) -> Path:
             continue
         if not stat.S_ISREG(info.st_mode):
             shown = str(path) if current == path else f"{path} (-> {current})"
-            raise FitnessError(f"is {_describe(info.st_mode)}, not a regular file; not written", shown)
+            raise FitnessError(f"is {describe(info.st_mode)}, not a regular file; not written", shown)
         return current
 
 
@@ -235,10 +229,3 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-
-
-def _describe(mode: int) -> str:
-    for test, name in _KINDS:
-        if test(mode):
-            return name
-    return "not a regular file"

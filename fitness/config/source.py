@@ -18,8 +18,8 @@ import yaml
 
 from fitness.inputs import FastLoader, Unreadable, YamlLimit, check_yaml, read_text
 from fitness.model import ConfigError, FitnessError
-
-KeyPath = tuple[str | int, ...]
+from fitness.model.key_paths import KeyPath as KeyPath  # re-exported: collectors import it from here
+from fitness.model.key_paths import nearest_line
 
 
 @dataclass
@@ -32,12 +32,7 @@ class Source:
 
     def line(self, key_path: KeyPath) -> int:
         """Line of ``key_path`` or of its nearest written ancestor."""
-        path = tuple(key_path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), 1)
+        return nearest_line(self.lines, key_path)
 
     def error(self, key_path: KeyPath, message: str) -> FitnessError:
         return FitnessError(message, self.path, self.line(key_path))

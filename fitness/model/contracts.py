@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-KeyPath = tuple[str | int, ...]
+from fitness.model.key_paths import KeyPath as KeyPath  # re-exported: collectors import it from here
+from fitness.model.key_paths import nearest_line
 
 KINDS = ("openapi", "protobuf", "avro", "json-schema")
 
@@ -25,13 +26,7 @@ class ContractDoc:
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False)
 
     def line(self, key_path: KeyPath) -> int:
-        path = tuple(key_path)
-        while path:
-            found = self.lines.get(path)
-            if found is not None:
-                return found
-            path = path[:-1]
-        return self.lines.get((), 1)
+        return nearest_line(self.lines, key_path)
 
 
 @dataclass(frozen=True)

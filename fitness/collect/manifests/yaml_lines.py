@@ -26,8 +26,8 @@ import yaml
 
 from fitness import inputs
 from fitness.model import FitnessError
-
-KeyPath = tuple[str | int, ...]
+from fitness.model.key_paths import KeyPath as KeyPath  # re-exported: collectors import it from here
+from fitness.model.key_paths import nearest_line
 
 MAX_BYTES = 5_000_000
 """Manifests and config files larger than this are skipped with a warning (bounded time)."""
@@ -77,13 +77,7 @@ class YamlDoc:
 
     def line(self, key_path: KeyPath) -> int:
         """Line of ``key_path`` or of its nearest written ancestor (1-based; 1 for an empty document)."""
-        path = tuple(key_path)
-        while path:
-            found = self.lines.get(path)
-            if found is not None:
-                return found
-            path = path[:-1]
-        return self.lines.get((), 1)
+        return nearest_line(self.lines, key_path)
 
     def raw(self, key_path: KeyPath) -> str | None:
         """The scalar at ``key_path`` as written, or None when it is not a plain scalar there."""

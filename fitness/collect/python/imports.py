@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from fitness.collect.python.lazy import IMPORT, import_kind, is_indented
 from fitness.collect.python.nesting import SMALL_ENOUGH, TooDeep, too_deep_file
-from fitness.inputs import describe, inside, leaves_tree
+from fitness.inputs import inside, leaves_tree
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
+from fitness.model.file_kinds import describe
 from fitness.model.patterns import matches
 from fitness.model.redact import redact
 
