@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck dogfood bench accuracy clean graphviz chromium gallery
+.PHONY: demo test test-full lint format typecheck dogfood bench bench-adr accuracy clean graphviz chromium gallery
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP) graphviz chromium lint typecheck
 	$(BIN)/pytest -n auto
 	$(MAKE) dogfood
 	$(BIN)/fitness adr lint docs/adr
+
+## test-full: the suite with every `fitness` call a new process of the console script (`make test` runs most in-process)
+test-full: $(STAMP) graphviz chromium
+	FITNESS_TEST_SUBPROCESS=1 $(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -62,6 +66,10 @@ gallery: $(STAMP) graphviz
 ## bench: fitness against import-linter on real corpora (installs them into bench/.venv)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## bench-adr: 100 concurrent `fitness adr new` on one git repository: no number twice, no record lost (the suite runs 20)
+bench-adr: $(STAMP)
+	$(BIN)/python bench/adr_concurrency.py --processes 100
 
 ## accuracy: precision and recall of the service analysis against the labelled corpus (../shared/corpus)
 accuracy: $(STAMP)

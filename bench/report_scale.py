@@ -8,7 +8,9 @@ and Prometheus, Grafana, Jaeger and an OpenTelemetry collector as infrastructure
 corpus (django, run `bench/run.py --corpus django` first to install it): the median wall time of
 `fitness check` and of `fitness report` (warm cache, and cold with --no-cache) and their ratio, the time
 Chromium takes to open each page from file:// with the network off (navigation start to the load event,
-scripts run), and a screenshot of the first graph at its default zoom in reports/screenshots/.
+scripts run), and a screenshot of the first graph at its default zoom in reports/screenshots/ (and, when
+it opens on collapsed domains, one of the first domain expanded). check and report run interleaved and
+the ratio is the median of paired ratios: on a shared machine the load moves between runs.
 """
 
 from __future__ import annotations
@@ -101,23 +103,34 @@ def generate(count: int, root: Path) -> Path:
     return root
 
 
-def timed(args: list[str], runs: int) -> float:
-    walls = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run([str(FITNESS), *args], capture_output=True, text=True, check=False)
-        walls.append(time.perf_counter() - start)
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"fitness {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return statistics.median(walls)
+def timed(args: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([str(FITNESS), *args], capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"fitness {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    return time.perf_counter() - start
 
 
 def speed(target: Path, page: Path, runs: int) -> None:
+    """check and report interleaved (which goes first alternates), so both see the same machine load;
+    the ratio is the median of the runs' own report/check ratios."""
     subprocess.run([str(FITNESS), "check", str(target)], capture_output=True, check=False)  # warm the cache
     for label, extra in (("warm", []), ("cold", ["--no-cache"])):
-        check = timed(["check", str(target), *extra], runs)
-        report = timed(["report", str(target), "-o", str(page), *extra], runs)
-        print(f"  {label}: check {check:.2f} s, report {report:.2f} s, ratio {report / check:.2f}x")
+        checks, reports, ratios = [], [], []
+        for run in range(runs):
+            check = ["check", str(target), *extra]
+            report = ["report", str(target), "-o", str(page), *extra]
+            if run % 2:
+                report_wall, check_wall = timed(report), timed(check)
+            else:
+                check_wall, report_wall = timed(check), timed(report)
+            checks.append(check_wall)
+            reports.append(report_wall)
+            ratios.append(report_wall / check_wall)
+        print(
+            f"  {label}: check {statistics.median(checks):.2f} s, report {statistics.median(reports):.2f} s, "
+            f"ratio {statistics.median(ratios):.2f}x (median of {runs} paired runs)"
+        )
 
 
 def open_in_chromium(page: Path, shot: Path) -> None:
@@ -143,6 +156,11 @@ def open_in_chromium(page: Path, shot: Path) -> None:
         size = tab.locator("section.graph .gv-stage:visible svg text").first.evaluate(
             "e => e.getBoundingClientRect().height"
         )
+        domain = graph.locator(".gv-stage:visible g.node.nk-domain").first
+        if domain.count():  # a domain expanded: the services view, focused on its box
+            domain.click()
+            graph.locator(".gv-info button", has_text="expand").click()
+            graph.screenshot(path=str(shot.with_name(shot.stem + "-expanded.png")))
         browser.close()
     print(
         f"  opens in {statistics.median(opens):.2f} s (median of 3, load event); first label "

@@ -287,8 +287,9 @@ def fitness_violations(document: dict) -> Violations:
             continue
         if rule == "acyclic":
             found[rule].add(finding["subjects"][0].rpartition(".")[0])  # members are the children
-        else:
-            found[rule].add(" -> ".join(finding["subjects"][:2]))
+        else:  # a finding folding one importer's violations (ADR 12) lists each in ``parts``
+            for part in finding.get("parts") or [finding]:
+                found[rule].add(" -> ".join(part["subjects"][:2]))
     return found
 
 

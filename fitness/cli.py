@@ -15,7 +15,7 @@ import typer
 
 from fitness import __version__
 from fitness.cli_adr import adr_app
-from fitness.cli_common import AllowPluginsOpt, GuardedGroup
+from fitness.cli_common import AllowPluginsOpt, FollowOpt, GuardedGroup
 from fitness.cli_common import fail as _fail
 from fitness.cli_common import guard as _guard
 from fitness.exit_codes import ExitCode
@@ -67,16 +67,6 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     del debug  # read back by cli_common.debug_enabled() from the click context
-
-
-FollowOpt = Annotated[
-    bool,
-    typer.Option(
-        "--follow-symlinks",
-        help="Write through an existing symlink at an output path (replacing the file it points to); "
-        "without it a symlink is refused. Devices, FIFOs and folders are always refused.",
-    ),
-]
 
 
 def write_atomic(path: Path, text: str, follow_symlinks: bool = False) -> None:
@@ -334,6 +324,7 @@ def init(
             "--root", metavar="DIR", help="The source folder holding the packages (default: discovered)."
         ),
     ] = None,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Discover the system and write a starter fitness.yaml with rules it nearly keeps, and the baseline of
     what they find today (never overwrites without --force)."""
@@ -342,6 +333,7 @@ def init(
     target = path / "fitness.yaml"
     if target.exists() and not force:
         _fail(f"{target} already exists; use --force to overwrite it")
+    _guard(lambda: _check_targets([target, path / bootstrap.BASELINE_NAME], follow_symlinks))
     starter = _guard(lambda: bootstrap.starter(path, root))
     files = [(target, starter.config)]
     if starter.baseline is not None:
@@ -349,7 +341,7 @@ def init(
         if known.exists() and not force:
             _fail(f"{known} already exists; use --force to overwrite it")
         files.append((known, starter.baseline))
-    _guard(lambda: write_all(files))
+    _guard(lambda: write_all(files, follow_symlinks))
     for line in starter.report(path):
         typer.echo(line)
 
@@ -396,9 +388,13 @@ def report(
     generated = (
         datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if timestamp else ""
     )
-    text = _guard(lambda: tasks.html_report(analysis, fail_on, generated, trend_file, from_json))
+    text = _guard(
+        lambda: tasks.html_report(
+            analysis, fail_on, generated, trend_file, from_json, keep_compiled=True, keep_layouts=not no_cache
+        )
+    )
     _guard(lambda: write_atomic(output, text, follow_symlinks))
-    if tasks.draw_svg("digraph {}") is None:
+    if not tasks.graphviz_found():
         typer.echo("note: Graphviz's dot program is missing; graphs are listed as text", err=True)
     typer.echo(f"wrote {output}", err=str(output) == "-")
 
@@ -456,6 +452,7 @@ def trend_command(
     ] = None,
     config: ConfigOpt = None,
     allow_plugins: AllowPluginsOpt = False,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Architecture over time: analyse commits sampled over history (never checking them out) and print
     modules, imports, propagation cost, cycles, findings, services, shared tables and the
@@ -467,11 +464,12 @@ def trend_command(
     renderers = {"text": trend_text, "json": trend_json, "csv": trend_csv}
     if output_format not in renderers:
         _fail(f"unknown format {output_format!r}; choose one of {', '.join(renderers)}")
+    _guard(lambda: _check_targets([output] if output is not None else [], follow_symlinks))
     options = pipeline.Options(config_path=config, cache=False, allow_plugins=allow_plugins)
     points = _guard(
         lambda: trends.trend(path, options, since, every, max_samples, jobs, trends.terminal_progress())
     )
-    _guard(lambda: _emit(renderers[output_format](points), output))
+    _guard(lambda: _emit(renderers[output_format](points), output, follow_symlinks))
     if output is not None:
         typer.echo(f"wrote {output}", err=True)
 
@@ -495,6 +493,7 @@ def contracts_command(
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
     allow_plugins: AllowPluginsOpt = False,
+    follow_symlinks: FollowOpt = False,
 ) -> None:
     """Contract evolution: compare the OpenAPI, protobuf, Avro and JSON Schema files with a base revision;
     exit 1 on a breaking change (naming the consumers of the contract), 0 otherwise."""
@@ -506,6 +505,7 @@ def contracts_command(
 
     if output_format not in ("text", "json", "sarif", "markdown"):
         _fail(f"unknown format {output_format!r}; choose one of text, json, sarif, markdown")
+    _guard(lambda: _check_targets([output] if output is not None else [], follow_symlinks))
     options = pipeline.Options(config_path=config, cache=not no_cache, allow_plugins=allow_plugins)
     analysis, run = _guard(lambda: contracts.check_contracts(path, base, options))
     for warning in run.warnings:
@@ -519,7 +519,7 @@ def contracts_command(
         text = contract_report.render_markdown(analysis, run, report_options)
     else:
         text = sarif.render(analysis, report_options)
-    _guard(lambda: _emit(text, output))
+    _guard(lambda: _emit(text, output, follow_symlinks))
     if output is not None or output_format != "text":
         typer.echo(contract_report.summary(analysis, run), err=True)
     raise typer.Exit(ExitCode.VIOLATIONS if analysis.failing(Severity.ERROR) else ExitCode.OK)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fitness.cli_common import AllowPluginsOpt
+from fitness.cli_common import AllowPluginsOpt, FollowOpt
 from fitness.cli_common import fail as _fail
 from fitness.cli_common import guard as _guard
 from fitness.exit_codes import ExitCode
@@ -60,14 +60,6 @@ FormatOpt = Annotated[
 ]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Date to write (YYYY-MM-DD; default today).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .fitness_cache/.")]
-FollowOpt = Annotated[
-    bool,
-    typer.Option(
-        "--follow-symlinks",
-        help="Write through a symlinked record, index or output file (replacing the file it points to); "
-        "without it a symlink is refused.",
-    ),
-]
 
 
 def _config(project: Path, config_path: Path | None) -> Config:

@@ -28,6 +28,17 @@ AllowPluginsOpt = Annotated[
     ),
 ]
 
+FollowOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-symlinks",
+        help="Write through an existing symlink at an output path (replacing the file it points to); "
+        "without it a symlink is refused. Devices (but /dev/null), FIFOs and folders are always refused.",
+    ),
+]
+"""Every command that writes a file takes it: the outputs of check, report, graph, score, schema, init,
+trend and contracts, and the ADR records and index."""
+
 T = TypeVar("T")
 
 

@@ -4,7 +4,9 @@ Every file fitness writes (``--output``, ``--format NAME=FILE``, ``report -o``, 
 and their index) goes through here:
 
 - **Only regular files.** An existing FIFO, device node, socket or folder at the target is refused
-  before anything is written (``/dev/null`` is never replaced by a file, a FIFO never blocks the run).
+  before anything is written (a device is never replaced by a file, a FIFO never blocks the run). The
+  null device is the one exception: ``-o /dev/null`` (a common idiom for "the exit code only") is
+  accepted, and that output is simply not written.
   An existing symlink is refused too, unless ``follow_symlinks``: then the file it points to is
   replaced (it must be a regular file or missing) and the link stays.
 - **All or none.** ``write_set`` writes each file to a temporary file in its target's folder, and renames
@@ -69,10 +71,29 @@ def target_of(path: Path, follow_symlinks: bool = False) -> Path:
             seen.add(str(current))
             current = Path(os.path.join(os.path.dirname(current), os.readlink(current)))
             continue
-        if not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode) and not _null_device(info):
             shown = str(path) if current == path else f"{path} (-> {current})"
             raise FitnessError(f"is {describe(info.st_mode)}, not a regular file; not written", shown)
         return current
+
+
+def is_null_device(path: Path) -> bool:
+    """Whether ``path`` is the null device (``/dev/null``, or a node of the same device): a write there
+    is discarded, so nothing is written at all (replacing it with a file is what must never happen)."""
+    try:
+        return _null_device(os.lstat(path))
+    except OSError:
+        return False
+
+
+def _null_device(info: os.stat_result) -> bool:
+    if not stat.S_ISCHR(info.st_mode):
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return stat.S_ISCHR(null.st_mode) and info.st_rdev == null.st_rdev
 
 
 def write_text(path: Path, text: str, follow_symlinks: bool = False) -> None:
@@ -85,6 +106,7 @@ def write_set(files: list[tuple[Path, str]], follow_symlinks: bool = False) -> N
     files are in place. Missing folders are created. FitnessError names the file that failed."""
     to_stdout = [text for path, text in files if is_stdout(path)]
     targets = [(path, target_of(path, follow_symlinks), text) for path, text in files if not is_stdout(path)]
+    targets = [(path, target, text) for path, target, text in targets if not is_null_device(target)]
     if targets:
         with _cleanup_on_signals():
             _write_files(targets)

@@ -14,23 +14,22 @@ import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitness import __version__
 from fitness.analyze import analyze
-from fitness.analyze.services import service_smells
 from fitness.collect.git.changes import changed_files
 from fitness.collect.git.history import collect_history
 from fitness.collect.python.discover import discover_packages, discover_roots
 from fitness.collect.python.imports import ImportScan, collect_imports
+from fitness.collect.service_cache import ServiceCache
 from fitness.collect.services import ServiceScan, collect_services, plan_services
+from fitness.collect.skipped import fold_skipped
 from fitness.config import Config, load_config
 from fitness.inputs import Unreadable, read_text
 from fitness.model import Analysis, ArchGraph, FitnessError, Location
 from fitness.model.findings import Finding
-from fitness.model.granularity import GranularityTable, granularity_metrics
 from fitness.model.history import HistorySettings, HistorySummary, parse_since
-from fitness.model.service_view import ServiceView
 from fitness.model.summary import (
     ChangedSince,
     ConfiguredRule,
@@ -45,6 +44,9 @@ from fitness.rules.base import Need, RuleType
 from fitness.rules.evaluate import build_rules, rule_needs, run_rules
 from fitness.rules.merge import merge_table_findings
 from fitness.rules.registry import Plugins
+
+if TYPE_CHECKING:
+    from fitness.model.granularity import GranularityTable
 
 CACHE_DIR = ".fitness_cache"
 MAX_JSON_BYTES = 1_000_000_000  # a saved analysis or baseline (homeassistant's full graph: 22 MB)
@@ -62,6 +64,7 @@ class Options:
     granularity: bool = False  # score granularity even for a package-only system (``fitness score``)
     allow_plugins: bool = False  # import ``type: module:Class`` rule types (``--allow-plugins``)
     config_baseline: bool = True  # no --baseline: use the config's ``baseline:`` (not for --update-baseline)
+    history: bool = False  # read git history even when no rule, score or service needs it (report, JSON)
 
 
 def run(root: Path, options: Options | None = None, config: Config | None = None) -> Analysis:
@@ -86,14 +89,18 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     config = config or load_config(root, options.config_path)
     plugins = Plugins(allow_paths=options.allow_plugins, untrusted=(str(root),))
     changed = None if options.changed_since is None else changed_files(root, options.changed_since)
-    plan = plan_services(root, config.services)
-    source_roots = list(config.source_roots) or discover_roots(root, plan.source_roots(root))
+    side = _service_cache(root, config, options, known=True)
+    cached = side.load() if side is not None else None
+    plan = plan_services(root, config.services) if cached is None else None
+    plan_roots = cached.source_roots if cached is not None else plan.source_roots(root) if plan else []
+    has_services = cached.has_services if cached is not None else bool(plan and plan.services)
+    source_roots = list(config.source_roots) or discover_roots(root, plan_roots)
     packages = list(config.packages) or [
         name for source_root in source_roots for name in discover_packages(root, source_root)
     ]
     graph = ArchGraph()
     scan = ImportScan(packages, source_roots)
-    if packages or not plan.services:  # a system of Java or Go services has no Python to scan
+    if packages or not has_services:  # a system of Java or Go services has no Python to scan
         scan = collect_imports(
             graph,
             root,
@@ -105,26 +112,41 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
             exclude_type_checking=config.exclude_type_checking_imports,
             cache_dir=root / CACHE_DIR / "grimp" if options.cache else None,
         )
-    services = collect_services(graph, root, plan, config.sql_dialect)
+    if cached is not None:
+        cached.apply(graph)
+        services = cached.scan
+    else:
+        assert plan is not None
+        before = graph.snapshot()
+        services = collect_services(graph, root, plan, config.sql_dialect)
+        if side is None and has_services:
+            side = _service_cache(root, config, options, known=False)
+        if side is not None:
+            side.save(plan_roots, has_services, services, graph, before)
+    required = options.granularity or Need.HISTORY in rule_needs(config.rules, plugins)
     history = collect_history(
         graph,
         root,
         history_settings(config, options),
         config.analysis.package_depth or default_depth(packages),
-        required=options.granularity or Need.HISTORY in rule_needs(config.rules, plugins),
+        required=required,
+        wanted=required or options.history or bool(services.services),
     )
     view = ImportView.from_graph(graph)
     rules = build_rules(config.rules, view, plugins)
     depth = config.analysis.package_depth or default_depth(packages)
     metrics, smells = analyze(view, config.analysis, depth)
     if services.services:
+        from fitness.analyze.services import service_smells  # only a system of services loads them
+        from fitness.model.service_view import ServiceView
+
         smells = [*smells, *service_smells(ServiceView.from_graph(graph), config.analysis)]
     granularity = _granularity(graph, config, depth, options, rules, history.summary())
     if granularity is not None:
+        from fitness.model.granularity import granularity_metrics
+
         metrics.update(granularity_metrics(granularity))
     outcome = run_rules(rules, view, metrics, depth)
-    from fitness.collect.code.calls import fold_skipped  # not at the top: it imports the call collectors
-
     analysis = Analysis(
         root=root.name,
         graph=graph,
@@ -150,6 +172,8 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
         ),
         warnings=fold_skipped([*scan.skipped, *services.warnings, *history.warnings]),
     )
+    if options.cache:
+        _ignore_cache(root / CACHE_DIR)
     baseline_path = options.baseline_path or (
         configured_baseline(config) if options.config_baseline else None
     )
@@ -158,6 +182,32 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     if options.changed_since is not None and changed is not None:
         keep_changed(analysis, options.changed_since, changed)
     return analysis
+
+
+def _service_cache(root: Path, config: Config, options: Options, known: bool) -> ServiceCache | None:
+    """The cross-run cache of the service side (``fitness.collect.service_cache``); none with
+    ``--no-cache``. ``known``: opened before the plan, only where an earlier run stored a result (a tree
+    that never had services is never hashed); else opened after a plan that found services."""
+    folder = root / CACHE_DIR / "services"
+    if not options.cache or (known and not folder.is_dir()):
+        return None
+    return ServiceCache.open(folder, root, config, __version__)
+
+
+def _ignore_cache(folder: Path) -> None:
+    """A ``.gitignore`` of ``*`` in the cache folder (as pytest and ruff do), so that ``git add -A`` never
+    commits it and a pre-commit hook never sees it change. Created only if absent (never through a
+    symlink); any failure is ignored: the cache works without it."""
+    if not folder.is_dir():
+        return
+    try:
+        descriptor = os.open(
+            folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644
+        )
+    except OSError:
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write("# created by fitness: its cache is never committed\n*\n")
 
 
 def _decision_findings(root: Path, config: Config) -> list[Finding]:

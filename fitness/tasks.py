@@ -7,10 +7,13 @@ module holds the pipeline and nothing else.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
+from fitness.drawing import draw_many as draw_many  # the report's Graphviz, re-exported for the CLI
+from fitness.drawing import graphviz_found as graphviz_found
 from fitness.model import Analysis, FitnessError, Severity
 from fitness.model.findings import Chain
 from fitness.model.views import ImportView
@@ -124,20 +127,6 @@ def draw_svg(dot_text: str) -> str | None:
         return None
 
 
-def draw_many(dot_texts: list[str]) -> list[str | None]:
-    """``draw_svg`` of each text, the ``dot`` processes run side by side (one per CPU, the longest text
-    first), so a page of ten graphs waits for about its slowest one rather than for all in a row."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
-    if len(dot_texts) < 2:
-        return [draw_svg(text) for text in dot_texts]
-    order = sorted(range(len(dot_texts)), key=lambda i: -len(dot_texts[i]))
-    with ThreadPoolExecutor(max_workers=min(len(dot_texts), os.cpu_count() or 1)) as pool:
-        drawn = dict(zip(order, pool.map(draw_svg, (dot_texts[i] for i in order)), strict=True))
-    return [drawn[i] for i in range(len(dot_texts))]
-
-
 def load_analysis(path: Path, whole_graph: bool = False) -> Analysis:
     """An Analysis saved by ``fitness check --format json=FILE`` (FitnessError when it is not one, or, with
     ``whole_graph``, when it was written with the compact graph: the HTML report draws the module graph)."""
@@ -222,10 +211,15 @@ def html_report(
     generated: str = "",
     trend_file: Path | None = None,
     source: Path | None = None,
+    keep_compiled: bool = False,
+    keep_layouts: bool = False,
 ) -> str:
     """The self-contained HTML page for ``analysis`` (``fitness report``), graphs drawn with Graphviz;
     ``trend_file``: a saved ``fitness trend --format json``, drawn as charts; ``source``: the file the
-    analysis was loaded from (``--from``), named in the error when its content cannot be rendered."""
+    analysis was loaded from (``--from``), named in the error when its content cannot be rendered;
+    ``keep_compiled``: keep the compiled page template between runs (part of fitness, like its .pyc
+    files: ``fitness.report.template_cache``); ``keep_layouts``: keep the graphs' drawings between runs
+    (they depend on the analysed system: not with ``--no-cache``; ``fitness.drawing``)."""
     from fitness.model.trend import TrendPoint
     from fitness.report import html
     from fitness.report.options import ReportOptions
@@ -239,10 +233,11 @@ def html_report(
         except ValueError as error:
             raise FitnessError(str(error)) from error
     options = ReportOptions(fail_on=Severity(fail_on), trend=trend)
+    draw = functools.partial(draw_many, keep=keep_layouts)
     if source is None:
-        return html.render(analysis, options, draw_svg, generated, draw_many)
+        return html.render(analysis, options, draw_svg, generated, draw, keep_compiled)
     try:  # a saved analysis is input: what its edited values break is the file's fault, not a crash
-        return html.render(analysis, options, draw_svg, generated, draw_many)
+        return html.render(analysis, options, draw_svg, generated, draw, keep_compiled)
     except DATA_ERRORS as error:
         raise FitnessError(f"cannot render this analysis: {_data_error(error)}", str(source)) from error
 

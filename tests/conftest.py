@@ -8,6 +8,17 @@ from pathlib import Path
 import pytest
 
 WriteTree = Callable[[dict[str, str | bytes]], Path]
+FIRST = ("slow", "browser")  # markers of the tests that start first, in this order
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest tests first (marked ``slow``, then ``browser``), the rest in file order: with
+    ``pytest -n`` a 20-second test that starts last keeps one worker busy after the other is done."""
+
+    def rank(item: pytest.Item) -> int:
+        return next((i for i, name in enumerate(FIRST) if item.get_closest_marker(name)), len(FIRST))
+
+    items.sort(key=rank)  # stable: same order on every xdist worker, as the controller requires
 
 
 @pytest.fixture

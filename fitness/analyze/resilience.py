@@ -71,21 +71,37 @@ def dual_writes(view: ServiceView, _: float | None) -> list[Finding]:
         functions = _functions(facts)
         writes = _by_function(functions, _lines(view, service, EdgeKind.WRITES))
         publishes = _by_function(functions, _lines(view, service, EdgeKind.PUBLISHES))
+        helpers = _helpers(functions, facts)
         for index, function in enumerate(functions):
-            wrote, sent = writes.get(index, []), publishes.get(index, [])
-            if not wrote or not sent:
-                continue
+            wrote, sent = list(writes.get(index, [])), list(publishes.get(index, []))
+            writers, senders = {index} if wrote else set(), {index} if sent else set()
+            through: list[Evidence] = []
+            for call, helper in helpers.get(index, []):  # one level of same-file helpers
+                more_wrote, more_sent = writes.get(helper, []), publishes.get(helper, [])
+                if more_wrote or more_sent:
+                    through.append(call.evidence)
+                    wrote, sent = [*wrote, *more_wrote], [*sent, *more_sent]
+                    writers |= {helper} if more_wrote else set()
+                    senders |= {helper} if more_sent else set()
+            if not wrote or not sent or (writers == senders and writers != {index} and len(writers) == 1):
+                continue  # (a helper that writes and publishes on its own is reported as itself)
             tables = sorted({name for name, _ in wrote})
             topics = sorted({name for name, _ in sent})
+            via = (
+                f" (through {', '.join(sorted({c.text.strip().rstrip(';') for c in through}))})"
+                if through
+                else ""
+            )
             findings.append(
                 evidence_finding(
                     "FIT313",
                     "dual-write",
                     f"{service} writes {', '.join(tables)} and publishes to {', '.join(topics)} in one "
-                    f"function, {function.detail} ({function.path}:{function.line}), with no outbox table or "
-                    "CDC: a crash between the two loses the message or sends one for a rolled-back write",
+                    f"function, {function.detail} ({function.path}:{function.line}){via}, with no outbox "
+                    "table or CDC: a crash between the two loses the message or sends one for a rolled-back "
+                    "write",
                     (service, f"{function.path}:{function.detail}"),
-                    [function.evidence, *(e for _, e in wrote), *(e for _, e in sent)],
+                    [function.evidence, *through, *(e for _, e in wrote), *(e for _, e in sent)],
                     "use the transactional outbox pattern: write the message to an outbox table in the same "
                     "transaction as the data, and let a relay (or CDC such as Debezium) publish it",
                     {"tables": tables, "topics": topics},
@@ -287,6 +303,24 @@ def url_path(text: str) -> str | None:
 def _functions(facts: Iterable[Fact]) -> list[Fact]:
     """Function spans, in file order."""
     return sorted((f for f in facts if f.kind == "function"), key=lambda f: (f.path, f.line))
+
+
+def _helpers(functions: Sequence[Fact], facts: Iterable[Fact]) -> dict[int, list[tuple[Fact, int]]]:
+    """Function index -> (call, callee index) for each call it makes of another function of its file
+    (``local-call`` facts, given to the innermost function holding them)."""
+    by_name: dict[tuple[str, str], list[int]] = {}
+    for index, function in enumerate(functions):
+        by_name.setdefault((function.path, function.detail), []).append(index)
+    found: dict[int, list[tuple[Fact, int]]] = {}
+    for call in facts:
+        if call.kind != "local-call":
+            continue
+        holders = [i for i, f in enumerate(functions) if f.holds(call.path, call.line)]
+        callees = by_name.get((call.path, call.detail), [])
+        if holders and len(callees) == 1 and callees[0] not in holders:  # a unique name, not recursion
+            inner = max(holders, key=lambda i: (functions[i].line, -functions[i].end))
+            found.setdefault(inner, []).append((call, callees[0]))
+    return found
 
 
 def _lines(view: ServiceView, service: str, kind: EdgeKind) -> list[tuple[str, Evidence]]:

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
-from fitness.analyze import resilience
+from fitness.analyze import resilience, sagas
 from fitness.analyze.smells import evidence_finding, smell_setting
 from fitness.model.algorithms import cyclic_components
 from fitness.model.evidence import Evidence
@@ -52,6 +52,7 @@ def service_smells(view: ServiceView, settings: AnalysisSettings) -> list[Findin
         ("missing_gateway", resilience.missing_gateway),
         ("chatty_pairs", resilience.chatty_pairs),
         ("unversioned_apis", resilience.unversioned_apis),
+        ("uncompensated_saga_steps", sagas.uncompensated_saga_steps),
     )
     findings: list[Finding] = []
     for name, check in checks:

@@ -16,6 +16,7 @@ from fitness.model import ArchGraph, EdgeKind, NodeKind
 from fitness.model.facts import Interaction
 
 SPANS = frozenset({"function", "loop"})
+LOCAL_CALL = "local-call"
 _EDGES = (EdgeKind.CALLS, EdgeKind.PUBLISHES, EdgeKind.SUBSCRIBES, EdgeKind.WRITES, EdgeKind.READS)
 
 
@@ -27,7 +28,7 @@ def attach_interactions(
         sid = f"service:{name}"
         if sid not in graph:
             continue
-        facts = [f for f in interactions if f.kind not in SPANS]
+        facts = [f for f in interactions if f.kind not in SPANS and f.kind != LOCAL_CALL]
         points = {(f.evidence.path, f.evidence.line) for f in facts}
         calls = {(f.evidence.path, f.evidence.line) for f in facts if f.kind in ("call", "bounded-call")}
         for kind in _EDGES:
@@ -45,11 +46,25 @@ def attach_interactions(
         call_lines: dict[str, list[int]] = {}
         for path, line in calls:
             call_lines.setdefault(path, []).append(line)
+        # a call of a same-file function that holds a point is kept, and so is the function making it:
+        # one level of helpers (a handler calling ``self._save()`` and ``self._publish()``)
+        helpers = {
+            (f.evidence.path, f.detail)
+            for f in facts
+            if f.kind == "function" and _holds(by_path.get(f.evidence.path, ()), f)
+        }
+        local = {f for f in facts if f.kind == LOCAL_CALL and (f.evidence.path, f.detail) in helpers}
+        for call in sorted(local):
+            by_path[call.evidence.path].append(call.evidence.line)
         kept = [
             [f.kind, f.detail, f.evidence.path, f.evidence.line, f.end, f.evidence.text]
             for f in facts
-            if f.kind not in SPANS
-            or _holds((call_lines if f.kind == "loop" else by_path).get(f.evidence.path, ()), f)
+            if (f.kind not in SPANS and f.kind != LOCAL_CALL)
+            or (f.kind == LOCAL_CALL and f in local)
+            or (
+                f.kind in SPANS
+                and _holds((call_lines if f.kind == "loop" else by_path).get(f.evidence.path, ()), f)
+            )
         ]
         if kept:
             graph.add_node(NodeKind.SERVICE, name, {"interactions": kept})

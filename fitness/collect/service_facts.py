@@ -68,9 +68,11 @@ def component_facts(
     served: list[Setting] | None = None,
     trees: ParseCache | None = None,
     python_ast: bool = True,
+    interactions: bool = True,
 ) -> ComponentFacts:
     """The facts of one component; ``served``: settings a config server serves it; ``trees``: the
-    Python parse trees this component's other scans share."""
+    Python parse trees this component's other scans share; ``interactions`` False: the component has no
+    peer to talk to, so its resilience and saga facts are not looked for."""
     from fitness.collect.manifests.connections import scan_config_connections
 
     base = os.path.abspath(root)
@@ -81,7 +83,9 @@ def component_facts(
     chosen = [Path(base, relative) for relative in sorted(texts)]
     calls = scan_calls(chosen, root, reader, trees, python_ast)
     warnings.extend(calls.warnings)
-    facts = registry().run(SourceFile(path, text, suffix_of(path)) for path, text in sorted(texts.items()))
+    facts = registry().run(
+        (SourceFile(path, text, suffix_of(path)) for path, text in sorted(texts.items())), interactions
+    )
     warnings.extend(facts.warnings)
     facts.warnings.clear()
     facts.addresses.extend(  # a Dockerfile's URLs are downloads at build time, not calls

@@ -23,15 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitness.collect.component import Component
 from fitness.collect.manifests.yaml_lines import walk_files
 from fitness.collect.resolve.identity import LOOPBACK, Identities, normal
 from fitness.inputs import inside
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
 from fitness.model.servicespec import ServiceSpec
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the component and fact types load with the first service (a package-only run has none)
+    from fitness.collect.component import Component
     from fitness.collect.resolve.calls import ComponentFacts
+    from fitness.collect.sql.tables import SqlScan
     from fitness.model.facts import Connection, Datastore, DeployedService, Unresolved
 
 SERVICE_PARENTS = ("services", "service", "apps", "svc", "microservices", "src")
@@ -42,6 +43,7 @@ SKIP_DIRS = frozenset(
     }
 )  # a service's tests talk to fakes and fixtures: their URLs and SQL are not the service's wiring
 MAX_FILES_PER_SERVICE = 20_000
+MANY_COMPONENTS = 50  # above this, each component's garbage is collected as soon as it is read
 BROKER_SCHEMES = frozenset({"amqp", "amqps", "kafka", "nats", "mqtt", "sqs"})
 DATABASE_SCHEMES = frozenset(
     {"postgresql", "postgres", "mysql", "mariadb", "mongodb", "redis", "sqlserver", "oracle", "cassandra"}
@@ -85,7 +87,7 @@ class ServicePlan:
 
 def plan_services(root: Path, specs: Sequence[ServiceSpec]) -> ServicePlan:
     """Read fitness.yaml's services, docker-compose and Kubernetes manifests, and service folders."""
-    if not specs and not _may_hold_services(root):
+    if not may_hold_services(root, specs):
         return ServicePlan({}, {}, [])
     from fitness.collect.manifests.compose import scan_compose
     from fitness.collect.manifests.kubernetes import scan_kubernetes
@@ -109,7 +111,11 @@ def _holds_python(root: Path) -> bool:
     return any((child / "__init__.py").is_file() for child in root.iterdir() if child.is_dir())
 
 
-def _may_hold_services(root: Path) -> bool:
+def may_hold_services(root: Path, specs: Sequence[ServiceSpec] = ()) -> bool:
+    """Whether ``root`` shows any sign of services (declared ones, YAML manifests, service folders, two
+    runnable sibling folders): without one, the service side reads nothing."""
+    if specs:
+        return True
     if any(path.suffix.lower() in (".yml", ".yaml") for path, _ in walk_files(root, 8)):
         return True
     if any((root / name).is_dir() for name in SERVICE_PARENTS):
@@ -137,7 +143,6 @@ def collect_services(
     from fitness.collect.python.parse_cache import ParseCache
     from fitness.collect.resolve.calls import resolve_calls
     from fitness.collect.service_facts import component_facts, read_service_files
-    from fitness.collect.sql.tables import scan_tables
 
     files = {name: _files(root, [*service.folders, *service.copies]) for name, service in services.items()}
     seen: dict[str, str | None] = {}
@@ -151,20 +156,27 @@ def collect_services(
     for name, extra in served_files.items():
         texts[name] = {**texts[name], **extra}
     components = {}
-    table_scans = {}
+    table_scans: dict[str, SqlScan] = {}
     # one service alone (a monolith with its database) has nothing its Python calls or tables could
-    # couple it to: the two per-file ast scans, whose cost grows with the monolith, are skipped
+    # couple it to: the two per-file ast scans, whose cost grows with the monolith, are skipped; and
+    # with no broker either, it has no peer whose calls or messages need timeouts, retries or outboxes
     deep = len(services) > 1
+    interacting = deep or any(store.role == "broker" for store in stores.values())
     for name, service in services.items():  # one read and one parse per file, shared by both scans
         trees = ParseCache()
         components[name] = component_facts(
-            service, files[name], texts[name], root, scan.warnings, served.get(name), trees, deep
+            service, files[name], texts[name], root, scan.warnings, served.get(name), trees, deep, interacting
         )
-        table_scans[name] = scan_tables(files[name] if deep else [], root, dialect, texts[name], trees)
-        # the pipeline pauses the cyclic collector, but parse trees and SQL expressions hold cycles
-        # (parent links): collect the young generation, this component's garbage only, so memory stays
-        # flat over a thousand components (200 -> 78 MiB at 1,000 services) at no measurable cost
-        gc.collect(0)
+        if deep:  # (sqlglot, a tenth of a second to import, loads with the first table scan)
+            from fitness.collect.sql.tables import scan_tables
+
+            table_scans[name] = scan_tables(files[name], root, dialect, texts[name], trees)
+        if len(services) > MANY_COMPONENTS:
+            # the pipeline pauses the cyclic collector, but parse trees and SQL expressions hold cycles
+            # (parent links): collect the young generation, this component's garbage only, so memory
+            # stays flat over a thousand components (200 -> 78 MiB at 1,000 services). A few components
+            # hold little garbage in all, and one large one would pay a full pass for nothing.
+            gc.collect(0)
     identities = Identities.build(
         [
             *((s.name, s.aliases, [p for d in s.deployed for p in d.published]) for s in services.values()),
@@ -203,7 +215,7 @@ def collect_services(
     }
     models: dict[str, str] = {}
     accesses: dict[str, list[tuple[str, str, Evidence]]] = {}
-    for name in sorted(callable_services):
+    for name in sorted(callable_services & set(table_scans)):
         models.update({model.qualname: model.table for model in table_scans[name].models})
     for name in sorted(callable_services):
         sid = f"service:{name}"
@@ -213,13 +225,21 @@ def collect_services(
             graph.add_node(NodeKind.DATASTORE, store)
             declared = Evidence("fitness.yaml", spec.line if spec else 0, f"datastores: {store}", "declared")
             graph.add_edge(sid, f"datastore:{store}", EdgeKind.CONNECTS, [declared])
-        tables = table_scans[name]
-        scan.sql_statements += tables.statements
-        scan.warnings.extend(tables.warnings)
-        scan.unresolved.extend(tables.unresolved)
+        tables = table_scans.get(name)
+        if tables is not None:
+            scan.sql_statements += tables.statements
+            scan.warnings.extend(tables.warnings)
+            scan.unresolved.extend(tables.unresolved)
         accesses[name] = [
-            *((a.table, a.mode, a.evidence) for a in [*tables.accesses, *components[name].facts.tables]),
-            *((models[u.qualname], u.mode, u.evidence) for u in tables.uses if u.qualname in models),
+            *(
+                (a.table, a.mode, a.evidence)
+                for a in [*(tables.accesses if tables else ()), *components[name].facts.tables]
+            ),
+            *(
+                (models[u.qualname], u.mode, u.evidence)
+                for u in (tables.uses if tables else ())
+                if u.qualname in models
+            ),
         ]
         facts = components[name].facts
         scan.sql_statements += len({t.evidence.location for t in facts.tables if t.evidence.how == "sql"})
@@ -232,9 +252,10 @@ def collect_services(
     _declare_owners(graph, services)
     from fitness.collect.interactions import attach_interactions
 
-    attach_interactions(
-        graph, {n: components[n].facts.interactions for n in sorted(callable_services)}, texts
-    )
+    if interacting:
+        attach_interactions(
+            graph, {n: components[n].facts.interactions for n in sorted(callable_services)}, texts
+        )
     scan.services = sorted(callable_services)
     scan.datastores = sorted(node.name for node in graph.nodes(NodeKind.DATASTORE))
     scan.unresolved = sorted(set(scan.unresolved))
@@ -247,6 +268,8 @@ def collect_services(
 def _merge_services(
     root: Path, specs: Sequence[ServiceSpec], deployed: Sequence[DeployedService]
 ) -> dict[str, Component]:
+    from fitness.collect.component import Component
+
     services: dict[str, Component] = {}
     for spec in specs:
         service = Component(
@@ -428,6 +451,9 @@ def _add_service_node(graph: ArchGraph, service: Component, role: tuple[str, str
     }
     if role[1]:
         attrs["role_why"] = role[1]
+    group = next((d.group for d in sorted(service.deployed, key=lambda d: d.rank) if d.group), "")
+    if group:  # a grouping its manifests state (namespace, part-of): the report boxes a group together
+        attrs["group"] = group
     evidence = [service.evidence, *(d.evidence for d in service.deployed)]
     graph.add_node(NodeKind.SERVICE, service.name, attrs, evidence)
 
@@ -469,7 +495,7 @@ def _inside(root: Path, folder: str, spec: ServiceSpec) -> str:
         raise FitnessError(
             f"services.{spec.name}.paths: {folder!r} is outside the analysed folder ({root.resolve().as_posix()}); "
             "a service's paths must be folders below it",
-            "fitness.yaml",
+            spec.source,
             spec.line or None,
         )
     return folder

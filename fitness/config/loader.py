@@ -450,6 +450,7 @@ def _services(collector: Collector, raw: Any) -> tuple[ServiceSpec, ...]:
                 aliases=collector.str_list(body, "aliases", where),
                 annotations=dict(annotations),
                 line=collector.source.line(where),
+                source=collector.source.path,
             )
         )
     return tuple(specs)

@@ -161,9 +161,10 @@ CATALOG: dict[str, CodeDoc] = {
         CodeDoc(
             "FIT313",
             "dual-write",
-            "One function writes a database table and publishes a message to a broker, and the service has "
-            "no outbox table or CDC (Debezium): a crash between the two loses the message, or sends one "
-            "for a write that rolled back.",
+            "One function writes a database table and publishes a message to a broker (itself, or through "
+            "functions of its file it calls, one level deep), and the service has no outbox table or CDC "
+            "(Debezium): a crash between the two loses the message, or sends one for a write that rolled "
+            "back.",
             "analysis:\n  dual_writes: {severity: warning}",
             "Use the transactional outbox pattern: insert the message into an outbox table in the same "
             "transaction as the data; a relay or CDC (Debezium) publishes it.",
@@ -218,6 +219,25 @@ CATALOG: dict[str, CodeDoc] = {
             "analysis:\n  unversioned_apis: {severity: info}",
             "Version the API like the others (a /v1/ segment, or a version header callers send), so it can "
             "change without breaking its callers.",
+        ),
+        CodeDoc(
+            "FIT319",
+            "uncompensated-saga-step",
+            "A step of a saga written out in code has no compensating transaction, though a later step of "
+            "the same saga has one: the step comes before the pivot, so when a later step fails the saga "
+            "undoes the others and leaves this one done. Read where sagas are explicit: Eventuate Tram "
+            "(`step().invokeParticipant(...).withCompensation(...)`) and node-sagas; Temporal workflows "
+            "registering compensations (Java `saga.addCompensation`, Go `AddCompensation` or a deferred "
+            "activity, Python and TypeScript compensation lists); Axon sagas and MassTransit state machines "
+            "(a compensating command such as ReleaseStock pairs with the step sharing its noun); "
+            "hand-written step lists (`action`/`execute` with `compensate`/`undo`/`rollback`). The pivot "
+            "and the retriable steps after the last compensated step need none, and so do reads, checks "
+            "and notifications (validate, get, check, notify).",
+            "analysis:\n  uncompensated_saga_steps: {severity: warning}\n"
+            "rules:\n  - {id: sagas-compensate, type: saga-steps-compensated, exceptions: [legacy-*]}",
+            "Give the step a compensating transaction that semantically undoes it (release, refund, "
+            "cancel), registered with the step; or move a step that cannot be undone after the last "
+            "compensatable one (as the pivot or a retriable step). Make steps and compensations idempotent.",
         ),
         CodeDoc(
             "FIT401",
@@ -280,4 +300,5 @@ COVERED_BY: dict[str, frozenset[str]] = {
     "FIT309": frozenset({"FIT126"}),
     "FIT311": frozenset({"FIT127"}),
     "FIT312": frozenset({"FIT131"}),
+    "FIT319": frozenset({"FIT132"}),
 }

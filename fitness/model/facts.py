@@ -167,7 +167,9 @@ class Interaction:
     ``detail`` the client, ``client.method``), ``bounded-call`` (the same with a timeout), ``protection``
     (a circuit breaker, retry or timeout library, or a mesh policy; ``detail`` names it), ``dedupe`` (a
     dedupe key, inbox table, upsert), ``outbox`` (an outbox table or CDC connector), ``route`` (an
-    endpoint served; ``detail`` its path), ``saga-step`` / ``compensation`` (``detail`` the step)."""
+    endpoint served; ``detail`` its path), ``saga`` (a saga written out in code, spanning lines
+    ``evidence.line``..``end``; ``detail`` ``framework:name``), ``saga-step`` (``detail`` the step) and
+    ``compensation`` (``detail`` the step it undoes, ``end`` that step's line)."""
 
     kind: str
     detail: str
@@ -250,6 +252,7 @@ class DeployedService:
     rank: int = 0  # how primary its manifest is (0 = the base deployment); overlays and extras rank higher
     copies: tuple[str, ...] = ()  # files and folders its Dockerfile copies in from outside its folder
     routes: tuple[Route, ...] = ()
+    group: str = ""  # the group its manifest puts it in: a Kubernetes part-of label, or its namespace
 
 
 @dataclass(frozen=True)

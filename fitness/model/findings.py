@@ -78,6 +78,44 @@ Import = tuple[str, str]  # (importer module, imported module)
 
 
 @dataclass(frozen=True)
+class Part:
+    """One violation folded into a bigger finding (``shop.utils`` importing ``shop.orders``, one of the
+    apps a finding about ``shop.utils`` lists): what a baseline entry records, one per part, so folding
+    findings for the reader changes no baseline (see ``fitness.rules.fold``)."""
+
+    code: str
+    rule: str
+    subjects: tuple[str, ...]
+    message: str = ""
+    imports: tuple[Import, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        return _fingerprint(self.code, self.rule, self.subjects, self.imports)
+
+    @property
+    def subject_key(self) -> str:
+        return _subject_key(self.code, self.rule, self.subjects)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "subjects": list(self.subjects),
+            "message": self.message,
+            "imports": [list(pair) for pair in self.imports],
+        }
+
+    @classmethod
+    def from_json(cls, code: str, rule: str, data: dict[str, Any]) -> Part:
+        return cls(
+            code,
+            rule,
+            tuple(str(s) for s in data.get("subjects", [])),
+            str(data.get("message", "")),
+            tuple((str(pair[0]), str(pair[1])) for pair in data.get("imports", [])),
+        )
+
+
+@dataclass(frozen=True)
 class Finding:
     """One violation or smell.
 
@@ -89,6 +127,9 @@ class Finding:
     rule id, the subjects and these imports, never line numbers or messages: moving code keeps it, a new
     import between the same packages changes it (and ``subject_key``, without the imports, still groups
     it with its old self; see ``fitness.rules.baseline``).
+
+    ``parts`` are the violations a finding folds (one per app a utility package imports): each keeps
+    the fingerprint it had as a finding of its own, and the baseline records the parts, not the fold.
     """
 
     code: str
@@ -103,28 +144,38 @@ class Finding:
     adr: int | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False)
     imports: tuple[Import, ...] = ()
+    parts: tuple[Part, ...] = ()
 
     @property
     def fingerprint(self) -> str:
-        """Code, rule, subjects and the imports behind the finding (``a -> b``), hashed; no line numbers."""
-        if not self.imports:
-            return self.subject_key
-        edges = (f"{importer} -> {imported}" for importer, imported in sorted(set(self.imports)))
-        key = "\x1f".join((self.code, self.rule, *self.subjects, "\x1e", *edges))
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        """Code, rule, subjects and the imports behind the finding (``a -> b``), hashed; no line numbers.
+        A fold hashes the fingerprints of its parts instead of its imports."""
+        if self.parts:
+            key = "\x1f".join(
+                (self.code, self.rule, *self.subjects, "\x1d", *sorted(p.fingerprint for p in self.parts))
+            )
+            return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return _fingerprint(self.code, self.rule, self.subjects, self.imports)
 
     @property
     def subject_key(self) -> str:
         """Code, rule and subjects hashed: the fingerprint of fitness before it hashed the imports."""
-        key = "\x1f".join((self.code, self.rule, *self.subjects))
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return _subject_key(self.code, self.rule, self.subjects)
+
+    def identities(self) -> tuple[Part, ...]:
+        """What a baseline records of this finding: its parts, or the finding itself as one part."""
+        if self.parts:
+            return self.parts
+        return (Part(self.code, self.rule, self.subjects, self.message, self.imports),)
 
     @property
     def routes_note(self) -> str:
-        """``5 of 93 chains shown`` when the chains are a few of more routes, else ``""``."""
-        if len(self.imports) <= len(self.chains) or not self.chains:
+        """``5 of 93 chains shown`` when the chains are a few of more routes, else ``""``. The routes of
+        a fold are those of its parts (an import leading to two apps is two routes)."""
+        total = sum(len(part.imports) for part in self.parts) if self.parts else len(self.imports)
+        if total <= len(self.chains) or not self.chains:
             return ""
-        return f"{len(self.chains)} of {len(self.imports)} chains shown"
+        return f"{len(self.chains)} of {total} chains shown"
 
     def sort_key(self) -> tuple[Any, ...]:
         # cycles: the one with the fewest imports to cut first (data["cuts"]), the most actionable
@@ -151,6 +202,7 @@ class Finding:
             "adr": self.adr,
             "data": self.data,
             **({"imports": [list(pair) for pair in self.imports]} if self.imports else {}),
+            **({"parts": [part.to_json() for part in self.parts]} if self.parts else {}),
             "fingerprint": self.fingerprint,
         }
 
@@ -171,4 +223,20 @@ class Finding:
             adr=data.get("adr"),
             data=dict(data.get("data", {})),
             imports=tuple((str(pair[0]), str(pair[1])) for pair in data.get("imports", [])),
+            parts=tuple(
+                Part.from_json(str(data["code"]), str(data["rule"]), part) for part in data.get("parts", [])
+            ),
         )
+
+
+def _fingerprint(code: str, rule: str, subjects: tuple[str, ...], imports: tuple[Import, ...]) -> str:
+    if not imports:
+        return _subject_key(code, rule, subjects)
+    edges = (f"{importer} -> {imported}" for importer, imported in sorted(set(imports)))
+    key = "\x1f".join((code, rule, *subjects, "\x1e", *edges))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _subject_key(code: str, rule: str, subjects: tuple[str, ...]) -> str:
+    key = "\x1f".join((code, rule, *subjects))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

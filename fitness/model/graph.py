@@ -194,6 +194,11 @@ class ArchGraph:
         """The raw successor map of one edge kind (read-only by convention: do not mutate)."""
         return self._out.get(kind, {})
 
+    def snapshot(self) -> tuple[dict[str, Node], dict[tuple[str, str, EdgeKind], Edge]]:
+        """The nodes and edges as they are now: nodes and edges are immutable and replaced when they
+        change, so comparing these objects by identity later tells what a step added or changed."""
+        return dict(self._nodes), dict(self._edges)
+
     # -- serialisation ------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         return {

@@ -27,6 +27,7 @@ value that is a reference rather than a secret (``${DB_PASSWORD}``, ``$PW``, ``o
 from __future__ import annotations
 
 import re
+from functools import cache
 
 MASK = "***"
 MASK_RE = re.escape(MASK)
@@ -56,56 +57,62 @@ _REFERENCE = r"(?:\$\{[A-Za-z0-9_.-]+\}(?![^\s;,&\"']*\w)|\$[A-Za-z_][A-Za-z0-9_
 _TRIGGER = re.compile(
     r"@|pass|pwd|secret|token|key|credential|authori|bearer|basic|akia|asia|identified|sig="
 )
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # private key blocks (the whole block, or the rest of the text when it is cut)
-    (
-        re.compile(
-            r"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----).*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Compiled on the first text with a trigger word: most runs quote no secret, and compiling these
+    costs several milliseconds of every start-up."""
+    return (
+        # private key blocks (the whole block, or the rest of the text when it is cut)
+        (
+            re.compile(
+                r"(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----).*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S
+            ),
+            rf"\1 {MASK}",
         ),
-        rf"\1 {MASK}",
-    ),
-    # user:password@ in a URL of any scheme (the user goes too: it is half the credential)
-    (re.compile(r"(?<=://)[^\s/'\"<>`]+@"), f"{MASK}@"),
-    # Oracle thin driver: jdbc:oracle:thin:scott/tiger@host
-    (re.compile(r"(?i)(\bthin:)[^@\s/'\"]+/[^@\s'\"]*@"), rf"\1{MASK}@"),
-    # Go MySQL DSN: user:password@tcp(host:3306)/db
-    (re.compile(r"[^\s@'\"`(=:/]+:[^\s@'\"`]*@(?=(?:tcp|unix)\()"), f"{MASK}@"),
-    # Authorization header values, whatever the scheme (Token x, ApiKey x ...)
-    (
-        re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)[A-Za-z][\w-]*[ \t]+[^\s\"',;]+"),
-        rf"\1{MASK}",
-    ),
-    # Authorization schemes with a token, anywhere (a header built in code)
-    (re.compile(r"\b([Bb]earer|Basic|Digest)(\s+)[A-Za-z0-9._~+/-]{6,}=*"), rf"\1\2{MASK}"),
-    # AWS access key ids
-    (re.compile(r"\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA))[A-Z0-9]{16}\b"), rf"\1{MASK}"),
-    # SQL: PASSWORD 'x', IDENTIFIED BY 'x'
-    (re.compile(r"(?i)\b(password|identified\s+by)(\s+)(?:'[^']*'|\"[^\"]*\")"), rf"\1\2'{MASK}'"),
-    # key = "quoted value" / key: 'quoted value' (JSON, YAML, code, env files)
-    (
-        re.compile(
-            rf"(?i)(?<![A-Za-z0-9])({_KEY}){_NOT_SECRET}([\"']?\s*(?::=|=>|[:=])\s*)([\"'])"
-            rf"(?!\$\{{[A-Za-z0-9_.-]+\}}\3)(?!{MASK_RE}\3)(?:(?!\3).)*(?:\3|\Z)"
+        # user:password@ in a URL of any scheme (the user goes too: it is half the credential)
+        (re.compile(r"(?<=://)[^\s/'\"<>`]+@"), f"{MASK}@"),
+        # Oracle thin driver: jdbc:oracle:thin:scott/tiger@host
+        (re.compile(r"(?i)(\bthin:)[^@\s/'\"]+/[^@\s'\"]*@"), rf"\1{MASK}@"),
+        # Go MySQL DSN: user:password@tcp(host:3306)/db
+        (re.compile(r"[^\s@'\"`(=:/]+:[^\s@'\"`]*@(?=(?:tcp|unix)\()"), f"{MASK}@"),
+        # Authorization header values, whatever the scheme (Token x, ApiKey x ...)
+        (
+            re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)[A-Za-z][\w-]*[ \t]+[^\s\"',;]+"),
+            rf"\1{MASK}",
         ),
-        rf"\1\2\3{MASK}\3",
-    ),
-    # key=value unquoted, up to ; , & or white space (env, properties, connection strings, query strings)
-    (
-        re.compile(
-            rf"(?i)(?<![A-Za-z0-9])({_KEY}){_NOT_SECRET}(\s*(?::=|[:=])\s*)(?!{_REFERENCE})(?![\"'\s])"
-            r"[^;,&\s\"'<>)]+"
+        # Authorization schemes with a token, anywhere (a header built in code)
+        (re.compile(r"\b([Bb]earer|Basic|Digest)(\s+)[A-Za-z0-9._~+/-]{6,}=*"), rf"\1\2{MASK}"),
+        # AWS access key ids
+        (re.compile(r"\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA))[A-Z0-9]{16}\b"), rf"\1{MASK}"),
+        # SQL: PASSWORD 'x', IDENTIFIED BY 'x'
+        (re.compile(r"(?i)\b(password|identified\s+by)(\s+)(?:'[^']*'|\"[^\"]*\")"), rf"\1\2'{MASK}'"),
+        # key = "quoted value" / key: 'quoted value' (JSON, YAML, code, env files)
+        (
+            re.compile(
+                rf"(?i)(?<![A-Za-z0-9])({_KEY}){_NOT_SECRET}([\"']?\s*(?::=|=>|[:=])\s*)([\"'])"
+                rf"(?!\$\{{[A-Za-z0-9_.-]+\}}\3)(?!{MASK_RE}\3)(?:(?!\3).)*(?:\3|\Z)"
+            ),
+            rf"\1\2\3{MASK}\3",
         ),
-        rf"\1\2{MASK}",
-    ),
-    # Azure SAS signatures
-    (re.compile(r"(?i)([?&;]sig=)[^&;\s\"']+"), rf"\1{MASK}"),
-)
+        # key=value unquoted, up to ; , & or white space (env, properties, connection strings, query strings)
+        (
+            re.compile(
+                rf"(?i)(?<![A-Za-z0-9])({_KEY}){_NOT_SECRET}(\s*(?::=|[:=])\s*)(?!{_REFERENCE})(?![\"'\s])"
+                r"[^;,&\s\"'<>)]+"
+            ),
+            rf"\1\2{MASK}",
+        ),
+        # Azure SAS signatures
+        (re.compile(r"(?i)([?&;]sig=)[^&;\s\"']+"), rf"\1{MASK}"),
+    )
 
 
 def redact(text: str) -> str:
     """``text`` with every credential replaced by ``***`` (see the module docstring). Idempotent."""
     if not text or _TRIGGER.search(text.lower()) is None:
         return text
-    for pattern, replacement in _PATTERNS:
+    for pattern, replacement in _patterns():
         text = pattern.sub(replacement, text)
     return text

@@ -24,3 +24,4 @@ class ServiceSpec:
     aliases: tuple[str, ...] = ()
     annotations: dict[str, Any] = field(default_factory=dict)
     line: int = 0
+    source: str = "fitness.yaml"  # the config file it was read from (fitness.yaml or pyproject.toml)

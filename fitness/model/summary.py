@@ -21,10 +21,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fitness.model import json_values
-from fitness.model.granularity import GranularityTable
 from fitness.model.history import HistorySummary
+
+if TYPE_CHECKING:  # loaded by from_json: a run that scores no granularity never needs it
+    from fitness.model.granularity import GranularityTable
 
 
 @dataclass(frozen=True)
@@ -244,7 +247,7 @@ class Summary:
             rules=tuple(ConfiguredRule.from_json(item) for item in json_values.records(data.get("rules"))),
             history=HistorySummary.from_json(history) if isinstance(history, Mapping) else None,
             service_scan=ServiceSummary.from_json(data),
-            granularity=GranularityTable.from_json(granularity) if isinstance(granularity, Mapping) else None,
+            granularity=_granularity(granularity),
             decisions={
                 int(number): DecisionSummary.from_json(record)
                 for number, record in json_values.mapping(data.get("decisions")).items()
@@ -256,3 +259,11 @@ class Summary:
                 else None
             ),
         )
+
+
+def _granularity(data: object) -> GranularityTable | None:
+    if not isinstance(data, Mapping):
+        return None
+    from fitness.model.granularity import GranularityTable
+
+    return GranularityTable.from_json(data)

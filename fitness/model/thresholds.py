@@ -36,6 +36,7 @@ DEFAULT_SMELLS: dict[str, tuple[Severity, float | None]] = {
     "missing_gateway": (Severity.INFO, 3),
     "chatty_pairs": (Severity.INFO, 5),
     "unversioned_apis": (Severity.INFO, None),
+    "uncompensated_saga_steps": (Severity.WARNING, None),
 }
 
 

@@ -16,32 +16,29 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from fitness.model import Analysis, Finding, Severity
 from fitness.model.granularity import GranularityTable
 from fitness.model.service_view import ServiceView, ownership
+from fitness.model.views import ImportView
 from fitness.report.coverage import service_coverage
 from fitness.report.html_dsm import dsm
-from fitness.report.html_graphs import Draw, DrawMany, Picture, pictures
+from fitness.report.html_graphs import Draw, DrawMany, attach, dot_texts, draw_all, planned
 from fitness.report.html_panels import panels
+from fitness.report.html_picture import Picture
 from fitness.report.options import ReportOptions
 from fitness.report.rulebook import rulebook, verdict
 from fitness.report.score import force_line
+from fitness.report.template_cache import compiled_templates
 from fitness.report.trend import trend_charts_svg
 
-MAX_METRIC_ROWS = 300  # module metrics beyond this: the most coupled modules are listed
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
 
-_ENV = Environment(
-    loader=PackageLoader("fitness.report", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+MAX_METRIC_ROWS = 300  # module metrics beyond this: the most coupled modules are listed
 
 
 def render(
@@ -50,14 +47,46 @@ def render(
     draw: Draw | None = None,
     generated: str = "",
     draw_many: DrawMany | None = None,
+    keep_compiled: bool = False,
 ) -> str:
     """The HTML page for ``analysis``; ``generated`` (a timestamp) is shown only when given. ``draw_many``
-    (every graph of the page at once, e.g. in parallel) is used instead of ``draw`` when given."""
-    _ENV.filters["json_script"] = json_script
-    with ThreadPoolExecutor(max_workers=1) as pool:  # compile the template while Graphviz draws
-        template = pool.submit(_ENV.get_template, "report.html.j2")
-        page = context(analysis, options, draw, draw_many)
-        return template.result().render(page=page, generated=generated)
+    (every graph of the page at once, e.g. in parallel) is used instead of ``draw`` when given;
+    ``keep_compiled``: the template compiled once and kept between runs (``template_cache``).
+
+    Graphviz lays the graphs out (in another thread, which mostly waits for ``dot``) while this one
+    builds the rest of the page and compiles the template: on a big project the layout is most of the
+    report's own time, and the two overlap instead of adding up."""
+    imports = ImportView.from_graph(analysis.graph)
+    drawn = planned(analysis, imports)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        svgs = pool.submit(draw_all, dot_texts(drawn), draw, draw_many)
+        template = _environment(keep_compiled).get_template("report.html.j2")
+        page = context(analysis, options, drawn, imports)
+        attach(drawn, svgs.result())
+    return template.render(page=page, generated=generated)
+
+
+@functools.cache
+def _environment(keep_compiled: bool = False) -> Environment:
+    """The templates' environment, made (and jinja2 imported) on first use: importing and compiling take
+    longer than most of the page's own work, and ``render`` does them while Graphviz draws."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(
+        loader=PackageLoader("fitness.report", "templates"),
+        bytecode_cache=compiled_templates() if keep_compiled else None,
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["json_script"] = json_script
+    environment.globals["asset"] = asset
+    return environment
+
+
+def _template(name: str) -> Template:
+    return _environment().get_template(name)
 
 
 @functools.cache
@@ -66,12 +95,9 @@ def asset(name: str) -> Markup:
     return Markup((resources.files("fitness.report") / "templates" / name).read_text(encoding="utf-8"))
 
 
-_ENV.globals["asset"] = asset
-
-
 def render_index(entries: list[dict[str, Any]], title: str = "fitness report gallery") -> str:
     """A page linking reports: each entry has ``name``, ``href``, ``verdict``, ``failed`` and ``counts``."""
-    return _ENV.get_template("gallery.html.j2").render(
+    return _template("gallery.html.j2").render(
         entries=sorted(entries, key=lambda e: str(e["name"])), title=title
     )
 
@@ -85,16 +111,15 @@ def json_script(value: Any) -> Markup:
 
 
 def context(
-    analysis: Analysis, options: ReportOptions, draw: Draw | None, draw_many: DrawMany | None = None
+    analysis: Analysis, options: ReportOptions, drawn: list[Picture], imports: ImportView
 ) -> dict[str, Any]:
-    """Everything the template shows, as plain sorted data."""
+    """Everything the template shows, as plain sorted data (``drawn``: the pictures, drawings to come)."""
     summary = analysis.summary
     counts = Counter(f.severity.value for f in analysis.findings)
     services = sorted(summary.services)
     view = ServiceView.from_graph(analysis.graph) if services else None
     coverage = service_coverage(summary)
     findings = [_finding(f, analysis, view, set(services)) for f in analysis.sorted_findings()]
-    drawn = pictures(analysis, draw, draw_many)
     return {
         "title": analysis.root or "system",
         "failed": bool(analysis.failing(options.fail_on)),
@@ -117,7 +142,7 @@ def context(
         "panels": panels(view, findings, summary.granularity) if view is not None else [],
         "script": _script_data(drawn, findings, view),
         "matrix": _matrix(view) if view is not None else None,
-        "dsm": dsm(analysis),
+        "dsm": dsm(analysis, imports),
         "metrics": _metrics(analysis),
         "decisions": _decisions(analysis),
         "granularity": granularity_rows(summary.granularity),

@@ -31,9 +31,10 @@ class Dsm:
         return any(start <= row < end and start <= column < end for start, end in self.blocks)
 
 
-def dsm(analysis: Analysis) -> Dsm | None:
-    """The package DSM at the analysis' package depth (shallower when that gives too many packages)."""
-    view = ImportView.from_graph(analysis.graph)
+def dsm(analysis: Analysis, view: ImportView | None = None) -> Dsm | None:
+    """The package DSM at the analysis' package depth (shallower when that gives too many packages);
+    ``view``: the analysis' import view when the caller has built it already."""
+    view = view if view is not None else ImportView.from_graph(analysis.graph)
     if not view.modules:
         return None
     depth = package_depth(analysis, view)

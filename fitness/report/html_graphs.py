@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from fitness.model import Analysis
 from fitness.model.algorithms import cyclic_components
@@ -23,7 +22,8 @@ from fitness.model.views import ImportView, PackageView, package_of
 from fitness.report import dot
 from fitness.report.graph_view import GraphData, graph_data
 from fitness.report.html_dsm import package_depth
-from fitness.report.html_services import compact_services, service_graph
+from fitness.report.html_picture import Picture, View
+from fitness.report.html_services import service_picture
 
 # dot text -> SVG text, or None when Graphviz is not installed (the page then shows adjacency lists)
 Draw = Callable[[str], "str | None"]
@@ -34,7 +34,6 @@ MAX_NODES = 80  # per drawn graph
 MAX_EDGES = 400  # per drawn graph: the weakest edges go first
 EDGES_PER_NODE = 2.5  # and at most this many per node: a denser drawing is a hairball nobody reads
 DRILL_DOWN = 6  # module graphs of the most interesting packages, when the whole module graph is too big
-COMPACT_SERVICES = 30  # services: above this the service graph opens without topics and private stores
 LARGE = 150  # modules: above this the page opens on the aggregated views and module detail waits
 MAX_DEPTHS = 3  # drawings of the package graph, one per depth
 
@@ -46,87 +45,56 @@ _DULL = re.compile(
 )
 
 
-@dataclass
-class View:
-    """One drawing of a picture: the graph, its SVG (None without Graphviz) and what was cut."""
-
-    label: str
-    data: GraphData
-    within: str = ""  # names are relative to this package
-    note: str = ""
-    svg: str | None = None
-
-
-@dataclass
-class Picture:
-    """One graph in the page, drawn one or more ways (``views``; ``shown`` first), or listed as text."""
-
-    ident: str
-    title: str
-    caption: str
-    views: list[View]
-    shown: int = 0
-    detail: bool = False  # module detail of a large system: in the page only when asked for
-
-    @property
-    def view(self) -> View:
-        return self.views[self.shown]
-
-    @property
-    def svg(self) -> str | None:
-        return self.view.svg
-
-    @property
-    def note(self) -> str:
-        return (
-            ""
-            if self.svg is not None
-            else "Graphviz's dot program was not found: the graph is listed as text."
-        )
-
-    @property
-    def adjacency(self) -> list[tuple[str, list[str]]]:
-        succ: dict[str, set[str]] = {node: set() for node in self.view.data.nodes}
-        for source, target, _ in self.view.data.edges:
-            succ.setdefault(source, set()).add(target)
-        return sorted((node, sorted(targets)) for node, targets in succ.items())
-
-    @property
-    def highlighted(self) -> list[str]:
-        return sorted(self.view.data.cyclic)
-
-    def script_data(self) -> dict[str, Any]:
-        """What the page's script reads: per view, nodes ``[name, kind, role, hot]`` and edges
-        ``[source index, target index, kind, weight]``, in the order of the SVG ids."""
-        return {"shown": self.shown, "views": [_view_data(view) for view in self.views]}
+def pictures(
+    analysis: Analysis,
+    draw: Draw | None,
+    draw_many: DrawMany | None = None,
+    imports: ImportView | None = None,
+) -> list[Picture]:
+    """Every graph the page shows, in order (services, packages, modules: whole or per package), drawn."""
+    result = planned(analysis, imports)
+    attach(result, draw_all(dot_texts(result), draw, draw_many))
+    return result
 
 
-def pictures(analysis: Analysis, draw: Draw | None, draw_many: DrawMany | None = None) -> list[Picture]:
-    """Every graph the page shows, in order: services, packages, modules (whole or per package)."""
+def planned(analysis: Analysis, imports: ImportView | None = None) -> list[Picture]:
+    """Every graph the page shows, not drawn yet: ``dot_texts`` gives what to draw and ``attach`` puts
+    the drawings in, so the caller can lay the graphs out while it prepares the rest of the page."""
     result: list[Picture] = []
     if analysis.summary.services:
-        full = service_graph(analysis)
-        services = sum(
-            1 for n in full.nodes if full.kinds.get(n) == "service" and full.roles.get(n) != "infra"
-        )
-        views = [View("services, topics and datastores", full)]
-        if services > COMPACT_SERVICES:
-            views.insert(0, View("services only", compact_services(full)))
-        result.append(
-            Picture(
-                "graph-services",
-                "Service graph",
-                "Calls solid, messages dashed (from publisher to subscriber when topics are left out), "
-                "database connections dotted; shared datastores and call cycles in red. Infrastructure "
-                "(and the message broker) is hidden until you show it.",
-                views,
-            )
-        )
-    view = ImportView.from_graph(analysis.graph)
+        result.append(service_picture(analysis))
+    view = imports if imports is not None else ImportView.from_graph(analysis.graph)
     if view.modules:
         result.extend(_import_pictures(analysis, view))
-    _draw(result, draw, draw_many)
+    for picture in result:
+        for drawing in picture.views:
+            drawing.data = replace(drawing.data, backward=against_layering(drawing.data))
     return result
+
+
+def dot_texts(result: list[Picture]) -> list[str]:
+    """The DOT text of every view of every picture, in page order."""
+    return [
+        dot.render(view.data, f"{picture.ident}-v{index}", view.clusters, view.captions, view.spread)
+        for picture in result
+        for index, view in enumerate(picture.views)
+    ]
+
+
+def draw_all(texts: list[str], draw: Draw | None, draw_many: DrawMany | None) -> list[str | None]:
+    """The SVG of each text (``draw_many`` when given: all at once), None for each without Graphviz."""
+    if draw_many is not None:
+        return draw_many(texts)
+    if draw is not None:
+        return [draw(text) for text in texts]
+    return [None] * len(texts)
+
+
+def attach(result: list[Picture], svgs: list[str | None]) -> None:
+    """Put the drawings (in the order of ``dot_texts``) into the pictures' views."""
+    views = [view for picture in result for view in picture.views]
+    for view, svg in zip(views, svgs, strict=True):
+        view.svg = None if svg is None else svg_inline(svg)
 
 
 def interesting(analysis: Analysis, view: ImportView, depth: int) -> list[tuple[str, str]]:
@@ -142,15 +110,14 @@ def interesting(analysis: Analysis, view: ImportView, depth: int) -> list[tuple[
     >>> interesting(Analysis("a", g), ImportView.from_graph(g), 2)
     [('a.x', '1 import across its boundary')]
     """
-    sizes = Counter(package_of(m, depth) for m in view.modules if m.count(".") + 1 > depth)
+    owner = {m: package_of(m, depth) for m in view.modules}
+    sizes = Counter(owner[m] for m in view.modules if m.count(".") + 1 > depth)
     candidates = {p for p, size in sizes.items() if size > 1 and not _DULL.search(p)}
-    cyclic = Counter(
-        package_of(m, depth) for component in cyclic_components(view.modules, view.succ) for m in component
-    )
+    cyclic = Counter(owner[m] for component in cyclic_components(view.modules, view.succ) for m in component)
     coupling: Counter[str] = Counter()
     for importer in view.modules:
         for imported in view.succ.get(importer, ()):
-            a, b = package_of(importer, depth), package_of(imported, depth)
+            a, b = owner[importer], owner[imported]
             if a != b:
                 coupling[a] += 1
                 coupling[b] += 1
@@ -259,44 +226,6 @@ def _import_pictures(analysis: Analysis, view: ImportView) -> list[Picture]:
     return result
 
 
-def _draw(result: list[Picture], draw: Draw | None, draw_many: DrawMany | None) -> None:
-    for picture in result:
-        for view in picture.views:
-            view.data = replace(view.data, backward=against_layering(view.data))
-    jobs = [
-        (view, dot.render(view.data, f"{picture.ident}-v{index}"))
-        for picture in result
-        for index, view in enumerate(picture.views)
-    ]
-    texts = [text for _, text in jobs]
-    if draw_many is not None:
-        svgs = draw_many(texts)
-    elif draw is not None:
-        svgs = [draw(text) for text in texts]
-    else:
-        svgs = [None] * len(texts)
-    for (view, _), svg in zip(jobs, svgs, strict=True):
-        view.svg = None if svg is None else svg_inline(svg)
-
-
-def _view_data(view: View) -> dict[str, Any]:
-    data = view.data
-    index = {node: i for i, node in enumerate(data.nodes)}
-    return {
-        "label": view.label,
-        "within": view.within,
-        "note": view.note,
-        "nodes": [
-            [node, data.kinds.get(node, "module"), data.roles.get(node, ""), int(node in data.cyclic)]
-            for node in data.nodes
-        ],
-        "edges": [
-            [index[a], index[b], data.edge_kinds.get((a, b), "imports"), weight]
-            for a, b, weight in data.edges
-        ],
-    }
-
-
 def _why(findings: int, cyclic: int, coupling: int) -> str:
     parts = []
     if findings:
@@ -343,7 +272,9 @@ def _bounded(
         note += f" The {most} heaviest of {len(edges)} dependencies are drawn."
         edges = edges[:most]
     edges.sort()
-    node_succ = {n: {b for a, b, _ in edges if a == n} for n in nodes}
+    node_succ: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b, _ in edges:
+        node_succ[a].add(b)
     cyclic = {n for component in cyclic_components(nodes, node_succ) for n in component}
     if within:  # drawn inside one package: its name in front of every node only adds width
         short = {n: n[len(within) + 1 :] or n for n in nodes}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fitness.model import Severity
-from fitness.model.trend import TrendPoint
+
+if TYPE_CHECKING:
+    from fitness.model.trend import TrendPoint
 
 
 @dataclass(frozen=True)

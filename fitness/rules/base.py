@@ -8,15 +8,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, ClassVar, Generic, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast, get_args
 
 from fitness.model import Finding, FitnessError, Location
 from fitness.model.analysis import Metrics
 from fitness.model.findings import Chain
 from fitness.model.patterns import compile_pattern, expand, is_pattern
 from fitness.model.rulespec import RuleSpec
-from fitness.model.service_view import ServiceView
 from fitness.model.views import ImportView
+
+if TYPE_CHECKING:  # built on first use: only service rules need it
+    from fitness.model.service_view import ServiceView
 
 # Option kinds: "str", "int", "float", "bool", "str_list" (a string or a list of strings),
 # "modules" (a str_list whose entries must name modules that exist; * and ** allowed), "any".
@@ -84,6 +86,8 @@ class RuleContext:
     def services(self) -> ServiceView:
         """The service-level view (services, calls, events, tables), built on first use."""
         if self._services is None:
+            from fitness.model.service_view import ServiceView
+
             self._services = ServiceView.from_graph(self.view.graph)
         return self._services
 
@@ -199,7 +203,7 @@ class RuleType(Generic[OptionsT]):
             value = self.option_value(option.name)
             if option.kind == "modules" and isinstance(value, list):
                 errors.extend(self.missing_modules(view, option.name, [str(name) for name in value]))
-        if Need.SERVICES in self.requirements() and not ServiceView.from_graph(view.graph).services:
+        if Need.SERVICES in self.requirements() and not _has_services(view):
             errors.append(
                 FitnessError(
                     f"rule {self.spec.id!r} ({self.name}): no services found; declare them under "
@@ -356,3 +360,9 @@ def _coerce(value: object, kind: str) -> tuple[object, bool]:
 
 def _error(spec: RuleSpec, key: str, message: str) -> FitnessError:
     return FitnessError(f"rule {spec.id!r}: {message}", spec.source, spec.option_line(key))
+
+
+def _has_services(view: ImportView) -> bool:
+    from fitness.model.service_view import ServiceView
+
+    return bool(ServiceView.from_graph(view.graph).services)

@@ -10,6 +10,11 @@ that already had one is new, even when the two packages were already in the base
 - else it is *new* (``data["new_imports"]`` names the imports the baseline did not have);
 - an entry whose key no finding has any more is *stale* (fixed).
 
+A finding that folds several violations (``shop.utils`` importing five apps, ``Finding.parts``) is
+recorded as its parts, one entry each, exactly as when each was a finding of its own: it is unchanged
+when every part is, and new when one part is (a new import, or an app it did not reach before); so
+folding changes no baseline file (ADR 12).
+
 Version 1 files (fitness before the imports were hashed) have only the key: they are still read, match by
 key, and ``Baseline.warnings`` asks for ``--update-baseline``, which migrates them and says (``update_messages``)
 which entries it drops. Pure functions: reading and writing the file is the caller's job.
@@ -22,9 +27,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from fitness.model import Finding, FitnessError
+from fitness.model.findings import Part
+from fitness.model.patterns import within
 
 BASELINE_VERSION = 2
 MAX_LISTED = 10  # dropped entries named one by one by --update-baseline
+MAX_PARTS_NAMED = 3  # parts of a fold named beside a new import
 
 
 @dataclass(frozen=True)
@@ -54,18 +62,18 @@ class Baseline:
 def to_document(findings: Iterable[Finding]) -> dict[str, Any]:
     """The baseline document for ``findings``: sorted, one entry per fingerprint, deterministic."""
     entries: dict[str, dict[str, Any]] = {}
-    for finding in findings:
+    for part in (part for finding in findings for part in finding.identities()):
         entry: dict[str, Any] = {
-            "fingerprint": finding.fingerprint,
-            "key": finding.subject_key,
-            "code": finding.code,
-            "rule": finding.rule,
-            "subjects": list(finding.subjects),
-            "message": finding.message,
+            "fingerprint": part.fingerprint,
+            "key": part.subject_key,
+            "code": part.code,
+            "rule": part.rule,
+            "subjects": list(part.subjects),
+            "message": part.message,
         }
-        if finding.imports:
-            entry["imports"] = _edges(finding.imports)
-        entries.setdefault(finding.fingerprint, entry)
+        if part.imports:
+            entry["imports"] = _edges(part.imports)
+        entries.setdefault(part.fingerprint, entry)
     return {
         "version": BASELINE_VERSION,
         "findings": [entries[key] for key in sorted(entries, key=lambda k: _order(entries[k]))],
@@ -113,20 +121,50 @@ def apply(
     states: dict[str, str] = {}
     marked: list[Finding] = []
     for finding in findings:
-        key = finding.subject_key
-        if finding.fingerprint in known.entries or (key in by_key and known.version < 2):
-            states[finding.fingerprint] = "unchanged"
-        elif key in by_key:
-            missing = [edge for edge in _edges(finding.imports) if edge not in by_key[key]]
-            states[finding.fingerprint] = "new" if missing else "unchanged"
-            if missing:
-                finding = replace(finding, data={**finding.data, "new_imports": missing})
-        else:
-            states.setdefault(finding.fingerprint, "new")
+        missing: dict[str, list[str]] = {}  # new import -> the parts (their last subject) it is new in
+        fresh = False
+        for part in finding.identities():
+            known_part, new_edges = _match(part, known, by_key, folded=bool(finding.parts))
+            fresh = fresh or not known_part
+            for edge in new_edges:
+                missing.setdefault(edge, []).append(part.subjects[-1] if part.subjects else "")
+        state = "new" if fresh else "unchanged"
+        if missing:
+            finding = replace(finding, data={**finding.data, "new_imports": _named(missing, finding)})
+        states[finding.fingerprint] = "new" if states.get(finding.fingerprint) == "new" else state
         marked.append(finding)
-    keys = {finding.subject_key for finding in findings}
+    keys = {part.subject_key for finding in findings for part in finding.identities()}
     stale = [entry for fingerprint, entry in sorted(known.entries.items()) if known.key_of(entry) not in keys]
     return marked, states, stale
+
+
+def _match(
+    part: Part, known: Baseline, by_key: dict[str, set[str]], *, folded: bool
+) -> tuple[bool, list[str]]:
+    """Whether the baseline knows ``part``, and its imports the baseline did not have: those of a part
+    with a known key, and, in a fold, every import of a part it did not know at all (the app newly
+    reached is then named beside each)."""
+    key = part.subject_key
+    if part.fingerprint in known.entries or (key in by_key and known.version < 2):
+        return True, []
+    if key not in by_key:
+        return False, _edges(part.imports) if folded else []
+    missing = [edge for edge in _edges(part.imports) if edge not in by_key[key]]
+    return not missing, missing
+
+
+def _named(missing: dict[str, list[str]], finding: Finding) -> list[str]:
+    """The new imports, sorted; in a fold, each followed by the parts it is new in, the one it imports
+    first (``(to shop.orders and 2 more)``)."""
+    if not finding.parts:
+        return sorted(missing)
+    named = []
+    for edge in sorted(missing):
+        imported = edge.rpartition(" -> ")[2]
+        parts = sorted(set(missing[edge]), key=lambda part: (not within(imported, part), part))
+        more = f" and {len(parts) - MAX_PARTS_NAMED} more" if len(parts) > MAX_PARTS_NAMED else ""
+        named.append(f"{edge} (to {', '.join(parts[:MAX_PARTS_NAMED])}{more})")
+    return named
 
 
 def update_messages(findings: list[Finding], previous: Baseline) -> list[str]:

@@ -1,4 +1,8 @@
-"""``forbidden``: some modules must not import others, directly or (by default) indirectly."""
+"""``forbidden``: some modules must not import others, directly or (by default) indirectly.
+
+One finding per source module: the forbidden modules it imports or reaches are folded into it, with the
+imports behind each (``fitness.rules.fold``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import ClassVar
 from fitness.model import Finding
 from fitness.rules.base import Option, RuleContext, RuleType, modules_of
 from fitness.rules.chains import edge_to_cut, routes_between
+from fitness.rules.fold import Noun, fold_by_importer
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Forbidden(RuleType[ForbiddenOptions]):
                 if not chains:
                     continue
                 kind = "imports" if len(chains[0]) == 1 else "reaches"
+                direct = sum(1 for _, imported in routes.ways_in if imported in targets)
                 findings.append(
                     self.finding(
                         f"{source} {kind} forbidden {forbidden}",
@@ -59,6 +65,7 @@ class Forbidden(RuleType[ForbiddenOptions]):
                         chains,
                         fix=edge_to_cut(chains),
                         imports=routes.ways_in,
+                        data={"direct": direct},
                     )
                 )
-        return findings
+        return fold_by_importer(findings, Noun("forbidden module", "forbidden modules"))

@@ -1,7 +1,8 @@
 """``independence``: none of the modules may import another, directly or indirectly (import-linter's contract).
 
 As in import-linter, a chain from one listed module to another that passes through a third listed module is
-reported as two violations (first -> third, third -> second), not as a third one.
+reported as two violations (first -> third, third -> second), not as a third one. The violations of one
+importer are one finding (``fitness.rules.fold``): ``gis imports 2 modules it must be independent of``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from fitness.model.patterns import within
 from fitness.model.views import ImportView
 from fitness.rules.base import Option, RuleContext, RuleType, _error, roots_of, subtree
 from fitness.rules.chains import MAX_CHAINS, Group, GroupReach, Routes, edge_to_cut
+from fitness.rules.fold import Noun, fold_by_importer
+
+INDEPENDENT = Noun("module it must be independent of", "modules it must be independent of")
 
 
 @dataclass(frozen=True)
@@ -69,23 +73,24 @@ class Independence(RuleType[IndependenceOptions]):
             for (a, b), imports in sorted(_direct_imports(view, groups).items()):
                 pairs = sorted(imports)
                 routes = Routes([view.chain(pair) for pair in pairs[:MAX_CHAINS]], tuple(pairs))
-                findings.append(self._violation(groups[a].name, groups[b].name, routes))
+                findings.append(self._violation(groups[a], groups[b], routes))
         else:
             reach = GroupReach(view, groups)
             for a, b in permutations(range(len(groups)), 2):
                 if reach.reaches(a, b):
-                    findings.append(self._violation(groups[a].name, groups[b].name, reach.routes(a, b)))
-        return sorted(findings, key=lambda finding: finding.subjects)
+                    findings.append(self._violation(groups[a], groups[b], reach.routes(a, b)))
+        return fold_by_importer(findings, INDEPENDENT)
 
-    def _violation(self, importer: str, imported: str, routes: Routes) -> Finding:
+    def _violation(self, importer: Group, imported: Group, routes: Routes) -> Finding:
         chains = routes.chains
         verb = "imports" if len(chains[0]) == 1 else "reaches"
         return self.finding(
-            f"{importer} {verb} {imported}; they must be independent",
-            (importer, imported),
+            f"{importer.name} {verb} {imported.name}; they must be independent",
+            (importer.name, imported.name),
             chains,
             fix=edge_to_cut(chains),
             imports=routes.ways_in,
+            data={"direct": sum(1 for _, module in routes.ways_in if module in imported.members)},
         )
 
 

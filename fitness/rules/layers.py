@@ -5,6 +5,8 @@ every (importer layer, imported layer) pair that the layering forbids is checked
 not pass through any *other* layer of that container (a chain through a third layer is reported as its own
 pair). ``a | b`` are independent siblings, ``a : b`` siblings that may import each other, ``(a)`` an
 optional layer; a closed layer (grimp's ``closed=True``) must not be bypassed by the layers above it.
+The upward violations of one layer are one finding (``fitness.rules.fold``): ``shop.domain imports 2
+higher layers``; sibling and closed-layer violations stay one finding per pair.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
 from fitness.rules.base import Option, OptionValues, RuleContext, RuleType, _error, roots_of, subtree
 from fitness.rules.chains import Group, GroupReach, Routes, edge_to_cut
+from fitness.rules.fold import Noun, fold_by_importer, without_count
 
 CLOSED_LINE = re.compile(r"-{3,}\Z")
 
@@ -146,9 +149,11 @@ class Layers(RuleType[LayersOptions]):
             if reach.reaches(pair.importer, pair.imported):
                 finding = self._violation(groups, pair, reach.routes(pair.importer, pair.imported))
                 findings.setdefault(finding.subjects, finding)
-        for finding in self._undeclared(view):
-            findings.setdefault(finding.subjects, finding)
-        return [findings[key] for key in sorted(findings)]
+        upward = [f for f in findings.values() if f.data.get("kind") == "upward"]
+        kept = [without_count(f) for f in findings.values() if f.data.get("kind") != "upward"]
+        kept.extend(fold_by_importer(upward, Noun("higher layer", "higher layers")))
+        kept.extend(self._undeclared(view))
+        return sorted(kept, key=lambda finding: finding.subjects)
 
     def _add_groups(self, view: ImportView, container: str, groups: list[Group]) -> list[list[int]]:
         """Register the container's existing layers as groups; return their indexes, level by level."""
@@ -173,7 +178,9 @@ class Layers(RuleType[LayersOptions]):
             message = f"{importer} {verb} its independent sibling {imported}"
         else:
             message = f"{importer} {verb} {imported}, bypassing closed layer {pair.closed}"
-        data = {"container": groups[pair.importer].scope, "kind": pair.kind}
+        members = groups[pair.imported].members
+        direct = sum(1 for _, module in routes.ways_in if module in members)
+        data = {"container": groups[pair.importer].scope, "kind": pair.kind, "direct": direct}
         return self.finding(
             message, (importer, imported), chains, fix=edge_to_cut(chains), data=data, imports=routes.ways_in
         )

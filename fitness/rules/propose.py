@@ -190,9 +190,9 @@ def _independence_rule(
             note = f"{len(members)} of the {len(candidates)} units import none of each other"
             return _proposal(rule, note + (f" (the other {left} do)" if left else ""), findings)
         blame: Counter[str] = Counter()
-        for finding in findings:
-            blame[finding.subjects[0]] += len(finding.imports)
-            blame[finding.subjects[1]] += len(finding.imports)
+        for part in (part for finding in findings for part in finding.identities()):
+            blame[part.subjects[0]] += len(part.imports)
+            blame[part.subjects[1]] += len(part.imports)
         worst = max(members, key=lambda unit: (blame[unit], _degree(graph, unit), unit))
         members.remove(worst)
     return None

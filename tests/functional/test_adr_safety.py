@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.functional.conftest import fitness_bin, run_fitness
+from tests.git_helpers import init_repo
 
 DATE = "2025-02-03"
 
@@ -45,11 +46,14 @@ def test_an_adr_dir_inside_the_repository_still_works(tmp_path: Path) -> None:
 
 
 def test_concurrent_adr_new_take_distinct_numbers_and_one_index(tmp_path: Path) -> None:
-    assert run_fitness("adr", "init", "--date", DATE, cwd=tmp_path).returncode == 0
+    """20 processes at once in a git repository (``bench/adr_concurrency.py`` runs 100: ``make bench-adr``):
+    every number once, every record holding its own decision (none lost or overwritten), one index."""
+    root = init_repo(tmp_path / "repo")
+    assert run_fitness("adr", "init", "--date", DATE, cwd=root).returncode == 0
     runs = [
         subprocess.Popen(
             [fitness_bin(), "adr", "new", f"Decision {i}", "--date", DATE],
-            cwd=tmp_path,
+            cwd=root,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -59,13 +63,15 @@ def test_concurrent_adr_new_take_distinct_numbers_and_one_index(tmp_path: Path) 
     results = [(run.communicate(timeout=120), run.returncode) for run in runs]
 
     assert all(code == 0 for _, code in results), [err for (_, err), _ in results]
-    written = sorted(out.strip() for (out, _), _ in results)
-    numbers = sorted(int(Path(path).name[:4]) for path in written)
-    assert numbers == list(range(2, 22))  # 0001 is from `adr init`
-    index = (tmp_path / "docs/adr/README.md").read_text()
+    written = [Path(out.strip()) for (out, _), _ in results]
+    assert sorted(int(path.name[:4]) for path in written) == list(range(2, 22))  # 0001: `adr init`
+    for i, path in enumerate(written):
+        assert re.search(rf"^# {int(path.name[:4])}\. Decision {i}$", (root / path).read_text(), re.M)
+    assert len(list((root / "docs/adr").glob("[0-9]*.md"))) == 21
+    index = (root / "docs/adr/README.md").read_text()
     for path in written:
-        assert f"]({Path(path).name})" in index
-    lint = run_fitness("adr", "lint", cwd=tmp_path)
+        assert f"]({path.name})" in index
+    lint = run_fitness("adr", "lint", cwd=root)
     assert lint.returncode == 0, lint.stdout
 
 

@@ -154,6 +154,24 @@ def test_a_service_path_outside_the_repository_is_refused(write_tree: WriteTree,
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines() == [
-        f"error: fitness.yaml:5: services.a.paths: '{path}' is outside the analysed folder "
+        f"error: {root / 'fitness.yaml'}:5: services.a.paths: '{path}' is outside the analysed folder "
+        f"({Path(root).resolve().as_posix()}); a service's paths must be folders below it"
+    ]
+
+
+def test_the_service_path_error_names_pyproject_when_the_config_is_there(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "src/app/__init__.py": "",
+            "pyproject.toml": "[project]\nname = 'x'\n\n[tool.fitness]\nversion = 1\n\n"
+            "[tool.fitness.services.a]\npaths = ['/etc']\n",
+        }
+    )
+
+    done = run_fitness("check", str(root), "--no-cache")
+
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"error: {root / 'pyproject.toml'}:7: services.a.paths: '/etc' is outside the analysed folder "
         f"({Path(root).resolve().as_posix()}); a service's paths must be folders below it"
     ]

@@ -273,3 +273,81 @@ def test_a_large_project_opens_on_packages_with_module_detail_on_demand(browser:
     packages.locator(".gv-depth").select_option("1")  # expand: the modules themselves
     assert node(page, "graph-packages", "big.api.m00").is_visible()
     assert errors == []
+
+
+def domain_system(root: Path, count: int = 9) -> Path:
+    """``count`` domains of four services (gateway, api, core, store) in docker-compose, each with its own
+    database; every service calls the next tier at home and in the next domain, so three calls go from
+    each domain to the next and the domains form a ring."""
+    domains = [f"dom{chr(97 + i)}" for i in range(count)]
+    tiers = ["gateway", "api", "core", "store"]
+    compose = ["services:"]
+    for d, domain in enumerate(domains):
+        for t, tier in enumerate(tiers):
+            name = f"{domain}-{tier}"
+            targets = [f"{x}-{tiers[t + 1]}" for x in (domain, domains[(d + 1) % count])] if t < 3 else []
+            package = root / "services" / name / name.replace("-", "_")
+            package.mkdir(parents=True)
+            (package / "__init__.py").write_text("")
+            (package / "main.py").write_text(
+                "import os\n\nimport requests\nfrom sqlalchemy import create_engine\n\n"
+                'engine = create_engine(os.environ["DATABASE_URL"])\n\n\ndef go() -> None:\n'
+                + "".join(f'    requests.get("http://{x}:8000/items", timeout=1)\n' for x in targets)
+                + "    engine.connect()\n"
+            )
+            compose += [
+                f"  {name}:",
+                f"    build: ./services/{name}",
+                "    environment:",
+                f"      DATABASE_URL: postgresql://u:p@{domain}-db:5432/{domain}",
+            ]
+        compose += [f"  {domain}-db:", "    image: postgres:16"]
+    (root / "docker-compose.yml").write_text("\n".join(compose) + "\n")
+    return root
+
+
+def test_a_large_service_system_opens_on_its_domains_which_expand_and_collapse(
+    browser: Any, tmp_path: Path
+) -> None:
+    system = domain_system(tmp_path / "domains")
+    report = tmp_path / "domains.html"
+    result = run_fitness("report", str(system), "-o", str(report), "--no-cache")
+    assert result.returncode in (0, 1), result.stderr
+    again = tmp_path / "again.html"
+    assert run_fitness("report", str(system), "-o", str(again)).returncode in (0, 1)
+    assert again.read_bytes() == report.read_bytes()  # same system, same bytes (boxes and all)
+
+    page, errors = open_page(browser, report)
+    services = page.locator("#graph-services")
+    assert services.locator(".gv-depth option:checked").text_content() == "domains (collapsed)"
+    domains = services.locator(".gv-stage:visible g.node.nk-domain")
+    assert domains.count() == 9 and node(page, "graph-services", "doma").is_visible()
+    edges = services.locator(".gv-stage:visible g.edge")  # the ring: 9 bundles of 3 calls each
+    assert edges.count() == 9
+    assert edges.locator("text").all_text_contents() == ["3"] * 9
+    assert all(t.endswith("(3 calls)") for t in edges.locator("title").all_text_contents())
+
+    services.locator(".gv-search").fill("domc-core")  # a member's name finds its domain
+    assert services.locator("g.node.match").count() == 1
+    services.locator("button[data-act=reset]").click()
+
+    node(page, "graph-services", "doma").click()  # expand: the services view, focused on doma's box
+    services.locator(".gv-info button", has_text="expand doma").click()
+    assert services.locator(".gv-depth option:checked").text_content() == "services only"
+    assert services.locator(".gv-stage:visible g.cluster").count() == 9
+    focused = services.locator(".gv-stage:visible g.cluster.focus")
+    assert focused.count() == 1 and focused.locator("text").first.text_content() == "doma"
+    shown = services.locator(".gv-stage:visible g.node:not(.out)").locator("title").all_text_contents()
+    assert {f"doma-{t}" for t in ("gateway", "api", "core", "store")} | {"doma-db"} <= set(shown)
+    assert "domd-core" not in shown  # two domains away: hidden while doma is in focus
+    assert services.locator(".gv-stage:visible g.cluster.out").count() >= 6
+
+    services.locator(".gv-info button", has_text="collapse doma").click()  # and back
+    assert services.locator(".gv-depth option:checked").text_content() == "domains (collapsed)"
+    assert services.locator(".gv-stage:visible g.node.focus title").text_content() == "doma"
+
+    services.locator(".gv-depth").select_option("1")  # a click on a box focuses it
+    box = services.locator(".gv-stage:visible g.cluster").filter(has=page.locator("text", has_text="domb"))
+    box.locator("text").first.click()
+    assert "domb: 5 nodes in the box" in services.locator(".gv-info").text_content()
+    assert errors == []

@@ -432,3 +432,79 @@ def test_explain_covers_every_new_code(code: str) -> None:
     result = run_fitness("explain", code)
     assert result.returncode == 0, result.stderr
     assert code.lower() in result.stdout.lower() or "FIT131" in result.stdout
+
+
+HELPERS_PY = """\
+from kafka import KafkaProducer
+from sqlalchemy import create_engine, text
+
+engine = create_engine("postgresql://u:p@db:5432/orders")
+producer = KafkaProducer(bootstrap_servers="kafka:9092")
+
+
+class Orders:
+    def place(self, order_id):
+        self._save(order_id)
+        self._announce(order_id)
+
+    def _save(self, order_id):
+        with engine.begin() as db:
+            db.execute(text("INSERT INTO orders (id) VALUES (:i)"), {"i": order_id})
+
+    def _announce(self, order_id):
+        producer.send("order-placed", order_id)
+
+    def both(self, order_id):
+        with engine.begin() as db:
+            db.execute(text("UPDATE orders SET seen = 1 WHERE id = :i"), {"i": order_id})
+        producer.send("order-seen", order_id)
+
+    def wrapper(self, order_id):
+        self.both(order_id)
+"""
+HELPERS_JAVA = """\
+package shop;
+
+public class Checkout {
+    private final JdbcTemplate jdbc;
+    private final KafkaTemplate<String, String> kafka;
+
+    public void checkout(String id) {
+        record(id);
+        notifyShipping(id);
+    }
+
+    private void record(String id) {
+        jdbc.update("INSERT INTO checkouts (id) VALUES (?)", id);
+    }
+
+    private void notifyShipping(String id) {
+        kafka.send("checkout-done", id);
+    }
+}
+"""
+
+
+def test_a_dual_write_through_helpers_of_the_same_file_is_found(tmp_path: Path) -> None:
+    root = system(
+        tmp_path,
+        {
+            "services/orders/orders_app.py": HELPERS_PY,
+            "services/billing/src/main/java/shop/Checkout.java": HELPERS_JAVA,
+            "services/shipping/shipping_app.py": "def ship(): ...\n",
+        },
+    )
+    dual = {tuple(f["subjects"]): f for f in of(findings(root), "FIT313")}
+
+    assert sorted(dual) == [
+        ("billing", "services/billing/src/main/java/shop/Checkout.java:checkout"),
+        ("orders", "services/orders/orders_app.py:both"),  # a helper doing both is itself the finding
+        ("orders", "services/orders/orders_app.py:place"),  # (and `wrapper`, calling only it, is not)
+    ]
+    place = dual[("orders", "services/orders/orders_app.py:place")]
+    assert "through self._announce(order_id), self._save(order_id)" in place["message"]
+    assert lines(place) == [("services/orders/orders_app.py", n) for n in (9, 10, 11, 15, 18)]
+    checkout = dual[("billing", "services/billing/src/main/java/shop/Checkout.java:checkout")]
+    assert lines(checkout)[:3] == [
+        ("services/billing/src/main/java/shop/Checkout.java", n) for n in (7, 8, 9)
+    ]

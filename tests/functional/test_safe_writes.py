@@ -56,17 +56,53 @@ def test_follow_symlinks_replaces_the_file_the_link_points_to(tmp_path: Path) ->
 @pytest.mark.parametrize("follow", [False, True])
 def test_a_fifo_or_a_device_is_never_written_even_when_following_links(tmp_path: Path, follow: bool) -> None:
     os.mkfifo(tmp_path / "pipe")
-    (tmp_path / "null-link").symlink_to("/dev/null")
+    (tmp_path / "zero-link").symlink_to("/dev/zero")
     extra = ["--follow-symlinks"] if follow else []
-    for target, kind in (("pipe", "a FIFO (named pipe)"), ("/dev/null", "a character device")):
+    for target, kind in (("pipe", "a FIFO (named pipe)"), ("/dev/zero", "a character device")):
         done = run_fitness("check", LAYERED, "--no-cache", "--output", target, *extra, cwd=tmp_path)
         assert done.returncode == 2
         assert f"is {kind}, not a regular file" in _one_error_line(done.stderr)
-    done = run_fitness("check", LAYERED, "--no-cache", "--format", "json=null-link", *extra, cwd=tmp_path)
+    done = run_fitness("check", LAYERED, "--no-cache", "--format", "json=zero-link", *extra, cwd=tmp_path)
     assert done.returncode == 2
     assert ("a character device" if follow else "is a symbolic link") in _one_error_line(done.stderr)
     assert (tmp_path / "pipe").is_fifo()
+    assert Path("/dev/zero").is_char_device()
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_dev_null_is_accepted_and_nothing_is_written(tmp_path: Path, follow: bool) -> None:
+    """``-o /dev/null`` (the exit code only) is a common idiom: the null device is the one device
+    accepted, and its output is discarded rather than written (never replaced by a file). A symlink to
+    it is still a symlink: refused without --follow-symlinks."""
+    (tmp_path / "null-link").symlink_to("/dev/null")
+    extra = ["--follow-symlinks"] if follow else []
+
+    done = run_fitness(
+        "check",
+        LAYERED,
+        "--no-cache",
+        "--format",
+        "text",
+        "--output",
+        "/dev/null",
+        "--format",
+        "sarif=out.sarif",
+        *extra,
+        cwd=tmp_path,
+    )
+    linked = run_fitness("report", LAYERED, "--no-cache", "-o", "null-link", *extra, cwd=tmp_path)
+
+    assert done.returncode == 1, done.stderr  # layered breaks its rules on purpose
+    assert done.stdout == ""
+    assert (tmp_path / "out.sarif").is_file()  # the other output of the set is written
     assert Path("/dev/null").is_char_device()
+    if follow:
+        assert linked.returncode == 0, linked.stderr
+    else:
+        assert linked.returncode == 2
+        assert "is a symbolic link" in _one_error_line(linked.stderr)
+    assert (tmp_path / "null-link").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null-link", "out.sarif"]
 
 
 def test_a_folder_at_the_target_is_refused(tmp_path: Path) -> None:
@@ -234,3 +270,36 @@ def test_the_readme_commands_for_output_files(tmp_path: Path) -> None:
     third = run_fitness(*commands[0][1:], LAYERED, "--no-cache", cwd=tmp_path)
     assert third.returncode == 1
     assert third.stdout.lstrip().startswith("{") and (tmp_path / "build" / "fitness.sarif").is_file()
+
+
+@pytest.mark.parametrize("command", ["init", "trend", "contracts"])
+def test_init_trend_and_contracts_write_through_a_symlink_only_when_asked(
+    tmp_path: Path, command: str
+) -> None:
+    from tests.git_helpers import commit_all, init_repo
+
+    root = init_repo(tmp_path / "repo")
+    (root / "src/app").mkdir(parents=True)
+    (root / "src/app/__init__.py").write_text("")
+    (root / "src/app/a.py").write_text("from app import b\n")
+    (root / "src/app/b.py").write_text("")
+    commit_all(root, "start")
+    output = "fitness.yaml" if command == "init" else "out.txt"
+    shared = tmp_path / "shared" / output
+    shared.parent.mkdir()
+    shared.write_text("old\n")
+    (root / output).symlink_to(shared)
+    args = {
+        "init": ["init", ".", "--force"],
+        "trend": ["trend", ".", "--since", "all", "-o", output],
+        "contracts": ["contracts", ".", "--base", "HEAD", "-o", output],
+    }[command]
+
+    refused = run_fitness(*args, cwd=root)
+    followed = run_fitness(*args, "--follow-symlinks", cwd=root)
+
+    assert refused.returncode == 2
+    assert f"{output}: is a symbolic link" in _one_error_line(refused.stderr)
+    assert followed.returncode == 0, followed.stderr
+    assert (root / output).is_symlink()
+    assert shared.read_text() != "old\n"

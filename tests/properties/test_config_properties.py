@@ -20,7 +20,7 @@ from fitness.model import FitnessError
 from fitness.model.granularity import FORCES, GRANULARITY_KEYS
 from fitness.model.history import HISTORY_KEYS
 from fitness.rules.evaluate import build_rules
-from fitness.rules.registry import BUILTIN
+from fitness.rules.registry import BUILTIN_PATHS, rule_types
 from tests.properties.strategies import TOKENS, keyed, mutated, text_inputs, toml_value, values
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,9 +30,18 @@ SEEDS = [path.read_text(encoding="utf-8") for path in sorted(REPO.glob("examples
     "history: {since: 2024-01-31, max_commits: 10}\ngranularity: {weights: {scope: 0.5}, margin: 0.1}\n"
     "adr: {dir: docs/adr, format: madr}\nbase: &base {severity: warning}\nrules:\n  - {<<: *base, type: acyclic}\n",
 ]
-OPTIONS = sorted({option.name for rule in BUILTIN.values() for option in getattr(rule, "options", ())})
+OPTIONS = sorted({option.name for rule in rule_types().values() for option in getattr(rule, "options", ())})
 NAMES = sorted(
-    {*TOP_KEYS, *RULE_KEYS, *SERVICE_KEYS, *HISTORY_KEYS, *GRANULARITY_KEYS, *FORCES, *BUILTIN, *OPTIONS}
+    {
+        *TOP_KEYS,
+        *RULE_KEYS,
+        *SERVICE_KEYS,
+        *HISTORY_KEYS,
+        *GRANULARITY_KEYS,
+        *FORCES,
+        *BUILTIN_PATHS,
+        *OPTIONS,
+    }
     | {"handles", "latency_ms", "role", "scaling", "fault_tolerance", "severity", "error", "warning", "info"}
     | {"package_depth", "module_cycles", "threshold", "enabled", "dir", "format", "import", "reason"}
 )
@@ -45,7 +54,9 @@ def rules(draw: st.DrawFn) -> list[Any]:
     for _ in range(draw(st.integers(0, 4))):
         rule: dict[Any, Any] = {
             "type": draw(
-                st.one_of(st.sampled_from(sorted(BUILTIN)), st.sampled_from([":", "a:B", "x"]), st.text())
+                st.one_of(
+                    st.sampled_from(sorted(BUILTIN_PATHS)), st.sampled_from([":", "a:B", "x"]), st.text()
+                )
             )
         }
         rule.update(

@@ -7,17 +7,20 @@ nor what is a smell — the resolver joins facts into edges. Adding a detector i
 
 A detector declares which files it reads (``suffixes``: ``.java``, or whole lower-case file names such
 as ``nginx.conf``) and cheap ``triggers``: substrings of which at least one must be in the text, so
-that most files are never searched with a regular expression.
+that most files are never searched with a regular expression. The detectors' time on one file is
+capped (``FILE_SECONDS``).
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
+from fitness.collect.skipped import Skipped
 from fitness.collect.source_file import SourceFile
+from fitness.collect.time_cap import time_cap
 from fitness.model.facts import SourceFacts
 
 DETECTOR_MODULES: tuple[str, ...] = (
@@ -37,8 +40,17 @@ DETECTOR_MODULES: tuple[str, ...] = (
     "orm_writes",  # ORM writes naming their entity: Spring Data, JPA, EF Core, GORM, Sequelize, Prisma...
     "sql_strings",  # SQL/JPQL string literals in Go, JVM, C#, JS/TS, Rust, Ruby, PHP (TableAccess)
     "resilience",  # client calls and timeouts, breakers, function and loop spans, dedupe, outbox
+    "sagas",  # saga steps and their compensations: Eventuate, Temporal, Axon, MassTransit, step lists
 )
 """Modules under ``fitness.collect.code.detectors``, each defining ``DETECTOR``."""
+FILE_SECONDS = 3.0
+"""Time the detectors may take on one file (the slowest real file seen takes 0.2 s): a regular expression
+that is quadratic on a hostile file (``${`` repeated over a 1 MB line) is stopped there, and the file is
+skipped and counted (:class:`fitness.collect.skipped.Skipped`)."""
+SLOW = "too slow to read"
+INTERACTION_DETECTORS = frozenset({"resilience", "sagas"})
+"""Detectors of how a component talks to its peers (timeouts, retries, outboxes, sagas): a component with
+no peer (a service alone with its database, and no broker) is not read by them."""
 
 
 class Detector(Protocol):
@@ -53,24 +65,38 @@ class Detector(Protocol):
 class Registry:
     detectors: tuple[Detector, ...]
 
-    def run(self, files: Iterable[SourceFile]) -> SourceFacts:
-        """Every detector on every file it reads; a detector that fails on a file is a warning."""
+    def run(self, files: Iterable[SourceFile], interactions: bool = True) -> SourceFacts:
+        """Every detector on every file it reads; a detector that fails on a file is a warning.
+        ``interactions`` False: the :data:`INTERACTION_DETECTORS` are left out."""
         facts = SourceFacts()
+        detectors = [d for d in self.detectors if interactions or d.name not in INTERACTION_DETECTORS]
         readers: dict[tuple[str, str], list[Detector]] = {}  # (suffix, name) -> detectors reading it
         for file in files:
             key = (file.suffix, file.name.lower())
             if key not in readers:
-                readers[key] = [d for d in self.detectors if _reads(d, file)]
-            for detector in readers[key]:
-                if not any(t in file.text for t in detector.triggers):
-                    continue
-                try:
-                    detector.detect(file, facts)
-                except Exception as error:  # a construct nobody foresaw must not stop the analysis
-                    facts.warnings.append(
-                        f"{file.path}: {detector.name} detector failed ({type(error).__name__}: {error})"
-                    )
+                readers[key] = [d for d in detectors if _reads(d, file)]
+            found = _lengths(facts)
+            with time_cap(FILE_SECONDS) as cap:
+                for detector in readers[key]:
+                    if not any(t in file.text for t in detector.triggers):
+                        continue
+                    try:
+                        detector.detect(file, facts)
+                    except Exception as error:  # a construct nobody foresaw must not stop the analysis
+                        facts.warnings.append(
+                            f"{file.path}: {detector.name} detector failed ({type(error).__name__}: {error})"
+                        )
+            if cap.expired:  # what the file gave before the timer is dropped: the same answer at any speed
+                for name, length in found.items():
+                    del getattr(facts, name)[length:]
+                facts.warnings.append(Skipped(file.path, SLOW, f"over {FILE_SECONDS:g} s to read"))
         return facts
+
+
+def _lengths(facts: SourceFacts) -> dict[str, int]:
+    """The length of every list of ``facts`` but ``tables``, which the ORM detectors' entity index keeps
+    in step with itself (it may take out an earlier entry): left as the index has it."""
+    return {f.name: len(getattr(facts, f.name)) for f in fields(facts) if f.name != "tables"}
 
 
 def _reads(detector: Detector, file: SourceFile) -> bool:

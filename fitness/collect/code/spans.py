@@ -8,13 +8,18 @@ brace-aware scan that skips strings and comments: declarations ``Type name(...) 
 {``, ``function name(...) {``, ``fun name(...): T {``, lambdas ``=> {``; loops ``for (``, ``while (``,
 ``foreach (``, Go ``for ... {``, ``.forEach(``. The resolver asks only for files it needs, so a large
 code base pays for the few files that hold a call, a message or a write.
+
+It also returns ``Interaction("local-call", callee, evidence, line)`` for each call, inside a function, of
+another function of the same file (``name(...)``, ``self.name(...)``, ``this.name(...)``), so that a
+judgement can follow one level of helpers: a handler that calls ``self._save()`` and ``self._publish()``
+writes and publishes as surely as one that does both itself.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fitness.collect.code.detectors._scan import close_of, commented
 from fitness.collect.python.parse_cache import ParseError, shared_parse
@@ -63,7 +68,11 @@ def _python(file: SourceFile) -> list[Interaction]:
     def at(line: int) -> int:
         return starts[line - 1] if 0 < line <= len(starts) else 0
 
-    found = []
+    found: list[Interaction] = []
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    names = {function.name for function in functions}
+    for function in functions:
+        found.extend(_python_local_calls(file, function, names, at))
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
@@ -80,12 +89,35 @@ def _python(file: SourceFile) -> list[Interaction]:
     return found
 
 
+def _python_local_calls(
+    file: SourceFile,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    names: set[str],
+    at: Callable[[int], int],
+) -> Iterator[Interaction]:
+    """Calls in ``function``'s body of functions defined in the same file (``f()``, ``self.f()``)."""
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func
+        if isinstance(callee, ast.Name):
+            name = callee.id
+        elif isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name):
+            name = callee.attr if callee.value.id in ("self", "cls") else ""
+        else:
+            continue
+        if name in names and name != function.name:
+            yield Interaction("local-call", name, file.evidence(at(node.lineno), "code"), node.lineno)
+
+
 def _braces(file: SourceFile) -> list[Interaction]:
     text = file.text
+    bodies = list(_functions(text))
     found = [
         Interaction("function", name, file.evidence(start, "code"), file.line_of(end))
-        for start, end, name in _functions(text)
+        for start, end, name in bodies
     ]
+    found.extend(_brace_local_calls(file, bodies))
     for match in _LOOP.finditer(text):
         if commented(text, match.start()):
             continue
@@ -93,6 +125,24 @@ def _braces(file: SourceFile) -> list[Interaction]:
         if end > 0:
             found.append(Interaction("loop", "for", file.evidence(match.start(), "code"), file.line_of(end)))
     return found
+
+
+def _brace_local_calls(file: SourceFile, bodies: list[tuple[int, int, str]]) -> Iterator[Interaction]:
+    """Calls in each function body of functions declared in the same file (``name(``, ``this.name(``)."""
+    names = {name for _, _, name in bodies if name != "=>"}
+    if not names:
+        return
+    called = re.compile(
+        r"(?<![\w.])(?:this\.|self\.)?(" + "|".join(sorted(map(re.escape, names))) + r")\s*\("
+    )
+    text = file.text
+    for start, end, caller in bodies:
+        body = text.find("{", start, end)
+        for match in called.finditer(text, body + 1 if body >= 0 else end, end):
+            name = match.group(1)
+            if name != caller and not commented(text, match.start()):
+                line = file.line_of(match.start())
+                yield Interaction("local-call", name, file.evidence(match.start(), "code"), line)
 
 
 def _functions(text: str) -> Iterator[tuple[int, int, str]]:

@@ -8,14 +8,13 @@ A contract is an OpenAPI or Swagger document (``*.yaml``, ``*.yml``, ``*.json`` 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 
 from fitness.collect.contracts.json_lines import json_lines
 from fitness.collect.contracts.protobuf import parse_proto
-from fitness.collect.manifests.yaml_lines import MAX_BYTES, SKIP_DIRS, parse_yaml
+from fitness.collect.manifests.yaml_lines import MAX_BYTES, SKIP_DIRS, parse_json, parse_yaml
 from fitness.model import FitnessError
 from fitness.model.contracts import Contract, ContractDoc
 
@@ -76,11 +75,7 @@ def parse_contract(path: str, kind: str, text: str) -> Contract:
     if kind == "protobuf":
         return parse_proto(text, path)
     if path.lower().endswith((".json", ".avsc")):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise FitnessError(f"malformed JSON: {error.msg}", path, error.lineno) from error
-        return ContractDoc(path, data, json_lines(text))
+        return ContractDoc(path, parse_json(text, path), json_lines(text))
     docs = parse_yaml(text, path)
     if not docs:
         return ContractDoc(path, None)
@@ -90,9 +85,6 @@ def parse_contract(path: str, kind: str, text: str) -> Contract:
 def _top_keys(text: str, path: str) -> object:
     """The parsed document (FitnessError when it does not parse)."""
     if path.lower().endswith(".json"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise FitnessError(f"malformed JSON: {error.msg}", path, error.lineno) from error
+        return parse_json(text, path)
     docs = parse_yaml(text, path)
     return docs[0].data if docs else None

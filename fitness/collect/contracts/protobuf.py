@@ -44,7 +44,10 @@ class _Token:
 
 
 def parse_proto(text: str, path: str) -> ProtoFile:
-    return _Parser(_tokens(text, path), path).file()
+    try:
+        return _Parser(_tokens(text, path), path).file()
+    except RecursionError as error:  # messages nested inside messages a thousand deep
+        raise FitnessError("cannot parse protobuf: messages nested too deep", path) from error
 
 
 def _tokens(text: str, path: str) -> list[_Token]:
@@ -294,4 +297,5 @@ class _Parser:
         return self.tokens[-1].line if self.tokens else 1
 
     def _error(self, message: str, token: _Token) -> FitnessError:
+        message = message if len(message) <= 200 else message[:197] + "..."  # a 1 MB "word" is one token
         return FitnessError(f"cannot parse protobuf: {message}", self.path, token.line)

@@ -44,6 +44,7 @@ from fitness.model.history import (
 TIMEOUT = 600
 SKIPPED = ("merges", "bots", "lockfile_only", "large", "empty")
 QUIET_REASONS = frozenset({"not a git repository", "no commits yet", "git is not installed"})
+NOT_WANTED = "not read: no rule, score or service view needs it"
 FORMAT = "%x01%H%x1f%P%x1f%an%x1f%ae%x1f%as%x1f%s"
 
 
@@ -87,12 +88,17 @@ def collect_history(
     depth: int,
     progress: bool | None = None,
     required: bool = True,
+    wanted: bool = True,
 ) -> HistoryScan:
     """Read the history of ``root`` and write churn and co-change into ``graph``.
 
     ``required`` False (nothing configured needs history): a folder that is simply not in git, or a machine
     without git, is not worth a warning on every run; the summary still says why history is unavailable.
+    ``wanted`` False (no rule, score, service view or report will look at it): git is not run at all, which
+    saves two processes (15-20 ms) of a plain import check.
     """
+    if not wanted:
+        return HistoryScan(window=settings.since, reason=NOT_WANTED)
     scan = read_history(root, settings, progress)
     if not required and scan.reason in QUIET_REASONS:
         scan.warnings = []

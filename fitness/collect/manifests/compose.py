@@ -124,6 +124,7 @@ _ROLE_WORDS = {
 """Words in a compose file's name that say what the services defined only there are for."""
 _BASE_NAMES = frozenset({"docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"})
 _VARIABLE = re.compile(r"\$\$|\$\{([A-Za-z_]\w*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_]\w*)")
+_BARE_VARIABLE = re.compile(r"\$\$|\$\{(?!)([A-Za-z_]\w*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_]\w*)")  # no ${
 _CREATE_DATABASE = re.compile(
     r"\bCREATE\s+DATABASE\s+(?:IF\s+NOT\s+EXISTS\s+)?[`\"\[]?([A-Za-z0-9_$-]+)", re.IGNORECASE
 )
@@ -550,7 +551,8 @@ def _interpolate(value: str, variables: dict[str, str]) -> str:
             return arg if current is not None and (current or op == "+") else ""
         return current if current is not None else match.group(0)
 
-    return _VARIABLE.sub(replace, value)
+    end = value.rfind("}") + 1  # no ${V} ends after the last brace: from every ${ there, _VARIABLE would
+    return _VARIABLE.sub(replace, value[:end]) + _BARE_VARIABLE.sub(replace, value[end:])  # scan to the end
 
 
 # -- merging and emitting -----------------------------------------------------------------------

@@ -491,6 +491,7 @@ def _emit(workload: _Workload, scan: ManifestScan, rank: int | None = None, stor
                 ports=tuple(workload.ports),
                 role="job" if workload.job else "",
                 rank=_rank(workload) if rank is None else rank,
+                group=_group(workload),
             )
         )
         return
@@ -507,6 +508,13 @@ def _emit(workload: _Workload, scan: ManifestScan, rank: int | None = None, stor
             databases=tuple(datastore_databases(kind, workload.env)),
         )
     )
+
+
+def _group(workload: _Workload) -> str:
+    """The group a workload's manifest puts it in (the report draws a group's services in one box): the
+    ``app.kubernetes.io/part-of`` label, else a namespace other than ``default``."""
+    part_of = workload.labels.get("app.kubernetes.io/part-of", "")
+    return part_of or (workload.namespace if workload.namespace != "default" else "")
 
 
 def _folder(path: str) -> str:

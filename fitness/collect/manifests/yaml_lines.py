@@ -16,6 +16,7 @@ is what an environment variable holds, not the int or bool YAML 1.1 would make o
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -134,6 +135,27 @@ def parse_yaml(text: str, display: str) -> list[YamlDoc]:
     finally:
         loader.dispose()
     return docs
+
+
+def parse_json(text: str, display: str) -> Any:
+    """The JSON document of ``text``, under the same depth bound as YAML: malformed or nested deeper
+    than MAX_DEPTH is a FitnessError (the comparisons and walks that follow recurse over it)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FitnessError(f"malformed JSON: {error.msg}", display, error.lineno) from error
+    except RecursionError as error:
+        raise FitnessError(f"nested more than {MAX_DEPTH} levels deep, not read", display) from error
+    stack = [(data, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FitnessError(f"nested more than {MAX_DEPTH} levels deep, not read", display)
+        children = (
+            current.values() if isinstance(current, dict) else current if isinstance(current, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+    return data
 
 
 def relative(path: Path | str, root: Path) -> str:

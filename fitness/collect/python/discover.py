@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from fitness.inputs import Unreadable, read_bytes
+
 NOT_APPLICATION = frozenset(
     {
         "tests",
@@ -164,9 +166,9 @@ def _sample(folder: Path) -> Iterable[bytes]:
         for name in sorted(files):
             if not name.endswith(".py"):
                 continue
-            try:
-                yield (Path(directory) / name).read_bytes()[:20_000]
-            except OSError:
+            try:  # the head only (a 3 GB file is not read whole), and never a FIFO or a device
+                yield read_bytes(Path(directory) / name, 20_000, head=20_000)
+            except Unreadable:
                 continue
             read += 1
             if read >= MAX_SAMPLED_FILES:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fitness.collect.python.nesting import too_deep
+from fitness.inputs import Unreadable, read_bytes
 
 SETTINGS_VARIABLE = "INSTALLED_APPS"
 _ADDERS = frozenset({"append", "insert", "extend"})
@@ -86,8 +87,8 @@ def _manage_files(root: Path, source_roots: Iterable[str]) -> list[str]:
 def _settings_default(path: Path) -> list[str]:
     """``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")`` -> ``["site.settings"]``."""
     try:
-        data = path.read_bytes()[:MAX_FILE_BYTES]
-    except OSError:
+        data = read_bytes(path, MAX_FILE_BYTES, head=MAX_FILE_BYTES)  # a head, of a regular file only
+    except Unreadable:
         return []
     return [match.decode("ascii") for match in _SETTINGS_DEFAULT.findall(data)]
 
@@ -106,10 +107,10 @@ def _installed_apps(path: Path) -> list[str] | None:
     """The strings this file puts into INSTALLED_APPS (none for ``[*BASE_APPS, *PLUGINS]``), or None
     when it sets nothing there."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_bytes(path, MAX_FILE_BYTES)  # larger, or no regular file: Unreadable, not read at all
+    except Unreadable:
         return None
-    if len(data) > MAX_FILE_BYTES or SETTINGS_VARIABLE.encode() not in data:
+    if SETTINGS_VARIABLE.encode() not in data:
         return None
     if too_deep(data.decode("utf-8", "replace")) is not None:  # would crash the parser: not read
         return None
@@ -163,8 +164,8 @@ def _app_configs(root: Path, modules: Mapping[str, str]) -> tuple[str, ...]:
         if last != "apps" or not parent or not path.endswith("apps.py"):
             continue
         try:
-            data = (root / path).read_bytes()[:MAX_FILE_BYTES]
-        except OSError:
+            data = read_bytes(root / path, MAX_FILE_BYTES, head=MAX_FILE_BYTES)
+        except Unreadable:
             continue
         if b"AppConfig" in data:
             found.append(parent)

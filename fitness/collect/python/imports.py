@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitness.collect.python.lazy import IMPORT, import_kind, is_indented
+from fitness.collect.python.lazy import IMPORT, import_kind
 from fitness.collect.python.nesting import SMALL_ENOUGH, TooDeep, too_deep_file
 from fitness.inputs import inside, leaves_tree
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from grimp.domain.valueobjects import DirectImport
 
 MAX_SKIPPED_FILES = 1000
+_INDENT = (b" ", b"\t")
 _DECODE_ERROR = re.compile(r"Failed to decode file (?P<path>.+?) as UTF-8")
 
 
@@ -92,7 +93,7 @@ def collect_imports(
     for module in keep:
         importer_id = "module:" + module
         path = paths[module][0]
-        lines: list[str] | None = None
+        lines: list[bytes] | None = None  # the module's lines, read on its first in-package import
         for direct in imports_by_module.get(module, ()):
             imported = direct.imported.name
             if imported in keep:
@@ -111,7 +112,7 @@ def collect_imports(
             how = IMPORT
             if lines is None:
                 lines = _source_lines(root / path)
-            if direct.line_number <= len(lines) and is_indented(lines[direct.line_number - 1]):
+            if direct.line_number <= len(lines) and lines[direct.line_number - 1][:1] in _INDENT:
                 how = import_kind(lines, direct.line_number)
             evidence = make(Evidence, (path, direct.line_number, text, how))
             key = (importer_id, target)
@@ -126,10 +127,12 @@ def collect_imports(
     return scan
 
 
-def _source_lines(path: Path) -> list[str]:
-    """The lines of a module grimp has read already (a regular file of the tree), for lazy imports."""
+def _source_lines(path: Path) -> list[bytes]:
+    """The lines of a module grimp has read already (a regular file of the tree), for lazy imports: as
+    bytes, since an import's indentation and block headers are ASCII and need no decoding."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(path, "rb") as file:
+            return file.read().splitlines()
     except OSError:
         return []
 
@@ -303,39 +306,56 @@ def _tree_file_system(root: Path, skipped: list[str]) -> AbstractFileSystem:
 
     class TreeFileSystem(FileSystem):
         def walk(self, directory_name: str) -> Iterator[tuple[str, list[str], list[str]]]:
+            """``os.walk`` top-down (the caller prunes ``dirs``), from ``scandir`` entries: the kind of a
+            plain file or folder comes with the listing, so only symlinks cost a system call."""
             walked = {os.path.realpath(directory_name)}
-            for directory, dirs, names in os.walk(directory_name, followlinks=True):
-                kept = []
-                for name in dirs:
-                    path = os.path.join(directory, name)
-                    if os.path.islink(path):
-                        real = os.path.realpath(path)
-                        if real in walked or not inside(real, base):
-                            continue  # a loop, or a folder outside the analysed tree: never entered
-                        walked.add(real)
-                    kept.append(name)
-                dirs[:] = kept
-                names[:] = [
-                    name for name in names if not name.endswith(".py") or self._readable(directory, name)
-                ]
+            stack = [directory_name]
+            while stack:
+                directory = stack.pop()
+                try:
+                    entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+                except OSError:
+                    continue
+                dirs: list[str] = []
+                names: list[str] = []
+                for entry in entries:
+                    if _is_dir(entry):
+                        if entry.is_symlink():
+                            real = os.path.realpath(entry.path)
+                            if real in walked or not inside(real, base):
+                                continue  # a loop, or a folder outside the analysed tree: never entered
+                            walked.add(real)
+                        dirs.append(entry.name)
+                    elif not entry.name.endswith(".py") or self._readable(entry):
+                        names.append(entry.name)
                 yield directory, dirs, names
+                stack.extend(os.path.join(directory, name) for name in reversed(dirs))
 
-        def _readable(self, directory: str, name: str) -> bool:
-            path = os.path.join(directory, name)
+        def _readable(self, entry: os.DirEntry[str]) -> bool:
             reason = None
             try:
-                mode = os.stat(path).st_mode
-                if not stat.S_ISREG(mode):
-                    reason = f"is {describe(mode)}, not a regular file"
-                elif leaves_tree(path, base):
-                    reason = f"is a symlink to {os.path.realpath(path)}, outside the analysed folder"
+                if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+                    mode = os.stat(entry.path).st_mode
+                    if not stat.S_ISREG(mode):
+                        reason = f"is {describe(mode)}, not a regular file"
+                    elif leaves_tree(entry.path, base):
+                        reason = (
+                            f"is a symlink to {os.path.realpath(entry.path)}, outside the analysed folder"
+                        )
             except OSError as error:
                 reason = f"cannot be read ({error.strerror or error})"
             if reason is not None:
-                skipped.append(f"{_relative(path, root)}: {reason}; file skipped")
+                skipped.append(f"{_relative(entry.path, root)}: {reason}; file skipped")
             return reason is None
 
     return TreeFileSystem()
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows a symlink, as os.walk(followlinks=True) does
+    except OSError:
+        return False
 
 
 def usable_cache(cache_dir: Path | None, root: Path, warnings: list[str]) -> Path | None:

@@ -33,6 +33,8 @@ from typing import NamedTuple
 
 MAX_DEPTH = 10_000
 SMALL_ENOUGH = 2 * MAX_DEPTH  # bytes: a smaller file cannot hold a chain deeper than the bound
+MAX_FILE_BYTES = 64_000_000  # the largest generated module seen is a few MB; 50 MB parse in a second
+TOO_LARGE = -1
 _OPERATORS = b"+-*/%@&|^~<>.([{"
 _OPERATOR_TEXT = "+-*/%@&|^~<>.([{"
 _NOT_OPERATORS = bytes(b for b in range(256) if b not in _OPERATORS)
@@ -48,12 +50,15 @@ _STATEMENT = re.compile(
 
 
 class TooDeep(NamedTuple):
-    """Where the statement starts and how deep (at most) it goes."""
+    """Where the statement starts and how deep (at most) it goes; ``depth`` TOO_LARGE: the whole file is
+    over ``MAX_FILE_BYTES`` (a 3 GB file, sparse or not, took the parsers' memory), not read at all."""
 
     line: int
     depth: int
 
     def reason(self) -> str:
+        if self.depth == TOO_LARGE:
+            return f"larger than {MAX_FILE_BYTES // 1_000_000} MB (too large to parse safely), file skipped"
         return f"one statement nested over {MAX_DEPTH:,} levels deep (too deep to parse safely), file skipped"
 
 
@@ -69,8 +74,11 @@ class ExpressionTooDeep(RecursionError):
 def too_deep_file(path: str) -> TooDeep | None:
     """``too_deep`` for a file on disk: stat first, read only files big enough to matter."""
     try:
-        if os.stat(path).st_size < SMALL_ENOUGH:
+        size = os.stat(path).st_size
+        if size < SMALL_ENOUGH:
             return None
+        if size > MAX_FILE_BYTES:
+            return TooDeep(1, TOO_LARGE)
         with open(path, "rb") as stream:
             data = stream.read()
     except OSError:

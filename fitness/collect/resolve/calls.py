@@ -117,6 +117,13 @@ def resolve_calls(
     return unresolved
 
 
+def _without_port_placeholders(value: str) -> str:
+    """``_PORT_PLACEHOLDER.sub("", value)`` in linear time: no placeholder ends after the last ``}``, so
+    the text after it is not searched (from every ``:${`` there the expression would scan to the end)."""
+    end = value.rfind("}") + 1
+    return _PORT_PLACEHOLDER.sub("", value[:end]) + value[end:]
+
+
 def _proto_servers(components: list[ComponentFacts]) -> dict[str, dict[str, Evidence]]:
     servers: dict[str, dict[str, Evidence]] = {}
     for component in components:
@@ -162,7 +169,7 @@ class _One:
         for use in sorted(self.component.facts.addresses):
             hit = False
             for filled in self.component.settings.fill(use.template):
-                if unfilled(_PORT_PLACEHOLDER.sub("", filled.value)):
+                if unfilled(_without_port_placeholders(filled.value)):
                     continue
                 written = "${" not in use.template or all(u.how == "default" for u in filled.used)
                 chain = [use.evidence, *filled.used]
@@ -214,7 +221,7 @@ class _One:
     ) -> bool:
         """Edges for every host ``value`` names; True when one of them is a known service.
         ``literal``: where the address is written in code rather than configured (a hard-coded endpoint)."""
-        value = _PORT_PLACEHOLDER.sub("", value)  # ``cart:${CART_PORT}``: the host is known, the port not
+        value = _without_port_placeholders(value)  # ``cart:${CART_PORT}``: the host is known, the port not
         value = _FORMAT.sub("", value)  # ``http://catalogue%s/tags``: a format filled at run time
         hit = False
         for scheme, host, port, _ in parse_connection(value.strip(), key or "SERVICE_ADDR"):

@@ -9,7 +9,7 @@ kept (a compose file and a Kubernetes manifest may both set it), so every deploy
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from fitness.model.evidence import Evidence
@@ -17,7 +17,10 @@ from fitness.model.facts import Setting, canonical_key
 
 MAX_VALUES = 4
 MAX_DEPTH = 4
+MAX_PLACEHOLDERS = 64  # in one template; more is no address, and filling them costs their square
+MAX_CHARS = 100_000  # in a filled value (``${A}${A}`` with A long would grow with every level)
 _TEMPLATE = re.compile(r"\$\{([A-Za-z_][\w.\-]*)(?::-?([^}]*))?\}|\$([A-Z_][A-Z0-9_]*)")
+_BARE = re.compile(r"\$\{(?!)([A-Za-z_][\w.\-]*)(?::-?([^}]*))?\}|\$([A-Z_][A-Z0-9_]*)")  # only $KEY
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,9 @@ class Settings:
     def _fill_once(self, item: Filled) -> tuple[list[Filled], bool]:
         partial = [("", item.used)]
         cursor, moved = 0, False
-        for match in _TEMPLATE.finditer(item.value):
+        for count, match in enumerate(templates(item.value)):
+            if count == MAX_PLACEHOLDERS:  # not an address: left as written (each one copies the text)
+                return [item], False
             key, default = match.group(1) or match.group(3), match.group(2)
             values = self.get(key)
             literal = item.value[cursor : match.start()]
@@ -85,12 +90,27 @@ class Settings:
                 moved = True
                 options = [(s.value, (s.evidence,)) for s in values[:MAX_VALUES]] or [(default or "", ())]
             partial = [
-                (text + literal + value, used + extra) for text, used in partial for value, extra in options
+                (text + literal + value, used + extra)
+                for text, used in partial
+                for value, extra in options
+                if len(text) + len(literal) + len(value) <= MAX_CHARS
             ][: MAX_VALUES * 2]
+            if not partial:
+                return [item], False
         tail = item.value[cursor:]
-        return [Filled(text + tail, used) for text, used in partial], moved
+        filled = [Filled(text + tail, used) for text, used in partial if len(text) + len(tail) <= MAX_CHARS]
+        return (filled, moved) if filled else ([item], False)
 
 
 def unfilled(value: str) -> bool:
     """True when a template still holds a placeholder nobody defined."""
-    return _TEMPLATE.search(value) is not None
+    return next(templates(value), None) is not None
+
+
+def templates(value: str) -> Iterator[re.Match[str]]:
+    """``_TEMPLATE.finditer(value)`` in linear time. After the last ``}`` no ``${KEY...}`` can end, yet
+    the expression would scan to the end for one from every ``${`` there: hours on a hostile 1 MB value
+    (``${a:`` repeated). Up to that brace it is read as it is; after it, ``$KEY`` alone is looked for."""
+    end = value.rfind("}") + 1
+    yield from _TEMPLATE.finditer(value, 0, end)
+    yield from _BARE.finditer(value, end)

@@ -136,6 +136,13 @@ class FastPath:
             return None
         return _fast_path(kinds[0] is Postgres, kinds[0] is Postgres or kinds[:2] == [Dialect, Postgres])
 
+    def is_name(self, word: str, column: bool = False) -> bool:
+        """A double-quoted name, or a word that is no keyword (a column may be one of _COLUMN_WORDS)."""
+        if word[:1] == '"':
+            return True
+        upper = word.upper()
+        return upper not in self.reserved or (column and upper in _COLUMN_WORDS)
+
     def statements(self, text: str) -> list[Found] | None:
         """(line, start, end, tree) of each statement, as sqlglot would split and parse ``text``, or
         None when any part of it is outside the fast path."""

@@ -1,13 +1,14 @@
 """SQL statements parsed with sqlglot (dialect fallbacks, time budget) and the tables each one touches.
 
 Cost is bounded per statement, so one hostile file cannot take the run (a 2 MB dump: about a second,
-under 100 MB; ``bench/sql_cost.py``): a text longer than ``SPLIT_CHARS`` is first cut into statements
-at semicolons by a regular expression that skips strings, quoted names, comments and dollar-quoted
-bodies, and each statement is read alone (the fast path, else sqlglot, with the dialect fallbacks per
-statement). A statement over ``MAX_STATEMENT_CHARS`` is not given to sqlglot: a multi-row ``INSERT ...
-VALUES`` is read from its head (the table it writes), anything else is skipped with a warning. A
-statement that sqlglot takes more than ``STATEMENT_SECONDS`` over is abandoned (a timer interrupts it
-in the main thread), and a file stops after its time budget (``deadline``).
+under 100 MB, even when no two statements are alike; ``bench/sql_cost.py``): a text longer than
+``SPLIT_CHARS`` is first cut into statements at semicolons by a regular expression that skips strings,
+quoted names, comments and dollar-quoted bodies, and each statement is read alone (a plain ``INSERT ...
+VALUES`` by one regular expression, :mod:`fitness.collect.sql.plain`; else the fast path, else sqlglot,
+with the dialect fallbacks per statement). A statement over ``MAX_STATEMENT_CHARS`` is not given to
+sqlglot: a multi-row ``INSERT ... VALUES`` is read from its head (the table it writes), anything else is
+skipped with a warning. A statement that sqlglot takes more than ``STATEMENT_SECONDS`` over is abandoned
+(a timer interrupts it in the main thread), and a file stops after its time budget (``deadline``).
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ import contextlib
 import gc
 import logging
 import re
-import signal
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from types import FrameType
 
 from sqlglot import TokenType, exp
 from sqlglot.dialects.dialect import Dialect
 
 from fitness.collect.sql.fast import FastPath
+from fitness.collect.sql.plain import PlainInserts
+from fitness.collect.time_cap import time_cap
 
 MAX_STATEMENT_CHARS = 64_000  # sqlglot reads about 150 kB/s: bigger statements are not given to it
 MAX_RETRY_CHARS = 512 * 1024
@@ -75,6 +75,7 @@ class Stmt:
     end: int
     tree: exp.Expr | None = None
     error: str = ""
+    accesses: list[tuple[str, str]] | None = None  # table_accesses(tree), when the reader knew it
 
 
 @contextlib.contextmanager
@@ -110,6 +111,7 @@ class Sql:
                 warnings.append(f"unknown SQL dialect {name!r}, using sqlglot's default")
         self.deadline = 0.0
         self.fast = FastPath.for_dialects(self.dialects)
+        self.plain = PlainInserts(self.fast) if self.fast is not None else None
         first = type(self.dialects[0]).__name__.lower() if self.dialects else ""
         backslash = first in ("mysql", "bigquery", "doris", "starrocks")
         self.splitter = _SPLIT_BACKSLASH if backslash else _SPLIT
@@ -158,6 +160,11 @@ class Sql:
             if len(piece) > MAX_STATEMENT_CHARS:
                 first = line + _leading_lines(text, start, end)
                 found.append(replace(self._too_large(piece), line=first, start=start, end=end))
+                continue
+            plain = self.plain.read(piece) if self.plain is not None else None
+            if plain is not None:
+                first, lead, last, skeleton, accesses = plain
+                found.append(Stmt(line + first - 1, start + lead, start + last, skeleton, "", accesses))
                 continue
             key = self._shape(piece)
             if key is not None and key in shapes:
@@ -238,8 +245,11 @@ class Sql:
                 statement.error = TOO_LARGE
             else:
                 try:
-                    with _time_cap(STATEMENT_SECONDS):
+                    trees: list[exp.Expr | None] = []
+                    with time_cap(STATEMENT_SECONDS) as cap:
                         trees = dialect.parser().parse(group, text)  # type: ignore[arg-type]
+                    if cap.expired:
+                        raise _TooSlow
                     statement.tree = next((t for t in trees if t is not None), None)
                     if (
                         isinstance(statement.tree, exp.Command)
@@ -269,32 +279,7 @@ def _leading_lines(text: str, start: int, end: int) -> int:
 
 
 class _TooSlow(Exception):
-    """A statement ran over its time cap (raised by the timer inside sqlglot)."""
-
-
-@contextlib.contextmanager
-def _time_cap(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (SIGALRM, main thread on POSIX only, and only when the program
-    uses no alarm of its own; elsewhere the file's deadline, checked between statements, is the bound)."""
-    if (
-        not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-        or signal.getitimer(signal.ITIMER_REAL)[0] > 0  # the program's own timer: leave it alone
-        or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None)
-    ):
-        yield
-        return
-
-    def expired(signum: int, frame: FrameType | None) -> None:
-        raise _TooSlow
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    """A statement ran over its time cap (sqlglot was stopped by the timer)."""
 
 
 def table_accesses(tree: exp.Expr) -> list[tuple[str, str]]:

@@ -59,6 +59,9 @@
     if (!view.byName) {
       view.byName = {};
       view.nodes.forEach(function (node, i) { view.byName[fullName(view, node[0])] = i; });
+      (view.members || []).forEach(function (entry) {   // a collapsed domain stands for its members
+        entry[1].forEach(function (name) { view.byName[name] = entry[0]; });
+      });
     }
     return view.byName;
   }
@@ -92,7 +95,7 @@
   function Graph(root) {
     var ident = root.getAttribute("data-graph");
     var info = GRAPHS[ident] || {shown: 0, views: []};
-    var state = {view: info.shown || 0, focus: -1, hops: 1, query: "", mark: null, infra: false, off: {}};
+    var state = {view: info.shown || 0, focus: -1, box: -1, hops: 1, query: "", mark: null, infra: false, off: {}};
     var stages = {}, current = null;
     var bar = root.querySelector(".gv-bar"), note = root.querySelector(".gv-info");
     var panel = root.querySelector(".gv-panel");
@@ -116,14 +119,20 @@
       var view = info.views[k] || {nodes: [], edges: []};
       var svg = element.querySelector("svg");
       var prefix = ident + "-v" + k;
-      var s = {element: element, view: view, svg: svg, nodes: [], edges: [], box: element.querySelector(".svg")};
+      var s = {element: element, view: view, svg: svg, nodes: [], edges: [], boxes: [], inside: {},
+               box: element.querySelector(".svg")};
       if (!svg) { return s; }
       view.nodes.forEach(function (_, i) { s.nodes.push(document.getElementById(prefix + "-n" + i)); });
       view.edges.forEach(function (edge, j) {
         var el = document.getElementById(prefix + "-e" + j), title = el && el.querySelector("title");
-        if (title && edge[3] > 1) { title.textContent += " (" + edge[3] + " imports)"; }
+        if (title && edge[4]) { title.textContent += " (" + edge[4] + ")"; }
+        else if (title && edge[3] > 1) { title.textContent += " (" + edge[3] + " imports)"; }
         s.edges.push(el);
       });
+      (view.boxes || []).forEach(function (entry, b) {   // a domain's box: [name, member indexes]
+        s.boxes.push({name: entry[0], members: entry[1], el: document.getElementById(prefix + "-c" + b)});
+      });
+      (view.members || []).forEach(function (entry) { s.inside[entry[0]] = entry[1].join(" ").toLowerCase(); });
       var box = (svg.getAttribute("viewBox") || "0 0 100 100").split(/[\s,]+/).map(Number);
       s.W = box[2] || 100; s.H = box[3] || 100; s.X = box[0] || 0; s.Y = box[1] || 0;
       svg.removeAttribute("width"); svg.removeAttribute("height");
@@ -210,6 +219,9 @@
         if (moved) { moved = false; return; }
         var node = event.target.closest ? event.target.closest("g.node") : null;
         var i = node ? s.nodes.indexOf(node) : -1;
+        var box = !node && event.target.closest ? event.target.closest("g.cluster") : null;
+        var b = box ? s.boxes.map(function (x) { return x.el; }).indexOf(box) : -1;
+        if (b >= 0) { focusBox(b !== state.box ? b : -1); return; }
         focus(i >= 0 && i !== state.focus ? i : -1);
       });
     }
@@ -224,9 +236,11 @@
       var view = s.view, on = [], near = null;
       view.nodes.forEach(function (_, i) { on[i] = visibleNode(s, i); });
       var edgeOn = view.edges.map(function (e) { return !state.off[e[2]] && on[e[0]] && on[e[1]]; });
-      if (state.focus >= 0) {
-        near = {}; near[state.focus] = true;
-        var frontier = [state.focus];
+      var start = state.focus >= 0 ? [state.focus] : (state.box >= 0 && s.boxes[state.box] ? s.boxes[state.box].members : null);
+      if (start) {
+        near = {};
+        start.forEach(function (i) { near[i] = true; });
+        var frontier = start.slice();
         for (var hop = 0; hop < state.hops; hop += 1) {
           var next = [];
           view.edges.forEach(function (e, j) {
@@ -242,7 +256,8 @@
       var query = state.query, matches = [];
       s.nodes.forEach(function (el, i) {
         if (!el) { return; }
-        var hit = !!query && fullName(view, view.nodes[i][0]).toLowerCase().indexOf(query) >= 0 && on[i];
+        var hit = !!query && on[i] && (fullName(view, view.nodes[i][0]).toLowerCase().indexOf(query) >= 0 ||
+                                       (s.inside[i] || "").indexOf(query) >= 0);
         if (hit) { matches.push(el); }
         el.classList.toggle("off", !on[i]);
         el.classList.toggle("out", !!near && !near[i]);
@@ -257,15 +272,20 @@
         el.classList.toggle("out", !!near && !(near[e[0]] && near[e[1]]));
         el.classList.toggle("hl", !!state.mark && !!state.mark.edges[j]);
       });
+      s.boxes.forEach(function (box, b) {
+        if (!box.el) { return; }
+        box.el.classList.toggle("out", !!near && !box.members.some(function (i) { return near[i]; }));
+        box.el.classList.toggle("focus", b === state.box);
+      });
       root.classList.toggle("searching", !!query);
-      root.classList.toggle("focusing", state.focus >= 0);
+      root.classList.toggle("focusing", state.focus >= 0 || state.box >= 0);
       root.classList.toggle("highlighting", !!state.mark);
       return matches;
     }
 
     function say(text) { if (note) { note.textContent = text; } }
     function focus(i) {
-      state.focus = i;
+      state.focus = i; state.box = -1;
       apply();
       var s = current, node = i >= 0 ? s.view.nodes[i] : null;
       panel.hidden = true;
@@ -280,20 +300,57 @@
         var body = source.querySelector(".entity-body");
         if (body) { panel.appendChild(body.cloneNode(true)); panel.hidden = false; }
       }
-      var inside = insideGraph(name);
-      if (inside && inside !== ident) {
-        var link = document.createElement("button");
-        link.type = "button"; link.className = "inside-link";
-        link.textContent = "module graph of " + name;
-        link.addEventListener("click", function () { open(inside, null); });
-        note.appendChild(document.createTextNode(" "));
-        note.appendChild(link);
+      if (node[1] === "domain" && info.expanded !== undefined) {
+        button("expand " + name, function () { expand(name); });
       }
+      var inside = insideGraph(name);
+      if (inside && inside !== ident) { button("module graph of " + name, function () { open(inside, null); }); }
+    }
+
+    function button(text, act) {   // an action after the info line (names only ever as text)
+      var link = document.createElement("button");
+      link.type = "button"; link.className = "inside-link";
+      link.textContent = text;
+      link.addEventListener("click", act);
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(link);
+    }
+    function focusBox(b) {   // a domain's box: its members and what lies within the hops around them
+      if (b < 0) { focus(-1); return; }
+      state.focus = -1; state.box = b;
+      apply();
+      panel.hidden = true;
+      var box = current.boxes[b];
+      say(box.name + ": " + box.members.length + " node" + (box.members.length === 1 ? "" : "s") +
+          " in the box; showing what lies within " + state.hops + " hop" + (state.hops > 1 ? "s" : "") + " of them");
+      if (info.collapsed !== undefined) { button("collapse " + box.name, function () { collapse(box.name); }); }
+    }
+    function refocus() { if (state.box >= 0) { focusBox(state.box); } else { focus(state.focus); } }
+    function expand(name) {   // a collapsed domain node -> the view with its box, focused on the box
+      if (info.expanded === undefined) { return; }
+      select(info.expanded);
+      var b = current.boxes.map(function (x) { return x.name; }).indexOf(name);
+      if (b < 0) { return; }
+      focusBox(b);
+      centre(current, [current.boxes[b].el], true);
+    }
+    function collapse(name) {   // a box -> the collapsed view, focused on the domain's node
+      if (info.collapsed === undefined) { return; }
+      select(info.collapsed);
+      var i = nodeIndex(current.view)[name];
+      if (i === undefined) { return; }
+      focus(i);
+      centre(current, [current.nodes[i]], false);
+    }
+    function select(k) {
+      var depth = bar.querySelector(".gv-depth");
+      if (depth) { depth.value = String(k); }
+      show(k);
     }
 
     function show(k) {
       if (current) { current.element.hidden = true; }
-      state.view = k; state.focus = -1; state.mark = null;
+      state.view = k; state.focus = -1; state.box = -1; state.mark = null;
       current = stage(k);
       current.element.hidden = false;
       buildFilters();
@@ -341,10 +398,10 @@
       if (state.query) {
         say(matches.length + " node" + (matches.length === 1 ? "" : "s") + " match \u201c" + event.target.value.trim() + "\u201d");
         if (matches.length) { centre(current, matches, true); }
-      } else { focus(state.focus); }
+      } else { refocus(); }
     });
     bar.querySelector(".gv-hops").addEventListener("change", function (event) {
-      state.hops = parseInt(event.target.value, 10) || 1; focus(state.focus);
+      state.hops = parseInt(event.target.value, 10) || 1; refocus();
     });
     var depth = bar.querySelector(".gv-depth");
     if (depth) { depth.addEventListener("change", function () { show(parseInt(depth.value, 10) || 0); }); }
@@ -354,6 +411,8 @@
       ident: ident,
       root: root,
       current: function () { return current; },
+      expand: expand,
+      collapse: collapse,
       mark: function (finding) {
         var found = matchFinding(current.view, finding);
         state.mark = found; state.focus = -1; focus(-1);

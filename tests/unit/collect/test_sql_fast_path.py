@@ -682,7 +682,7 @@ def detect(folder: Path, fast: bool, monkeypatch: pytest.MonkeyPatch) -> SourceF
     ]
     with monkeypatch.context() as patch:
         if not fast:
-            patch.setattr(sql_strings._SQL, "fast", None)
+            patch.setattr(sql_strings._sql(), "fast", None)
         return Registry((sql_strings.DETECTOR,)).run(files)
 
 

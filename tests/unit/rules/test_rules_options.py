@@ -12,7 +12,7 @@ from fitness.model import Finding
 from fitness.model.rulespec import RuleSpec
 from fitness.rules.base import NoOptions, Option, RuleContext, RuleType
 from fitness.rules.evaluate import build_rules
-from fitness.rules.registry import BUILTIN
+from fitness.rules.registry import rule_types
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,9 +100,9 @@ def test_an_options_dataclass_that_misses_an_option_fails_when_defined() -> None
             )
 
 
-@pytest.mark.parametrize("name", sorted(BUILTIN))
+@pytest.mark.parametrize("name", sorted(rule_types()))
 def test_every_built_in_rule_type_declares_typed_options(name: str) -> None:
-    kind = BUILTIN[name]
+    kind = rule_types()[name]
     assert kind.options_class is not None and dataclasses.is_dataclass(kind.options_class)
     assert kind.options_class.__dataclass_params__.frozen  # type: ignore[attr-defined]
     fields = [field.name for field in dataclasses.fields(kind.options_class)]
@@ -118,7 +118,7 @@ def test_built_rules_carry_their_options_dataclass() -> None:
         RuleSpec(id="l", type="layers", options={"layers": ["a", "b | c"]}),
     ]
     forbidden, instability, layers = build_rules(specs)
-    assert forbidden.opts == BUILTIN["forbidden"].options_class(  # type: ignore[misc]
+    assert forbidden.opts == rule_types()["forbidden"].options_class(  # type: ignore[misc]
         source_modules=["a"], forbidden_modules=["b"], allow_indirect=False
     )
     assert instability.option_value("max") == 1.0 and isinstance(instability.option_value("max"), float)

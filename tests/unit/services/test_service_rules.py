@@ -10,12 +10,12 @@ from fitness.model import ArchGraph, EdgeKind
 from fitness.model.rulespec import RuleSpec
 from fitness.model.views import ImportView
 from fitness.rules.base import RuleContext
-from fitness.rules.registry import BUILTIN
+from fitness.rules.registry import rule_types
 
 
 def run(graph: ArchGraph, rule_type: str, **options: Any) -> list[str]:
     spec = RuleSpec(id="r", type=rule_type, options=options)
-    cls = BUILTIN[rule_type]
+    cls = rule_types()[rule_type]
     values, errors = cls.parse_options(spec)
     assert errors == []
     return [f.message for f in cls(spec, values).check(RuleContext(ImportView.from_graph(graph)))]

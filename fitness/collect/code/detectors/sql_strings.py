@@ -24,18 +24,22 @@ are tables. ``@Query`` of Spring Data JDBC/R2DBC and ``createNativeQuery`` are S
 
 from __future__ import annotations
 
+import functools
 import re
 import time
-
-from sqlglot import exp
+from typing import TYPE_CHECKING
 
 from fitness.collect.code.detectors._entity_index import index_for
 from fitness.collect.code.detectors._literals import JVM, PHP, SUFFIXES, Piece, concatenations, literals
 from fitness.collect.code.detectors._messaging import Scope
 from fitness.collect.code.detectors._scan import ANY_FILE, close_of, commented, holds, lowered, space_before
 from fitness.collect.source_file import SourceFile
-from fitness.collect.sql.parse import Sql, quiet, table_accesses
 from fitness.model.facts import SourceFacts, TableAccess, Unresolved
+
+if TYPE_CHECKING:  # sqlglot (a tenth of a second to import) loads with the first SQL string
+    from sqlglot import exp
+
+    from fitness.collect.sql.parse import Sql
 
 DYN = "__fdyn"
 _START = re.compile(r"\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|UPSERT|REPLACE)\b", re.I)
@@ -78,7 +82,13 @@ _HINT_KEYWORDS = tuple(  # the keywords of its second branch, each found as a li
 )
 _KEYWORDS: tuple[str, ...] = ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")
 _KEYWORDS += tuple(k.lower() for k in _KEYWORDS)
-_SQL = Sql(None, [])
+
+
+@functools.cache
+def _sql() -> Sql:
+    from fitness.collect.sql.parse import Sql
+
+    return Sql(None, [])
 
 
 class SqlStrings:
@@ -199,9 +209,14 @@ def _parse(
     start: int,
     either: bool,
 ) -> None:
-    _SQL.deadline = time.monotonic() + 2.0
+    from sqlglot import exp
+
+    from fitness.collect.sql.parse import quiet, table_accesses
+
+    parser = _sql()
+    parser.deadline = time.monotonic() + 2.0
     with quiet():
-        statements = _SQL.statements(sql) or []
+        statements = parser.statements(sql) or []
     for statement in statements:
         if statement.tree is None:
             if statement.error not in ("", "not a SQL statement"):
@@ -234,6 +249,8 @@ def _parse(
 
 def _offset(node: exp.Table | None, where: list[int], start: int) -> int:
     part = node.args.get("catalog") or node.args.get("db") or node.this if node is not None else None
+    from sqlglot import exp
+
     meta = part.meta if isinstance(part, exp.Expr) else {}
     at = meta.get("start")
     return where[at] if isinstance(at, int) and 0 <= at < len(where) else start

@@ -18,7 +18,15 @@ from typing import Any
 import yaml
 
 from fitness.collect.manifests.helm.govalues import bounded, empty, go_str, normalize, truthy
-from fitness.collect.manifests.helm.limits import MAX_OUTPUT, MAX_STEPS, NOTHING, TooLarge
+from fitness.collect.manifests.helm.limits import (
+    MAX_OUTPUT,
+    MAX_STEPS,
+    NOTHING,
+    REGEX_SECONDS,
+    TooLarge,
+    Unsupported,
+)
+from fitness.collect.time_cap import time_cap
 
 
 def _width(value: Any) -> int:
@@ -151,6 +159,16 @@ def _kind(value: Any) -> str:
     return "func" if callable(value) else "struct"
 
 
+def _capped(call: Callable[[], Any]) -> Any:
+    """A chart's own regular expression, stopped after ``REGEX_SECONDS``: helm's (Go's RE2) take linear
+    time, Python's may backtrack for hours on ``(a+)+$``; one that runs over is not understood."""
+    with time_cap(REGEX_SECONDS) as cap:
+        result = call()
+    if cap.expired:
+        raise Unsupported("regular expression over its time cap")
+    return result
+
+
 def _go_regex_replacement(replacement: str) -> str:
     return re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", replacement.replace("\\", "\\\\"))
 
@@ -280,13 +298,15 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {  # by the name a template calls the
     "b64dec": lambda text: base64.b64decode(go_str(text)).decode("utf-8", "replace"),
     "sha256sum": lambda text: hashlib.sha256(go_str(text).encode()).hexdigest(),
     "sha1sum": lambda text: hashlib.sha1(go_str(text).encode()).hexdigest(),
-    "regexMatch": lambda pattern, text: re.search(go_str(pattern), go_str(text)) is not None,
-    "regexFind": lambda pattern, text: m.group() if (m := re.search(go_str(pattern), go_str(text))) else "",
-    "regexReplaceAll": lambda pattern, text, repl: re.sub(
-        go_str(pattern), _go_regex_replacement(go_str(repl)), go_str(text)
+    "regexMatch": lambda pattern, text: _capped(lambda: re.search(go_str(pattern), go_str(text)) is not None),
+    "regexFind": lambda pattern, text: _capped(
+        lambda: m.group() if (m := re.search(go_str(pattern), go_str(text))) else ""
     ),
-    "regexReplaceAllLiteral": lambda pattern, text, repl: re.sub(
-        go_str(pattern), lambda _m: go_str(repl), go_str(text)
+    "regexReplaceAll": lambda pattern, text, repl: _capped(
+        lambda: re.sub(go_str(pattern), _go_regex_replacement(go_str(repl)), go_str(text))
+    ),
+    "regexReplaceAllLiteral": lambda pattern, text, repl: _capped(
+        lambda: re.sub(go_str(pattern), lambda _m: go_str(repl), go_str(text))
     ),
     # numbers
     "int": _to_int,

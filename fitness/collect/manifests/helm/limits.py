@@ -18,6 +18,8 @@ MAX_OUTPUT = 5_000_000
 """Characters rendered per chart; rendering stops there with a warning."""
 MAX_STEPS = 2_000_000
 """Template nodes executed per chart (bounded time whatever the loops and includes)."""
+REGEX_SECONDS = 1.0
+"""Time one of the chart's regular expressions may take (``regexMatch`` ...) before it is not understood."""
 MAX_INCLUDE_DEPTH = 10
 MAX_SUBCHART_DEPTH = 5
 MAX_VALUE_NODES = 1_000_000
