@@ -160,6 +160,7 @@ def check(
         config_path=config,
         cache=not no_cache,
         allow_plugins=allow_plugins,
+        metrics=any(name == "json" for name, _ in targets),  # no other format of check shows them
         baseline_path=None if update_baseline else baseline,
         config_baseline=not update_baseline,
         changed_since=changed_since,

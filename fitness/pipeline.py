@@ -65,6 +65,7 @@ class Options:
     allow_plugins: bool = False  # import ``type: module:Class`` rule types (``--allow-plugins``)
     config_baseline: bool = True  # no --baseline: use the config's ``baseline:`` (not for --update-baseline)
     history: bool = False  # read git history even when no rule, score or service needs it (report, JSON)
+    metrics: bool = True  # module and system metrics too (JSON, HTML, trend); False: the package level only
 
 
 def run(root: Path, options: Options | None = None, config: Config | None = None) -> Analysis:
@@ -135,7 +136,7 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     view = ImportView.from_graph(graph)
     rules = build_rules(config.rules, view, plugins)
     depth = config.analysis.package_depth or default_depth(packages)
-    metrics, smells = analyze(view, config.analysis, depth)
+    metrics, smells = analyze(view, config.analysis, depth, full_metrics=options.metrics)
     if services.services:
         from fitness.analyze.services import service_smells  # only a system of services loads them
         from fitness.model.service_view import ServiceView

@@ -17,13 +17,16 @@ from fitness.model.views import ImportView, PackageView
 __all__ = ["analyze", "compute_metrics"]
 
 
-def analyze(view: ImportView, settings: AnalysisSettings, depth: int) -> tuple[Metrics, list[Finding]]:
-    """Metrics at every level and the smell findings (FIT201-FIT204), sorted.
+def analyze(
+    view: ImportView, settings: AnalysisSettings, depth: int, full_metrics: bool = True
+) -> tuple[Metrics, list[Finding]]:
+    """Metrics at every level (only the package level without ``full_metrics``) and the smell findings
+    (FIT201-FIT204), sorted.
 
     ``depth`` is the package depth for package metrics, package cycles and the package smells.
     """
     packages = PackageView.collapse(view, depth)
-    metrics = compute_metrics(view, depth, packages)
+    metrics = compute_metrics(view, depth, packages, full_metrics)
     findings = [
         *module_cycles(view, settings),
         *package_cycles(view, packages, settings),

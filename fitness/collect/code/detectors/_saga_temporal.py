@@ -14,7 +14,7 @@ it is registered next to (:func:`._saga_steps.pair`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fitness.collect.code.detectors._saga_steps import SagaRead, mask_comments, name_of, pair
 from fitness.collect.code.detectors._scan import call_args, close_of
@@ -58,15 +58,7 @@ def java(file: SourceFile) -> list[SagaRead]:
         rf"|\bAsync\s*\.\s*(?:function|procedure)\s*\(\s*(?:{'|'.join(map(re.escape, sorted(stubs)))})"
         r"\s*::\s*(\w+)"
     )
-    found = []
-    for start, end, name in _functions(file, text, adds):
-        skip = _ranges(text, [p for p in adds if start <= p < end]) + _blocks(text, _HANDLERS, start, end)
-        events = [(p, "undo", "") for p in adds if start <= p < end]
-        for match in call.finditer(text, start, end):
-            if not _inside(match.start(), skip):
-                events.append((match.start(), "step", match.group(1) or match.group(2)))
-        found.append(SagaRead("temporal", name, start, end, pair(events)))
-    return found
+    return _stub_sagas(file, text, adds, call, lambda match: match.group(1) or match.group(2))
 
 
 def go(file: SourceFile) -> list[SagaRead]:
@@ -116,19 +108,32 @@ def typescript(file: SourceFile) -> list[SagaRead]:
     if not options:
         return []
     call = re.compile(rf"(?<![\w.$])({'|'.join(options)})\s*\(")
+    return _stub_sagas(
+        file, text, adds, call, lambda match: next((g for g in match.groups()[1:] if g), match.group(1))
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _stub_sagas(
+    file: SourceFile,
+    text: str,
+    adds: list[int],
+    call: re.Pattern[str],
+    step_of: Callable[[re.Match[str]], str],
+) -> list[SagaRead]:
+    """Each function holding a compensation registration (``adds``) as a saga: its activity calls
+    (``call``, named by ``step_of``) are steps, except inside the registrations and the error handlers."""
     found = []
     for start, end, name in _functions(file, text, adds):
         skip = _ranges(text, [p for p in adds if start <= p < end]) + _blocks(text, _HANDLERS, start, end)
         events = [(p, "undo", "") for p in adds if start <= p < end]
         for match in call.finditer(text, start, end):
             if not _inside(match.start(), skip):
-                step = next((g for g in match.groups()[1:] if g), match.group(1))
-                events.append((match.start(), "step", step))
+                events.append((match.start(), "step", step_of(match)))
         found.append(SagaRead("temporal", name, start, end, pair(events)))
     return found
-
-
-# -- helpers ------------------------------------------------------------------------------------
 
 
 def _functions(file: SourceFile, text: str, marks: list[int]) -> Iterator[tuple[int, int, str]]:
