@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import WriteTree
-from tests.functional.conftest import run_fitness
+from tests.functional.conftest import check_with_baseline as check
+from tests.functional.conftest import update_baseline as update
 
 CONFIG = """\
 packages: [app]
@@ -36,16 +37,6 @@ PROJECT = {
 @pytest.fixture
 def project(write_tree: WriteTree) -> Path:
     return write_tree(PROJECT)
-
-
-def check(root: Path, *args: str):
-    return run_fitness("check", str(root), "--no-cache", "--baseline", str(root / "b.json"), *args)
-
-
-def update(root: Path):
-    return run_fitness(
-        "check", str(root), "--no-cache", "--update-baseline", "--baseline", str(root / "b.json")
-    )
 
 
 def test_a_second_import_between_known_packages_is_new(project: Path) -> None:

@@ -95,7 +95,7 @@ def collect_imports(
         importer_id = "module:" + module
         path = paths[module][0]
         lines: list[bytes] | None = None  # the module's lines, read on its first in-package import
-        for direct in imports_by_module.get(module, ()):
+        for direct in imports_by_module.pop(module, ()):  # popped: grimp's objects go as ours come
             imported = direct.imported.name
             if imported in keep:
                 if imported == module:
