@@ -228,26 +228,35 @@ def _python(file: SourceFile, out: list[Interaction]) -> None:
         tree = shared_parse(file.path, file.text)
     except ParseError:
         return  # the import collector reports syntax errors
-    aliases = _python_aliases(tree)
-    sessions = _sessions(tree, aliases)
+    imports: list[ast.Import | ast.ImportFrom] = []
+    assigns: list[ast.Assign] = []
+    calls: list[ast.Call] = []
+    for node in ast.walk(tree):  # one walk, sorted by kind (three walks cost 5 s on 20,000 modules)
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.Assign):
+            assigns.append(node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+    aliases = _python_aliases(imports)
+    sessions = _sessions(assigns, aliases)
     starts = _line_starts(file.text)
 
     def at(line: int) -> Evidence:
         return file.evidence(starts[line - 1] if 0 < line <= len(starts) else 0, "code")
 
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            found = _python_call(node, aliases, sessions)
-            if found is not None:
-                client, bounded = found
-                kind = "bounded-call" if bounded else "call"
-                out.append(Interaction(kind, client, at(node.lineno)))
+    for node in calls:
+        found = _python_call(node, aliases, sessions)
+        if found is not None:
+            client, bounded = found
+            kind = "bounded-call" if bounded else "call"
+            out.append(Interaction(kind, client, at(node.lineno)))
 
 
-def _python_aliases(tree: ast.Module) -> dict[str, str]:
+def _python_aliases(imports: list[ast.Import | ast.ImportFrom]) -> dict[str, str]:
     """Local name -> qualified name for the HTTP client modules and their functions."""
     found: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] in _CLIENTS:
@@ -269,15 +278,11 @@ def _qualname(expr: ast.expr, aliases: dict[str, str]) -> str | None:
     return ".".join([aliases[expr.id], *reversed(parts)])
 
 
-def _sessions(tree: ast.Module, aliases: dict[str, str]) -> set[str]:
+def _sessions(assigns: list[ast.Assign], aliases: dict[str, str]) -> set[str]:
     """Names (and ``self.`` attributes) assigned a ``requests.Session()``: they have no timeout either."""
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Call)
-            and _qualname(node.value.func, aliases) in _SESSIONS
-        ):
+    for node in assigns:
+        if isinstance(node.value, ast.Call) and _qualname(node.value.func, aliases) in _SESSIONS:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     names.add(target.id)
