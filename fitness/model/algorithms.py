@@ -242,12 +242,14 @@ class _Tangle:
         if self._pairs:
             a, b = self._pairs[0]
             return [a, b, a]
+        # strongly connected with as many edges as nodes: one ring, so the first cycle found is the only one
+        ring = sum(len(children) for children in self.adjacency.values()) == len(self.adjacency)
         best: list[str] = []
         for start in list(self.adjacency)[:max_starts]:
             cycle = self._cycle_through(start, len(best) - 2 if best else len(self.adjacency))
             if cycle:
                 best = cycle
-                if len(best) == 4:  # three edges: the shortest left once loops and pairs are gone
+                if len(best) == 4 or ring:  # three edges: the shortest left once loops and pairs are gone
                     break
         return best
 

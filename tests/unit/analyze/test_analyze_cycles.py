@@ -146,6 +146,15 @@ def test_bounded_shortest_cycle_is_as_short_as_brute_force(random_graph, seed):
         assert all(b in succ[a] for a, b in itertools.pairwise(fast))
 
 
+def test_a_ring_is_its_own_shortest_cycle_and_one_cut_breaks_it():
+    names = [f"m{i:02d}" for i in range(30)]
+    succ = {a: {b} for a, b in zip(names, [*names[1:], names[0]], strict=True)}
+
+    assert bounded_shortest_cycle(names, succ) == [*names, names[0]]
+    cuts, complete = nominate_cycle_breakers(names, succ)
+    assert complete and len(cuts) == 1
+
+
 def test_bounded_shortest_cycle_prefers_a_self_import_to_a_pair():
     succ = {"a": {"b"}, "b": {"a", "c"}, "c": {"c", "b"}}
     assert bounded_shortest_cycle(["a", "b", "c"], succ) == ["c", "c"]
