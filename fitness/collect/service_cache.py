@@ -138,7 +138,7 @@ class ServiceCache:
         graph: ArchGraph,
         before: GraphState,
     ) -> None:
-        """Store what the service side added to ``graph`` since ``before`` (see :func:`state`)."""
+        """Store what the service side added to ``graph`` since ``before`` (``ArchGraph.snapshot``)."""
         nodes, edges = before
         document = {
             "format": FORMAT,
@@ -168,11 +168,6 @@ class ServiceCache:
             _prune(self.folder)
         except (OSError, TypeError, ValueError):
             return
-
-
-def state(graph: ArchGraph) -> GraphState:
-    """The graph's nodes and edges as they are now (the objects, for an identity comparison later)."""
-    return graph.snapshot()
 
 
 def _fingerprint(root: Path, digest: Any, index_path: Path) -> bool:
@@ -299,13 +294,10 @@ def _warning_json(warning: str) -> object:
 
 
 def _warning(raw: object) -> str:
-    if isinstance(raw, Mapping):
-        skipped = Skipped(str(raw["path"]), str(raw["reason"]))
-        return skipped if str(skipped) == raw["text"] else _with_text(skipped, str(raw["text"]))
-    return str(raw)
-
-
-def _with_text(skipped: Skipped, text: str) -> Skipped:
-    """A Skipped whose text had a detail (``larger than 2 MB (3.1 MB)``): the same path and reason."""
-    detail = text.removeprefix(f"{skipped.path}: ").removesuffix(", skipped")
-    return Skipped(skipped.path, skipped.reason, detail)
+    """A warning as stored: a skipped file comes back as a ``Skipped`` (folded with the others), with the
+    detail its text had (``larger than 2 MB (3.1 MB)``)."""
+    if not isinstance(raw, Mapping):
+        return str(raw)
+    path, reason = str(raw["path"]), str(raw["reason"])
+    detail = str(raw["text"]).removeprefix(f"{path}: ").removesuffix(", skipped")
+    return Skipped(path, reason, "" if detail == reason else detail)

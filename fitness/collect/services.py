@@ -87,7 +87,7 @@ class ServicePlan:
 
 def plan_services(root: Path, specs: Sequence[ServiceSpec]) -> ServicePlan:
     """Read fitness.yaml's services, docker-compose and Kubernetes manifests, and service folders."""
-    if not may_hold_services(root, specs):
+    if not _may_hold_services(root, specs):
         return ServicePlan({}, {}, [])
     from fitness.collect.manifests.compose import scan_compose
     from fitness.collect.manifests.kubernetes import scan_kubernetes
@@ -111,7 +111,7 @@ def _holds_python(root: Path) -> bool:
     return any((child / "__init__.py").is_file() for child in root.iterdir() if child.is_dir())
 
 
-def may_hold_services(root: Path, specs: Sequence[ServiceSpec] = ()) -> bool:
+def _may_hold_services(root: Path, specs: Sequence[ServiceSpec]) -> bool:
     """Whether ``root`` shows any sign of services (declared ones, YAML manifests, service folders, two
     runnable sibling folders): without one, the service side reads nothing."""
     if specs:

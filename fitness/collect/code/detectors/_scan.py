@@ -270,3 +270,19 @@ def lowered(file: SourceFile) -> str:
         cached = (file, file.text.lower())
         _LOWERED[:] = [cached]
     return cached[1]
+
+
+def lines_with(text: str, lower: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of each line of ``text`` whose counterpart in ``lower`` (``text.lower()``, or
+    ``text`` itself for a case-sensitive search) holds one of ``words``, in order, once each. Found
+    with ``str.find``: a long file without the words costs no regular-expression scan."""
+    spans: set[tuple[int, int]] = set()
+    for word in words:
+        at = lower.find(word)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            spans.add((start, end))
+            at = lower.find(word, end)
+    return sorted(spans)

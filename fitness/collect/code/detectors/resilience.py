@@ -39,7 +39,7 @@ import ast
 import re
 from collections.abc import Callable
 
-from fitness.collect.code.detectors._scan import close_of, commented
+from fitness.collect.code.detectors._scan import close_of, commented, lines_with
 from fitness.collect.python.parse_cache import ParseError, shared_parse
 from fitness.collect.source_file import SourceFile
 from fitness.model.evidence import Evidence
@@ -165,7 +165,7 @@ def _markers(file: SourceFile, out: list[Interaction]) -> None:
         if not any(word in lower for word in words):
             continue
         seen: set[int] = set()
-        for start, end in _lines_with(text, lower, words):  # the pattern runs on those lines only
+        for start, end in lines_with(text, lower, words):  # the pattern runs on those lines only
             for match in pattern.finditer(text, start, end):
                 line = file.line_of(match.start())
                 if line not in seen and not _in_comment(text, match.start()):
@@ -173,20 +173,6 @@ def _markers(file: SourceFile, out: list[Interaction]) -> None:
                     out.append(
                         Interaction(kind, match.group(0).lower(), file.evidence(match.start(), "code"))
                     )
-
-
-def _lines_with(text: str, lower: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(start, end) of each line whose lower-case text holds one of ``words``, in order, once each."""
-    spans: set[tuple[int, int]] = set()
-    for word in words:
-        at = lower.find(word)
-        while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-            spans.add((start, end))
-            at = lower.find(word, end)
-    return sorted(spans)
 
 
 def _in_comment(text: str, offset: int) -> bool:

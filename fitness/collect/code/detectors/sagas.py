@@ -20,6 +20,7 @@ import re
 
 from fitness.collect.code.detectors import _saga_dsl, _saga_python, _saga_temporal
 from fitness.collect.code.detectors._saga_steps import emit
+from fitness.collect.code.detectors._scan import lines_with
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts
 
@@ -82,15 +83,5 @@ _KEYS = ("compensat", "undo", "rollback", "revert")
 
 
 def _on_a_line(text: str, pattern: re.Pattern[str]) -> bool:
-    """``pattern`` found on a line holding one of the compensation words: the words are found with
-    ``str.find``, so a long file without them costs no regular-expression scan."""
-    for word in _KEYS:
-        at = text.find(word)
-        while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-            if pattern.search(text, start, end):
-                return True
-            at = text.find(word, end)
-    return False
+    """``pattern`` found on a line holding one of the compensation words (case as written)."""
+    return any(pattern.search(text, start, end) for start, end in lines_with(text, text, _KEYS))
