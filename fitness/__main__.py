@@ -3,10 +3,17 @@
 Ctrl-C ends in one line and exit code 130 (``fitness.exit_codes``) wherever it lands: inside a command
 (``fitness.cli_common.GuardedGroup``), and here while the command modules are still being imported, which
 would otherwise print a KeyboardInterrupt traceback.
+
+When the command is done the process ends at once (``os._exit`` after flushing the standard streams):
+freeing a large project's graph object by object, and then every module, takes 60 ms and more on a
+6,700-module package, for nothing. Every file a command writes is closed (and renamed into place) before
+it returns, and no command leaves a thread, a process or a temporary folder behind. If the streams cannot
+be flushed (a closed pipe), Python's own shutdown runs, as before.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -18,6 +25,22 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("fitness: interrupted\n")
         raise SystemExit(130) from None
+    except SystemExit as done:
+        code = done.code
+        if code is None or isinstance(code, int):
+            _exit_now(code or 0)
+        raise
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` without tearing down its objects (returns only if a stream cannot be
+    flushed, for the caller to exit the ordinary way)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 if __name__ == "__main__":

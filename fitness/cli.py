@@ -6,12 +6,14 @@ Heavy modules (grimp, the pipeline, reporters) are imported inside the commands 
 
 from __future__ import annotations
 
+import copy
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.models import CommandInfo
 
 from fitness import __version__
 from fitness.cli_adr import adr_app
@@ -49,8 +51,37 @@ SinceOpt = Annotated[
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: runs the app with only the command named on the command line."""
+    only(app, sys.argv[1:])()
+
+
+def only(full: typer.Typer, argv: list[str]) -> typer.Typer:
+    """``full`` reduced to the command (or command group) ``argv`` names, or ``full`` itself for root
+    help, ``--version`` or a name that is no command (so click lists them all and suggests one).
+
+    typer turns every command's signature into click parameters before it parses anything: about
+    40 ms for the 21 commands, a tenth of a ``fitness check`` on a mid-sized package. Help, usage
+    errors and the root options are the same either way: the root callback and the named command
+    are the very objects of ``full``.
+    """
+    name = next((arg for arg in argv if not arg.startswith("-")), None)
+    if name is None:
+        return full
+    commands = [c for c in full.registered_commands if _command_name(c) == name]
+    groups = [g for g in full.registered_groups if g.name == name]
+    if not commands and not groups:
+        return full
+    reduced = copy.copy(full)
+    reduced.registered_commands = commands
+    reduced.registered_groups = groups
+    return reduced
+
+
+def _command_name(command: CommandInfo) -> str | None:
+    if command.name:
+        return command.name
+    callback = command.callback
+    return callback.__name__.lower().replace("_", "-") if callback is not None else None
 
 
 def _version(value: bool) -> None:

@@ -68,12 +68,13 @@ def collect_imports(
         raise FitnessError("no Python packages found; name them with 'packages:' in fitness.yaml", str(root))
     index = _package_index(root, roots)
     scan = ImportScan(packages=names, source_roots=roots)
-    files = _tree_file_system(root, scan.skipped)
+    sizes: dict[str, int] = {}
+    files = _tree_file_system(root, scan.skipped, sizes)
     found = [_find_package(root, roots, name, index, files) for name in names]
     cache_dir = usable_cache(cache_dir, root, scan.skipped)
-    imports_by_module = _scan(found, include_external, exclude_type_checking, cache_dir, root, scan)
+    imports_by_module = _scan(found, include_external, exclude_type_checking, cache_dir, root, scan, sizes)
     excluded = list(exclude)
-    paths = _module_paths(found, root)
+    paths = _module_paths(found, root, sizes)
     keep = {m for m in paths if not any(matches(pattern, m) for pattern in excluded)}
     for module in sorted(keep):
         path, is_package = paths[module]
@@ -184,6 +185,7 @@ def _scan(
     cache_dir: Path | None,
     root: Path,
     scan: ImportScan,
+    sizes: dict[str, int],
 ) -> dict[str, set[DirectImport]]:
     """Scan with grimp's Rust scanner; on an unparsable file, skip it with a warning and scan again."""
     from grimp import exceptions
@@ -193,7 +195,7 @@ def _scan(
 
     skip: set[str] = set()
     packages = list(found)
-    for deep_module, deep_path, deep in _too_deep(packages):  # would crash grimp's parser (SIGSEGV)
+    for deep_module, deep_path, deep in _too_deep(packages, sizes):  # would crash grimp's parser (SIGSEGV)
         skip.add(deep_module)
         scan.skipped_modules.add(deep_module)
         scan.skipped.append(f"{_relative(deep_path, root)}:{deep.line}: {deep.reason()}")
@@ -242,28 +244,32 @@ def _scan(
         scan.skipped.append(f"{where}: {why}, file skipped")
 
 
-def _too_deep(packages: list[FoundPackage]) -> Iterator[tuple[str, str, TooDeep]]:
+def _too_deep(packages: list[FoundPackage], sizes: dict[str, int]) -> Iterator[tuple[str, str, TooDeep]]:
     """(module, path, where) of each file with an expression too deep for the parsers (``nesting``)."""
     for package in packages:
         for module_file in package.module_files:
             name = module_file.module.name
             inner = name[len(package.name) + 1 :].replace(".", os.sep) if name != package.name else ""
-            path, size = _sized(package.directory, inner)
+            path, size = _sized(package.directory, inner, sizes)
             deep = None if size < SMALL_ENOUGH else too_deep_file(path)
             if deep is not None:
                 yield name, path, deep
 
 
-def _sized(directory: str, inner: str) -> tuple[str, int]:
-    """The file of a module (``inner``: its path below the package, without ``.py``) and its size; one
-    stat for a module, two for a package."""
+def _sized(directory: str, inner: str, sizes: dict[str, int]) -> tuple[str, int]:
+    """The file of a module (``inner``: its path below the package, without ``.py``) and its size: as the
+    walk saw it (``sizes``), else one stat for a module, two for a package."""
     if inner:
         path = os.path.join(directory, inner + ".py")
+        if path in sizes:
+            return path, sizes[path]
         try:
             return path, os.stat(path).st_size
         except OSError:
             pass
     path = os.path.join(directory, inner, "__init__.py")
+    if path in sizes:
+        return path, sizes[path]
     try:
         return path, os.stat(path).st_size
     except OSError:
@@ -297,10 +303,13 @@ def _interrupt_after() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _tree_file_system(root: Path, skipped: list[str]) -> AbstractFileSystem:
+def _tree_file_system(root: Path, skipped: list[str], sizes: dict[str, int]) -> AbstractFileSystem:
     """grimp's file system, walking only what may be read: regular ``.py`` files (no FIFO, device, socket or
     symlink loop, which would hang or crash the scan), and no symlink, to a file or a folder, that leads
-    outside ``root`` or back into a folder already walked. Each file left out is a warning in ``skipped``."""
+    outside ``root`` or back into a folder already walked. Each file left out is a warning in ``skipped``.
+
+    The one ``stat`` grimp makes of each module (for its mtime) also fills ``sizes`` (path -> bytes), so
+    that the depth check and the module paths need no second and third ``stat`` per file."""
     from grimp.adaptors.filesystem import FileSystem
 
     base = os.path.realpath(root)
@@ -331,6 +340,11 @@ def _tree_file_system(root: Path, skipped: list[str]) -> AbstractFileSystem:
                         names.append(entry.name)
                 yield directory, dirs, names
                 stack.extend(os.path.join(directory, name) for name in reversed(dirs))
+
+        def get_mtime(self, file_name: str) -> float:
+            status = os.stat(file_name)
+            sizes[file_name] = status.st_size
+            return status.st_mtime
 
         def _readable(self, entry: os.DirEntry[str]) -> bool:
             reason = None
@@ -400,11 +414,13 @@ def _module_of_file(packages: list[FoundPackage], filename: str) -> str | None:
     return None
 
 
-def _module_paths(found: list[FoundPackage], root: Path) -> dict[str, tuple[str, bool]]:
+def _module_paths(
+    found: list[FoundPackage], root: Path, sizes: dict[str, int]
+) -> dict[str, tuple[str, bool]]:
     """module -> (path relative to root, is_package); namespace packages have a folder as path.
 
-    A module with submodules is a package; only a module without any is looked up on disk (a package
-    may hold nothing but ``__init__.py``), so a big tree costs one stat per leaf, not a second walk.
+    A module with submodules is a package; a module without any is one if the walk saw its
+    ``__init__.py`` (``sizes``; looked up on disk without it): a package may hold nothing but that.
     """
     paths: dict[str, tuple[str, bool]] = {}
     base = os.path.realpath(root)
@@ -416,9 +432,8 @@ def _module_paths(found: list[FoundPackage], root: Path) -> dict[str, tuple[str,
         for module in names:
             inner = module[len(package.name) + 1 :].replace(".", "/") if module != package.name else ""
             folder = f"{prefix}{inner}/" if inner else prefix
-            is_package = module in parents or os.path.isfile(
-                os.path.join(package.directory, inner, "__init__.py")
-            )
+            init = os.path.join(package.directory, inner, "__init__.py")
+            is_package = module in parents or (init in sizes if sizes else os.path.isfile(init))
             paths[module] = (f"{folder}__init__.py", True) if is_package else (f"{prefix}{inner}.py", False)
         for namespace in package.namespace_packages:
             inner = namespace[len(package.name) + 1 :].replace(".", "/") if namespace != package.name else ""
