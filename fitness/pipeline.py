@@ -18,11 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from fitness import __version__
 from fitness.analyze import analyze
-from fitness.collect.git.changes import changed_files
 from fitness.collect.git.history import collect_history
 from fitness.collect.python.discover import discover_packages, discover_roots
 from fitness.collect.python.imports import ImportScan, collect_imports
-from fitness.collect.service_cache import ServiceCache
 from fitness.collect.services import ServiceScan, collect_services, plan_services
 from fitness.collect.skipped import fold_skipped
 from fitness.config import Config, load_config
@@ -46,6 +44,7 @@ from fitness.rules.merge import merge_table_findings
 from fitness.rules.registry import Plugins
 
 if TYPE_CHECKING:
+    from fitness.collect.service_cache import ServiceCache
     from fitness.model.granularity import GranularityTable
 
 CACHE_DIR = ".fitness_cache"
@@ -89,7 +88,7 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     root = root.resolve() if root.exists() else root
     config = config or load_config(root, options.config_path)
     plugins = Plugins(allow_paths=options.allow_plugins, untrusted=(str(root),))
-    changed = None if options.changed_since is None else changed_files(root, options.changed_since)
+    changed = None if options.changed_since is None else _changed_files(root, options.changed_since)
     side = _service_cache(root, config, options, known=True)
     cached = side.load() if side is not None else None
     plan = plan_services(root, config.services) if cached is None else None
@@ -192,7 +191,15 @@ def _service_cache(root: Path, config: Config, options: Options, known: bool) ->
     folder = root / CACHE_DIR / "services"
     if not options.cache or (known and not folder.is_dir()):
         return None
+    from fitness.collect.service_cache import ServiceCache
+
     return ServiceCache.open(folder, root, config, __version__)
+
+
+def _changed_files(root: Path, revision: str) -> set[str]:
+    from fitness.collect.git.changes import changed_files
+
+    return changed_files(root, revision)
 
 
 def _ignore_cache(folder: Path) -> None:

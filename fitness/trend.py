@@ -7,6 +7,7 @@ run in parallel worker processes; a sample that cannot be analysed keeps its one
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -76,7 +77,10 @@ def measure_sample(root: Path, sample: Sample, options: Options, config: Config)
             return TrendPoint(sample.sha, day, sample.subject, error=str(error).replace(str(tree), "."))
         except RecursionError:
             return TrendPoint(sample.sha, day, sample.subject, error="nested too deeply to analyse")
-    return measure(analysis, sample.sha, day, sample.subject)
+    point = measure(analysis, sample.sha, day, sample.subject)
+    del analysis
+    gc.collect()  # a worker analyses commit after commit, with the collector off (fitness.__main__)
+    return point
 
 
 def terminal_progress() -> Progress | None:

@@ -173,6 +173,10 @@ class ArchGraph:
             self._nodes[key] for key in sorted(self._nodes) if kind is None or self._nodes[key].kind is kind
         ]
 
+    def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
+        """Unsorted nodes of one kind, for hot loops that sort afterwards (or never need to)."""
+        return (node for node in self._nodes.values() if node.kind is kind)
+
     def edges(self, kind: EdgeKind | None = None) -> list[Edge]:
         keys = sorted(key for key in self._edges if kind is None or key[2] is kind)
         return [self._edges[key] for key in keys]

@@ -20,9 +20,7 @@ of the analysis goes on.
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import tempfile
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -255,6 +253,8 @@ def _command(root: Path, args: list[str]) -> list[str]:
 
 
 def _git(root: Path, *args: str) -> bytes:
+    import subprocess  # here: a plain import check never runs git, and need not load subprocess
+
     try:
         result = subprocess.run(_command(root, list(args)), capture_output=True, timeout=TIMEOUT, check=False)
     except FileNotFoundError as missing:
@@ -268,6 +268,9 @@ def _git(root: Path, *args: str) -> bytes:
 
 def _stream(root: Path, args: list[str]) -> Generator[bytes, None, None]:
     """The output of a long ``git log`` in chunks (stderr to a file: a pipe could fill and block git)."""
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryFile() as errors:
         try:
             process = subprocess.Popen(_command(root, args), stdout=subprocess.PIPE, stderr=errors)
