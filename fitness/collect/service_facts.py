@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fitness.collect.code.calls import read_text_file, scan_calls, wanted_file
+from fitness.collect.code.calls import read_text_file, scan_texts, wanted_file
 from fitness.collect.code.registry import registry
 from fitness.collect.python.parse_cache import ParseCache
 from fitness.collect.resolve.calls import ComponentFacts
@@ -43,11 +43,14 @@ def read_service_files(
     """Relative path -> text of the files worth reading (source, config, Dockerfiles), each read once;
     ``seen`` is shared by the components of one run, so a folder two components deploy is read once."""
     base = os.path.abspath(root)
+    inside = base.rstrip(os.sep) + os.sep
     seen = {} if seen is None else seen
     texts: dict[str, str] = {}
     for file in files:
         absolute = os.path.abspath(file)
-        relative = os.path.relpath(absolute, base).replace(os.sep, "/")
+        # below the root, the path after it is what relpath gives, at a tenth of its cost
+        below = absolute[len(inside) :] if absolute.startswith(inside) else os.path.relpath(absolute, base)
+        relative = below.replace(os.sep, "/")
         if relative.startswith("../") or relative in texts:
             continue
         if relative not in seen:
@@ -73,15 +76,10 @@ def component_facts(
     """The facts of one component; ``served``: settings a config server serves it; ``trees``: the
     Python parse trees this component's other scans share; ``interactions`` False: the component has no
     peer to talk to, so its resilience and saga facts are not looked for."""
-    from fitness.collect.manifests.connections import scan_config_connections
+    from fitness.collect.manifests.connections import _CONFIG_NAMES, scan_config_connections
 
     base = os.path.abspath(root)
-
-    def reader(absolute: str, relative: str, _: list[str]) -> str | None:
-        return texts.get(relative)
-
-    chosen = [Path(base, relative) for relative in sorted(texts)]
-    calls = scan_calls(chosen, root, reader, trees, python_ast)
+    calls = scan_texts(texts, base, trees, python_ast)
     warnings.extend(calls.warnings)
     facts = registry().run(
         (SourceFile(path, text, suffix_of(path)) for path, text in sorted(texts.items())), interactions
@@ -101,6 +99,9 @@ def component_facts(
             facts.refs.append(SettingRef(match.group(1), item.evidence._replace(how="env")))
         else:
             facts.unresolved.append(item)
+    # the config files among them (the only names it reads): a Path for each of 20 files per service
+    # is most of the call on a large monorepo
+    chosen = [Path(base, path) for path in sorted(texts) if _CONFIG_NAMES.match(path.rsplit("/", 1)[-1])]
     _, config_env, config_warnings = scan_config_connections(chosen, root)
     warnings.extend(config_warnings)
     ranked = [

@@ -12,6 +12,8 @@ from itertools import accumulate
 
 from fitness.model.evidence import Evidence
 
+_PLUS_ONE = (1).__add__
+
 
 @dataclass
 class SourceFile:
@@ -29,9 +31,19 @@ class SourceFile:
 
     def line_of(self, offset: int) -> int:
         """1-based line of a character offset."""
-        if not self._starts:  # line starts: a running sum of line lengths, built in C
-            self._starts = [0, *accumulate(len(line) + 1 for line in self.text.split("\n"))]
-        return bisect_right(self._starts, offset)
+        return bisect_right(self._table(), offset)
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based ``line``; 0 for a line outside the text."""
+        starts = self._table()
+        return starts[line - 1] if 0 < line < len(starts) else 0
+
+    def _table(self) -> list[int]:
+        """Offsets of the line starts, and one past the end (a running sum of line lengths plus one,
+        built in C)."""
+        if not self._starts:
+            self._starts = [0, *accumulate(map(_PLUS_ONE, map(len, self.text.split("\n"))))]
+        return self._starts
 
     def line_text(self, offset: int) -> str:
         """The stripped text of the line holding ``offset`` (at most 200 characters)."""

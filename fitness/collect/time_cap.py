@@ -14,7 +14,8 @@ even a single ``re.sub``::
 Caps nest (a statement's cap inside its file's): the timer is set for the nearest deadline, and the cap
 that ran out is the one that ends, whatever inner ``except Exception`` lies between (its signal is a
 ``BaseException``, as KeyboardInterrupt is). Where no timer can be set (not the main thread, no
-``setitimer`` as on Windows, or the program's own SIGALRM timer in use) the block runs uncapped.
+``setitimer`` as on Windows, or the program's own SIGALRM timer in use) the block runs uncapped. Many caps
+one after another (the detectors' one per file) share one SIGALRM handler in a ``batch_of_caps()``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import Any, TypeAlias
 
@@ -65,10 +67,12 @@ class TimeCap:
         _STACK.remove(self)
         self.armed = False
         mine = isinstance(error, Expired) and error.cap is self
-        if len(_STACK) == 1:  # only the saved handler is left
-            previous = _STACK.pop()
+        if len(_STACK) == 1:  # only the saved handler is left: restored, unless a batch holds it
+            previous = _STACK[0]
             assert isinstance(previous, _Previous)
-            signal.signal(signal.SIGALRM, previous.handler)
+            if not previous.held:
+                _STACK.pop()
+                signal.signal(signal.SIGALRM, previous.handler)
         elif mine or not isinstance(error, Expired):  # else an outer cap's expiry is on its way out
             _arm()
         self.expired = mine
@@ -81,10 +85,31 @@ def time_cap(seconds: float) -> TimeCap:
 
 
 class _Previous:
-    """The SIGALRM handler in place before the outermost cap, restored after it."""
+    """The SIGALRM handler in place before the outermost cap, restored after it (``held``: after the
+    batch of :func:`batch_of_caps` instead)."""
 
-    def __init__(self, handler: _Handler) -> None:
+    def __init__(self, handler: _Handler, held: bool = False) -> None:
         self.handler = handler
+        self.held = held
+
+
+@contextmanager
+def batch_of_caps() -> Iterator[None]:
+    """A block holding many caps one after another (one per file): the SIGALRM handler is set once for
+    the block, not once per cap (setting a handler costs four times setting the timer). Caps inside
+    behave as without it; outside any cap the handler does nothing."""
+    if _STACK or not _timer_free():  # inside a cap already (its handler is set), or no timer to use
+        yield
+        return
+    previous = _Previous(signal.signal(signal.SIGALRM, _expired), held=True)
+    _STACK.append(previous)
+    try:
+        yield
+    finally:
+        _STACK.remove(previous)
+        if not _STACK:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous.handler)
 
 
 _STACK: list[_Previous | TimeCap] = []
@@ -110,6 +135,8 @@ def _arm() -> None:
 
 
 def _expired(signum: int, frame: FrameType | None) -> None:
+    if not _caps():  # a late signal between the caps of a batch
+        return
     if frame is not None and frame.f_code.co_filename == __file__:  # in a cap's own code:
         if frame.f_code.co_name != "__exit__":  # the block is over; elsewhere try again in a moment
             signal.setitimer(signal.ITIMER_REAL, 1e-3)

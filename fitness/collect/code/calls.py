@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 import tokenize
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -117,16 +117,39 @@ def scan_calls(
             scan.warnings.append(f"{absolute}: outside the analysed root {base}, skipped")
         elif wanted_file(relative, scan.warnings):
             paths[relative] = absolute
+    read: list[tuple[str, str, str]] = []
+    for relative in sorted(paths):
+        text = (reader or read_text_file)(paths[relative], relative, scan.warnings)
+        if text is not None:
+            read.append((relative, paths[relative], text))
+    return _scan(read, base, scan, trees, python_ast)
+
+
+def scan_texts(
+    texts: Mapping[str, str], root: str, trees: ParseCache | None = None, python_ast: bool = True
+) -> CallScan:
+    """:func:`scan_calls` of files already read: ``texts`` maps paths relative to ``root`` (absolute,
+    normalised, as :func:`os.path.abspath` gives it) to their text."""
+    scan = CallScan()
+    read = [
+        (relative, os.path.join(root, relative), texts[relative])
+        for relative in sorted(texts)
+        if not relative.startswith("../") and wanted_file(relative, scan.warnings)
+    ]
+    return _scan(read, root, scan, trees, python_ast)
+
+
+def _scan(
+    read: list[tuple[str, str, str]], base: str, scan: CallScan, trees: ParseCache | None, python_ast: bool
+) -> CallScan:
+    """The scans of ``read``, (relative path, absolute path, text) in the order of the relative paths."""
     registry = Registry(scan.warnings, trees)
     texts: list[tuple[str, str, bool]] = []  # (path, text, is config) for the text pass
     python: dict[str, tuple[str, str]] = {}  # path -> (module name, text)
-    init_dirs: dict[str, bool] = {}
-    for relative in sorted(paths):
-        text = (reader or read_text_file)(paths[relative], relative, scan.warnings)
-        if text is None:
-            continue
+    packages: dict[str, tuple[str, ...]] = {}  # folder -> its dotted name as a package
+    for relative, absolute, text in read:
         if relative.endswith(".py"):
-            name = _module_name(paths[relative], base, init_dirs)
+            name = _module_name(absolute, base, packages)
             python[relative] = (name, text)
             registry.add_source(name, relative, text)
         texts.append((relative, text, not _is_source(relative)))
@@ -152,9 +175,10 @@ def scan_calls(
     for relative, text, config in texts:
         seen = scan_text(text, relative, config=config, consumed=consumed.get(relative, {}))
         if seen and relative in python and may_be_prose(text, {c.evidence.line for c in seen}):
-            module = modules.get(relative) or registry.get(python[relative][0])
-            if module is not None and module.path == relative:
-                prose = docstring_lines(module.tree)
+            module = modules.get(relative)
+            tree = module.tree if module is not None else registry.tree(python[relative][0], relative)
+            if tree is not None:
+                prose = docstring_lines(tree)
                 seen = [c for c in seen if c.evidence.line not in prose]
         calls.update(seen)
     scan.calls = sorted(calls)
@@ -320,16 +344,22 @@ def _python_encoding(data: bytes) -> str | None:
         return None
 
 
-def _module_name(absolute: str, base: str, init_dirs: dict[str, bool]) -> str:
+def _module_name(absolute: str, base: str, packages: dict[str, tuple[str, ...]]) -> str:
     """Dotted module name: the file's name plus every enclosing folder that holds ``__init__.py``."""
     folder, filename = os.path.split(absolute)
     stem = filename[:-3]
-    parts = [] if stem == "__init__" else [stem]
-    while folder.startswith(base + os.sep):
-        if folder not in init_dirs:
-            init_dirs[folder] = os.path.isfile(os.path.join(folder, "__init__.py"))
-        if not init_dirs[folder]:
-            break
-        folder, package = os.path.split(folder)
-        parts.append(package)
-    return ".".join(reversed(parts)) or stem
+    names = _package(folder, base, packages)
+    return ".".join(names if stem == "__init__" else (*names, stem)) or stem
+
+
+def _package(folder: str, base: str, packages: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The dotted name of ``folder`` as a package (its enclosing folders that hold ``__init__.py``, up to
+    the first that does not), worked out once per folder of a scan."""
+    found = packages.get(folder)
+    if found is None:
+        found = ()
+        if folder.startswith(base + os.sep) and os.path.isfile(os.path.join(folder, "__init__.py")):
+            parent, name = os.path.split(folder)
+            found = (*_package(parent, base, packages), name)
+        packages[folder] = found
+    return found

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from fitness.collect.skipped import Skipped
 from fitness.collect.source_file import SourceFile
-from fitness.collect.time_cap import time_cap
+from fitness.collect.time_cap import batch_of_caps, time_cap
 from fitness.model.facts import SourceFacts
 
 DETECTOR_MODULES: tuple[str, ...] = (
@@ -70,39 +70,86 @@ class Registry:
         ``interactions`` False: the :data:`INTERACTION_DETECTORS` are left out."""
         facts = SourceFacts()
         detectors = [d for d in self.detectors if interactions or d.name not in INTERACTION_DETECTORS]
-        readers: dict[tuple[str, str], list[Detector]] = {}  # (suffix, name) -> detectors reading it
-        for file in files:
-            key = (file.suffix, file.name.lower())
-            if key not in readers:
-                readers[key] = [d for d in detectors if _reads(d, file)]
-            found = _lengths(facts)
-            with time_cap(FILE_SECONDS) as cap:
-                for detector in readers[key]:
-                    if not any(t in file.text for t in detector.triggers):
-                        continue
-                    try:
-                        detector.detect(file, facts)
-                    except Exception as error:  # a construct nobody foresaw must not stop the analysis
-                        facts.warnings.append(
-                            f"{file.path}: {detector.name} detector failed ({type(error).__name__}: {error})"
-                        )
-            if cap.expired:  # what the file gave before the timer is dropped: the same answer at any speed
-                for name, length in found.items():
-                    del getattr(facts, name)[length:]
-                facts.warnings.append(Skipped(file.path, SLOW, f"over {FILE_SECONDS:g} s to read"))
+        named = _Names(detectors)
+        readers: dict[tuple[str, str | None], list[Detector]] = {}  # (suffix, name) -> its readers
+        with batch_of_caps():
+            for file in files:
+                name = file.name.lower()
+                key = (file.suffix, name if named.matter(name) else None)  # most names matter to none
+                if key not in readers:
+                    readers[key] = [d for d in detectors if _reads_kind(d, *key)]
+                chosen = _triggered(readers[key], file.text)
+                if chosen:  # most files of a large component have none: no timer to set
+                    _detect(chosen, file, facts)
         return facts
 
 
+def _detect(detectors: list[Detector], file: SourceFile, facts: SourceFacts) -> None:
+    """``detectors`` on ``file``, under one time cap."""
+    found = _lengths(facts)
+    with time_cap(FILE_SECONDS) as cap:
+        for detector in detectors:
+            try:
+                detector.detect(file, facts)
+            except Exception as error:  # a construct nobody foresaw must not stop the analysis
+                facts.warnings.append(
+                    f"{file.path}: {detector.name} detector failed ({type(error).__name__}: {error})"
+                )
+    if cap.expired:  # what the file gave before the timer is dropped: the same answer at any speed
+        for name, length in found.items():
+            del getattr(facts, name)[length:]
+        facts.warnings.append(Skipped(file.path, SLOW, f"over {FILE_SECONDS:g} s to read"))
+
+
+class _Names:
+    """Which file names some detector reads by name (``nginx.conf``), so that the readers of the other
+    files are found once per suffix, not once per file."""
+
+    def __init__(self, detectors: list[Detector]) -> None:
+        plain = [d.suffixes for d in detectors if type(d.suffixes) is frozenset]
+        self.listed: frozenset[str] = frozenset().union(*plain)
+        self.custom = [d.suffixes for d in detectors if type(d.suffixes) is not frozenset]
+
+    def matter(self, name: str) -> bool:
+        return name in self.listed or any(name in suffixes for suffixes in self.custom)
+
+
+def _triggered(detectors: list[Detector], text: str) -> list[Detector]:
+    """The ``detectors`` with a trigger in ``text``, in order; a trigger several of them share (a line
+    break, a quote, ``env``) is looked for once."""
+    present: dict[str, bool] = {}
+    chosen = []
+    for detector in detectors:
+        for trigger in detector.triggers:
+            hit = present.get(trigger)
+            if hit is None:
+                hit = present[trigger] = trigger in text
+            if hit:
+                chosen.append(detector)
+                break
+    return chosen
+
+
+_LISTS = tuple(f.name for f in fields(SourceFacts) if f.name != "tables")
+"""The lists of :class:`SourceFacts` a file's facts are appended to, but ``tables``, which the ORM
+detectors' entity index keeps in step with itself (it may take out an earlier entry): left as the
+index has it."""
+
+
 def _lengths(facts: SourceFacts) -> dict[str, int]:
-    """The length of every list of ``facts`` but ``tables``, which the ORM detectors' entity index keeps
-    in step with itself (it may take out an earlier entry): left as the index has it."""
-    return {f.name: len(getattr(facts, f.name)) for f in fields(facts) if f.name != "tables"}
+    """The length of each of :data:`_LISTS` of ``facts``."""
+    return {name: len(getattr(facts, name)) for name in _LISTS}
 
 
 def _reads(detector: Detector, file: SourceFile) -> bool:
-    return (
-        file.suffix in detector.suffixes or file.name.lower() in detector.suffixes or "*" in detector.suffixes
-    )
+    return _reads_kind(detector, file.suffix, file.name.lower())
+
+
+def _reads_kind(detector: Detector, suffix: str, name: str | None) -> bool:
+    """Whether ``detector`` reads a file of ``suffix`` and lower-case ``name`` (None: a name no detector
+    lists)."""
+    suffixes = detector.suffixes
+    return suffix in suffixes or (name is not None and name in suffixes) or "*" in suffixes
 
 
 _REGISTRY: Registry | None = None

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 
 from fitness.collect.code.detectors._scan import close_of, commented
 from fitness.collect.python.parse_cache import ParseError, shared_parse
+from fitness.collect.python.pywalk import child_nodes
 from fitness.collect.source_file import SourceFile, suffix_of
 from fitness.model.facts import Interaction
 
@@ -63,42 +65,62 @@ def _python(file: SourceFile) -> list[Interaction]:
         tree = shared_parse(file.path, file.text)
     except ParseError:
         return []
-    starts = [0, *(match.end() for match in re.finditer("\n", file.text))]
+    at = file.line_start
 
-    def at(line: int) -> int:
-        return starts[line - 1] if 0 < line <= len(starts) else 0
-
-    found: list[Interaction] = []
-    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    names = {function.name for function in functions}
-    for function in functions:
-        found.extend(_python_local_calls(file, function, names, at))
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    # one breadth-first walk (ast.walk's order) for the spans, and for each call the functions it lies
+    # in: each function's local calls come out in the order a walk of that function alone gives (the
+    # order of a breadth-first walk restricted to a subtree is the subtree's own)
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    calls: list[tuple[ast.Call, tuple[int, ...]]] = []
+    spans_found: list[Interaction] = []
+    todo: deque[tuple[ast.AST, tuple[int, ...]]] = deque([(tree, ())])  # node, the functions holding it
+    while todo:
+        node, held = todo.popleft()
+        kind = node.__class__
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             end = node.end_lineno or node.lineno
-            found.append(Interaction("function", node.name, file.evidence(at(start), "code"), end))
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            spans_found.append(Interaction("function", node.name, file.evidence(at(start), "code"), end))
+            held = (*held, len(functions))
+            functions.append(node)
+        elif kind is ast.For or kind is ast.AsyncFor or kind is ast.While:
+            assert isinstance(node, (ast.For, ast.AsyncFor, ast.While))
             start = node.body[0].lineno if node.body else node.lineno
-            found.append(
-                Interaction("loop", "for", file.evidence(at(start), "code"), node.end_lineno or start)
-            )
-        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            end = node.end_lineno or start
+            spans_found.append(Interaction("loop", "for", file.evidence(at(start), "code"), end))
+        elif kind in _COMPREHENSIONS:
+            assert isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
             end = node.end_lineno or node.lineno
-            found.append(Interaction("loop", "for", file.evidence(at(node.lineno), "code"), end))
-    return found
+            spans_found.append(Interaction("loop", "for", file.evidence(at(node.lineno), "code"), end))
+        elif kind is ast.Call and held:
+            assert isinstance(node, ast.Call)
+            calls.append((node, held))
+        todo.extend((child, held) for child in child_nodes(node))
+    names = {function.name for function in functions}
+    by_function: list[list[ast.Call]] = [[] for _ in functions]
+    for call, held in calls:
+        for index in held:
+            by_function[index].append(call)
+    found: list[Interaction] = []
+    for function, its_calls in zip(functions, by_function, strict=True):
+        found.extend(_python_local_calls(file, function, its_calls, names, at))
+    return found + spans_found
+
+
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 
 
 def _python_local_calls(
     file: SourceFile,
     function: ast.FunctionDef | ast.AsyncFunctionDef,
+    calls: list[ast.Call],
     names: set[str],
     at: Callable[[int], int],
 ) -> Iterator[Interaction]:
-    """Calls in ``function``'s body of functions defined in the same file (``f()``, ``self.f()``)."""
-    for node in ast.walk(function):
-        if not isinstance(node, ast.Call):
-            continue
+    """Of the ``calls`` in ``function`` (nested functions included), those of functions defined in the
+    same file (``f()``, ``self.f()``)."""
+    for node in calls:
         callee = node.func
         if isinstance(callee, ast.Name):
             name = callee.id

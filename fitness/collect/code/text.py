@@ -107,8 +107,11 @@ def scan_text(
     families.append((_KV_NEEDLES, K8S_ENV_PATTERN) if config else (_GRPC_NEEDLES, GRPC_PATTERN))
     lines: dict[int, list[re.Pattern[str]]] = {}
     lower = text.lower()
+    found_lines: dict[tuple[str, ...], set[int]] = {}  # a config file's two key families share needles
     for needles, pattern in families:
-        for start in _lines_with(text, lower, needles):
+        if needles not in found_lines:
+            found_lines[needles] = _lines_with(text, lower, needles)
+        for start in found_lines[needles]:
             lines.setdefault(start, []).append(pattern)
     found: list[Call] = []
     line, counted = 1, 0

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
+from fitness.collect.python.pywalk import walk
 from fitness.model import Evidence
 
 
@@ -147,7 +148,7 @@ def load_file(tree: ast.Module, path: str, module: str, is_package: bool, lines:
     top: dict[str, str] = {}
     nested: dict[str, str] = {}
     calls: list[ast.Call] = []
-    for node in ast.walk(tree):
+    for node in walk(tree):  # ast.walk's order without the leaves, which hold none of these
         if isinstance(node, ast.Call):
             calls.append(node)
             receiver = node.func.value if isinstance(node.func, ast.Attribute) else None

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fitness.collect.code.lazy_re import lazy
+
 GO = frozenset({".go"})
 JVM = frozenset({".java", ".kt", ".kts", ".scala"})
 CS = frozenset({".cs"})
@@ -91,11 +93,11 @@ def _braced(text: str, i: int) -> int:
 
 
 _HOLES = {
-    "dollar": re.compile(r"(?<!\\)\$(?:\{|[A-Za-z_]\w*)"),  # Kotlin, Scala s"": ${x} and $x
-    "js": re.compile(r"(?<!\\)\$\{"),  # JS template literals; Java strings (MyBatis ${x})
-    "brace": re.compile(r"\{\{|\}\}|\{"),  # C# $"...{x}..."
-    "ruby": re.compile(r"#\{"),
-    "php": re.compile(r"\{\$|\$[A-Za-z_]\w*(?:->\w+|\[[^\]\n]*\])?"),
+    "dollar": lazy(r"(?<!\\)\$(?:\{|[A-Za-z_]\w*)"),  # Kotlin, Scala s"": ${x} and $x
+    "js": lazy(r"(?<!\\)\$\{"),  # JS template literals; Java strings (MyBatis ${x})
+    "brace": lazy(r"\{\{|\}\}|\{"),  # C# $"...{x}..."
+    "ruby": lazy(r"#\{"),
+    "php": lazy(r"\{\$|\$[A-Za-z_]\w*(?:->\w+|\[[^\]\n]*\])?"),
 }
 
 
@@ -238,7 +240,7 @@ def _close(text: str, i: int, quote: str, limit: int, verbatim: bool = False, ra
     return -1 if match is None else match.end() - 1
 
 
-_EXPR = re.compile(r"[A-Za-z_$][\w$]*(?:\s*\(\s*\))?(?:\s*(?:\.|::|\?\.)\s*[A-Za-z_$][\w$]*(?:\s*\(\s*\))?)*")
+_EXPR = lazy(r"[A-Za-z_$][\w$]*(?:\s*\(\s*\))?(?:\s*(?:\.|::|\?\.)\s*[A-Za-z_$][\w$]*(?:\s*\(\s*\))?)*")
 
 
 def concatenations(text: str, lits: list[Lit], suffix: str) -> list[tuple[Lit, list[Piece]]]:

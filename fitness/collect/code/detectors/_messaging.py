@@ -39,6 +39,7 @@ from fitness.collect.code.detectors._scan import (
     strip_comments,
     word_start,
 )
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Message, Setting, SourceFacts, Unresolved
 
@@ -47,51 +48,51 @@ JS = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"})
 CODE = JVM | JS | {".go", ".cs"}
 
 _ID = r"[A-Za-z_$][\w$]*+"  # possessive: what follows a name never starts with a word character
-_ASSIGN = re.compile(
+_ASSIGN = lazy(
     rf"(?<![\w.$])(?P<name>{_ID})(?:\s*+,\s*+{_ID})*+\s*+(?::\s*[\w<>\[\]?.,]+(?:\s*<[^=\n]*>)?\s*)?(?::=|=)(?![=>])"
 )
-_ASSIGN_START = re.compile(r"(?<![\w.$])[A-Za-z_$][\w$]*+\s*+[,:=]")  # where an _ASSIGN match can start
+_ASSIGN_START = lazy(r"(?<![\w.$])[A-Za-z_$][\w$]*+\s*+[,:=]")  # where an _ASSIGN match can start
 _NOT_BEFORE = frozenset("!+-*/%&|^~")  # no _ASSIGN match ends with one of these before its "="
-_NAME = re.compile(r"[A-Za-z_$][\w$]*")
-_VALUE_FIELD = re.compile(
+_NAME = lazy(r"[A-Za-z_$][\w$]*")
+_VALUE_FIELD = lazy(
     r"@Value\(\s*(?:value\s*=\s*)?\"((?:\\?\$\{[^\"]*?\})+)\"\s*\)\s*(?:@\w+(?:\([^)]*\))?\s*)*"
     r"(?:(?:private|protected|public|internal|final|static|lateinit|open|val|var)\s+)*"
     r"(?:[\w<>?,.\[\]]+\s+)?(\w+)\s*[:;=,)]"
 )
-_STATIC_IMPORT = re.compile(
+_STATIC_IMPORT = lazy(
     r"import(?<![^\n]import)\s+(?:static\s+)?[\w.]*?\b([A-Z]\w*)\.([A-Z][A-Z0-9_]*)\s*;?\s*$", re.M
 )
-_GO_IMPORT = re.compile(r"\"[\w./-]*/(\w+)\"|^\s*(\w+)\s+\"[\w./-]+\"", re.M)
+_GO_IMPORT = lazy(r"\"[\w./-]*/(\w+)\"|^\s*(\w+)\s+\"[\w./-]+\"", re.M)
 _CLASS_KEYWORDS = frozenset({"class", "interface", "object", "enum", "record", "struct"})
-_CLASS = re.compile(r"\b(?:class|interface|object|enum|record|struct)\s+([A-Z]\w*)")
-_PLACEHOLDER = re.compile(r"\$\{([^}:]+)(?::[^}]*)?\}")
-_STRING = re.compile(
+_CLASS = lazy(r"\b(?:class|interface|object|enum|record|struct)\s+([A-Z]\w*)")
+_PLACEHOLDER = lazy(r"\$\{([^}:]+)(?::[^}]*)?\}")
+_STRING = lazy(
     r"^(?P<prefix>[$@s]?)(?:\"\"\"(?P<t>.*?)\"\"\"|\"(?P<d>(?:[^\"\\\n]|\\.)*)\"|'(?P<s>(?:[^'\\\n]|\\.)*)'"
     r"|`(?P<b>[^`]*)`)$",
     re.S,
 )
-_ENV = re.compile(
+_ENV = lazy(
     r"^(?:(?:os\.Getenv|System\.getenv|(?:System\.)?Environment\.GetEnvironmentVariable|sys\.env(?:\.get)?"
     r"|os\.getenv|env::var)\(\s*\"(?P<a>\w+)\"\s*\)|process\.env\.(?P<b>\w+)|process\.env\[\s*['\"](?P<c>\w+)['\"]\s*\]"
     r"|(?:\w+\.)?\w*[Ee]nv\w*\(\s*['\"](?P<d>\w+)['\"]\s*,\s*(?P<dd>['\"][^'\"\n]*['\"])\s*\)"
     r"|System\.getenv\(\)\.getOrDefault\(\s*\"(?P<e>\w+)\"\s*,\s*(?P<ed>\"[^\"\n]*\")\s*\))"
     r"(?:\s*(?:\?:|\?\?|\|\|)\s*(?P<default>['\"][^'\"\n]*['\"])|\.getOrElse\(\s*(?P<gd>\"[^\"\n]*\")\s*\))?$"
 )
-_CONFIG = re.compile(
+_CONFIG = lazy(
     r"^(?:this\.)?_?(?i:\w*(?:env|environment|config|conf|configuration|settings|viper|cfg))"
     r"\.(?:get|getProperty|getRequiredProperty|getString|GetString|getValue|GetValue(?:<\w+>)?)"
     r"\(\s*['\"](?P<a>[\w.:\-]+)['\"]\s*\)$|^_?(?i:\w*config\w*)\[\s*\"(?P<b>[\w.:\-]+)\"\s*\]$"
 )
-_CONFIG_OBJECT = re.compile(
+_CONFIG_OBJECT = lazy(
     r"^(?:require\(\s*['\"](?:config|[./\w-]*\.json)['\"]\s*\)|(?:\w+\.)?(?:nconf|config|conf)\.get\(\s*['\"](?P<key>[\w.:\-]+)['\"]\s*\))$"
 )
-_COLLECTION = re.compile(
+_COLLECTION = lazy(
     r"^(?:listOf|setOf|arrayOf|mutableListOf|List\.of|Set\.of|Arrays\.asList|Collections\.singletonList"
     r"|Collections\.singleton|Stream\.of|Seq|List|Set|Array|ImmutableList\.of)\s*(?:<[^()]*>)?\s*\((?P<a>.*)\)$"
     r"|^(?:new\s+[\w.]*\s*(?:<[^{}]*>)?\s*(?:\[\s*\])?\s*|\[\]string\s*|new\s*\[\]\s*)?\{(?P<b>.*)\}$|^\[(?P<c>.*)\]$",
     re.S,
 )
-_QUEUE_CALL = re.compile(
+_QUEUE_CALL = lazy(
     r"^(?:await\s+)?(?:\w+\.)*(?:QueueDeclare|assertQueue|queueDeclare|createQueue|createTopic)\(\s*(?P<a>[^,)]*)"
     r"|^new\s+(?:ActiveMQQueue|ActiveMQTopic|Queue|Topic|AnyQueue)\s*\(\s*(?P<b>[^,)]*)"
 )

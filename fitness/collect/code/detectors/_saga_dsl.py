@@ -30,21 +30,22 @@ from fitness.collect.code.detectors._saga_steps import (
     pair_by_noun,
 )
 from fitness.collect.code.detectors._scan import call_args, close_of, named, split_top
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 
-_CHAIN = re.compile(
+_CHAIN = lazy(
     r"(?<![\w$])(step)\s*\(|\.\s*(invokeParticipant|invokeLocal|notifyParticipant|invoke)\s*\("
     r"|\.\s*(withCompensation(?:Notification)?)\s*\(|\.\s*(build)\s*\(\s*\)"
 )
-_AXON_SEND = re.compile(r"\.\s*(?:send|sendAndWait|dispatch)\s*(?:<[^>()]*>)?\s*\(")
-_MT_SEND = re.compile(r"\.\s*(?:Publish|Send|PublishAsync|SendAsync)\s*(?:<\s*(\w+)\s*>)?\s*\(")
-_COMMAND = re.compile(
+_AXON_SEND = lazy(r"\.\s*(?:send|sendAndWait|dispatch)\s*(?:<[^>()]*>)?\s*\(")
+_MT_SEND = lazy(r"\.\s*(?:Publish|Send|PublishAsync|SendAsync)\s*(?:<\s*(\w+)\s*>)?\s*\(")
+_COMMAND = lazy(
     r"\bnew\s+([A-Z]\w*)\s*[({]|\bInit\s*<\s*([A-Z]\w*)\s*>|^\s*([A-Z]\w*)\s*\(|^\s*([a-z]\w*(?:Command|Cmd))\s*$"
 )
-_CLASS = re.compile(r"\bclass\s+(\w+)[^{;]*\{")
+_CLASS = lazy(r"\bclass\s+(\w+)[^{;]*\{")
 ACTION_KEYS = frozenset({"action", "execute", "invoke", "do", "run", "forward", "transaction", "handler"})
 UNDO_KEYS = frozenset({"compensate", "compensation", "compensatingAction", "undo", "rollback", "revert"})
-_ARRAY = re.compile(r"\[\s*\{")
+_ARRAY = lazy(r"\[\s*\{")
 _NOT_COMMANDS = frozenset({"Uri", "TimeSpan", "Guid", "DateTime", "Date", "HashMap", "ArrayList", "Object"})
 
 

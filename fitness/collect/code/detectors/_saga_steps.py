@@ -13,13 +13,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Interaction
 
-_COMMENT_OR_STRING = re.compile(
+_COMMENT_OR_STRING = lazy(
     r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|//[^\n]*|/\*[\s\S]*?(?:\*/|$)"
 )
-_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_WORDS = lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 COMPENSATING_VERBS = frozenset(
     {"cancel", "undo", "compensate", "refund", "release", "rollback", "revert", "reject", "unreserve"}
     | {"void", "restore", "reverse", "abort", "deallocate", "unlock", "unbook", "delete", "remove"}

@@ -18,22 +18,21 @@ from collections.abc import Callable, Iterator
 
 from fitness.collect.code.detectors._saga_steps import SagaRead, mask_comments, name_of, pair
 from fitness.collect.code.detectors._scan import call_args, close_of
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.code.spans import spans
 from fitness.collect.source_file import SourceFile
 
-_JAVA_STUB = re.compile(r"(\w+)\s*=\s*Workflow\s*\.\s*new(?:Local)?ActivityStub\s*\(")
-_JAVA_ADD = re.compile(r"\.\s*addCompensation\s*\(")
-_JAVA_REF = re.compile(r"^\s*(\w+)\s*::\s*\w+|^[^,]*->\s*\{?\s*(\w+)\s*\.\s*\w+\s*\(")
-_HANDLERS = re.compile(r"\bcatch\s*(?:\([^)]*\))?\s*\{|\bfinally\s*\{")
-_GO_ACTIVITY = re.compile(r"\bworkflow\s*\.\s*Execute(?:Local)?Activity\s*\(")
-_GO_ADD = re.compile(r"\.\s*AddCompensation\s*\(")
-_GO_DEFER = re.compile(r"\bdefer\s+func\s*\(\s*\)\s*\{")
-_GO_ERROR = re.compile(r"\bif\s+err\s*!=\s*nil\s*\{")
-_TS_PROXY_NAMES = re.compile(
-    r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*(?:\w+\s*\.\s*)?proxy(?:Local)?Activities\b"
-)
-_TS_PROXY_OBJECT = re.compile(r"(?:const|let|var)\s+(\w+)\s*=\s*(?:\w+\s*\.\s*)?proxy(?:Local)?Activities\b")
-_TS_ADD = re.compile(
+_JAVA_STUB = lazy(r"(\w+)\s*=\s*Workflow\s*\.\s*new(?:Local)?ActivityStub\s*\(")
+_JAVA_ADD = lazy(r"\.\s*addCompensation\s*\(")
+_JAVA_REF = lazy(r"^\s*(\w+)\s*::\s*\w+|^[^,]*->\s*\{?\s*(\w+)\s*\.\s*\w+\s*\(")
+_HANDLERS = lazy(r"\bcatch\s*(?:\([^)]*\))?\s*\{|\bfinally\s*\{")
+_GO_ACTIVITY = lazy(r"\bworkflow\s*\.\s*Execute(?:Local)?Activity\s*\(")
+_GO_ADD = lazy(r"\.\s*AddCompensation\s*\(")
+_GO_DEFER = lazy(r"\bdefer\s+func\s*\(\s*\)\s*\{")
+_GO_ERROR = lazy(r"\bif\s+err\s*!=\s*nil\s*\{")
+_TS_PROXY_NAMES = lazy(r"(?:const|let|var)\s*\{([^}]*)\}\s*=\s*(?:\w+\s*\.\s*)?proxy(?:Local)?Activities\b")
+_TS_PROXY_OBJECT = lazy(r"(?:const|let|var)\s+(\w+)\s*=\s*(?:\w+\s*\.\s*)?proxy(?:Local)?Activities\b")
+_TS_ADD = lazy(
     r"\b\w*(?:[Cc]ompensat|[Uu]ndo|[Rr]ollback)\w*\s*\.\s*(?:push|unshift)\s*\(|\baddCompensation\s*\("
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
@@ -19,13 +20,13 @@ def commented(text: str, offset: int) -> bool:
 
 
 _STRINGS = {
-    "'": re.compile(r"'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|$)", re.S),
-    '"': re.compile(r'"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|$)', re.S),
-    "`": re.compile(r"`(?:[^`\\]|\\.)*(?:`|$)", re.S),
+    "'": lazy(r"'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|$)", re.S),
+    '"': lazy(r'"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|$)', re.S),
+    "`": lazy(r"`(?:[^`\\]|\\.)*(?:`|$)", re.S),
 }
 _QUOTES = ('"""', '"', "'", "`")
-_BRACKETS = re.compile(r'"""|["\'`]|//|/\*|[()\[\]{}]')
-_STATEMENT = re.compile(r'"""|["\'`]|//|/\*|[()\[\]{};,\n]')
+_BRACKETS = lazy(r'"""|["\'`]|//|/\*|[()\[\]{}]')
+_STATEMENT = lazy(r'"""|["\'`]|//|/\*|[()\[\]{};,\n]')
 _SPLIT: dict[str, re.Pattern[str]] = {}
 
 
@@ -245,7 +246,7 @@ def word_starts(text: str, needle: str, chained: str = "") -> list[int]:
 
 # -- which files a detector reads ---------------------------------------------------------------------
 #
-# The registry looks for each trigger of a detector in each file (one pass over the text per trigger)
+# The registry looks for each distinct trigger in each file (one pass over the text per trigger)
 # before calling it. A detector whose languages need different needles lists "\n" as its first trigger
 # (found at once in any file of more than one line: its other triggers are then not looked for) and checks
 # in ``detect`` only the needles the file's language needs (see each detector's ``_worth``), with the

@@ -13,9 +13,8 @@ of that key wins and the connection collector reads it like any setting:
 
 from __future__ import annotations
 
-import re
-
 from fitness.collect.code.detectors._scan import finditer_at, occurrences, space_before
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Setting, SourceFacts
 
@@ -37,12 +36,12 @@ SOURCE = frozenset(
         ".rs",
     }
 )
-_URL = re.compile(
+_URL = lazy(
     r"[\"'`]((?:jdbc:)?(mongodb(?:\+srv)?|postgres(?:ql)?|mysql|mariadb|redis|rediss|amqps?|sqlserver)"
     r"://[^\"'`\s]{1,300})[\"'`]"
 )
-_GO_DSN = re.compile(r"[\"'`]((?:[^\"'`@\s]{0,100}@)?tcp\([A-Za-z0-9_.-]+(?::\d+)?\)/[^\"'`\s]{0,100})[\"'`]")
-_CLIENT = re.compile(
+_GO_DSN = lazy(r"[\"'`]((?:[^\"'`@\s]{0,100}@)?tcp\([A-Za-z0-9_.-]+(?::\d+)?\)/[^\"'`\s]{0,100})[\"'`]")
+_CLIENT = lazy(
     r"\b(?:new\s+)?(CachingConnectionFactory|MongoClient|Jedis|JedisPool|setHost)\s*\(\s*[\"']"
     r"([A-Za-z][A-Za-z0-9_.-]*)[\"']"
 )
@@ -53,9 +52,7 @@ _CLIENT_KEYS = {
     "Jedis": "REDIS_HOST",
     "JedisPool": "REDIS_HOST",
 }
-_FLAG = re.compile(
-    r"flag(?<!\wflag)\.String(?:Var)?\(\s*(?:&[\w.]+\s*,\s*)?\"([\w.-]+)\"\s*,\s*\"([^\"\n]*)\""
-)
+_FLAG = lazy(r"flag(?<!\wflag)\.String(?:Var)?\(\s*(?:&[\w.]+\s*,\s*)?\"([\w.-]+)\"\s*,\s*\"([^\"\n]*)\"")
 _LOCAL = ("localhost", "127.0.0.1", "0.0.0.0")
 
 

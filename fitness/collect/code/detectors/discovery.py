@@ -41,32 +41,33 @@ from fitness.collect.code.detectors._scan import (
     word_start,
 )
 from fitness.collect.code.detectors.grpc import call_args, commented, expression_value
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import AddressUse, NameUse, SourceFacts, Unresolved
 
-_FEIGN = re.compile(r"@FeignClient\s*\(")
-_ATTRIBUTE = re.compile(r"^(\w+)\s*=\s*(.+)$", re.S)
-_LB = re.compile(r"[\"'`]lb:(?:(wss?|https?):)?//([A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?)")
+_FEIGN = lazy(r"@FeignClient\s*\(")
+_ATTRIBUTE = lazy(r"^(\w+)\s*=\s*(.+)$", re.S)
+_LB = lazy(r"[\"'`]lb:(?:(wss?|https?):)?//([A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?)")
 _RECEIVER = r"\b\w*(?:[Dd]iscovery|[Ee]ureka|[Cc]onsul|[Bb]alancer|[Rr]egistry)\w*(?:\(\))?\s*\."
-_LOOKUP = re.compile(
+_LOOKUP = lazy(
     _RECEIVER
     + r"(?:getInstances|GetInstances(?:Async)?|choose|getNextServerFromEureka|getInstancesByVipAddress"
     r"|getInstancesByAppId|getApplication|getHealthServices|getCatalogService|ResolveServiceInstancesAsync)\s*\("
     r"|\.(?:Health|Catalog|health|catalog)(?:\(\))?\.(?:Service|service)(?:\.nodes)?\s*\("
 )
-_LOOKUP_ANCHOR = re.compile(  # the "." before a lookup method (or Health/Catalog) of every _LOOKUP match
+_LOOKUP_ANCHOR = lazy(  # the "." before a lookup method (or Health/Catalog) of every _LOOKUP match
     r"\.(?:[Gg]etInstances|choose|getNextServerFromEureka|getApplication|getHealthServices|getCatalogService"
     r"|ResolveServiceInstancesAsync|[Hh]ealth|[Cc]atalog)"
 )
-_OBJECT_SERVICE = re.compile(r"^\{\s*service\s*:\s*(.+?)\s*[,}]")
+_OBJECT_SERVICE = lazy(r"^\{\s*service\s*:\s*(.+?)\s*[,}]")
 _ENUM_TYPE = r"(?:[A-Z]\w*?)?(?:Service|Services|ServiceNames?|ServiceTypes?|ServiceIds?)"
-_ENUM_USE = re.compile(
+_ENUM_USE = lazy(
     r"(?<![\w$])(?:[a-z_]\w*\.)*(" + _ENUM_TYPE + r")\.([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\b(?!\s*\()"
 )
-_ENUM_ANCHOR = re.compile(r"Service(?:s|Names?|Types?|Ids?)?\.(?=[A-Z])")  # in every _ENUM_USE match
-_ENUM_DECLARATION = re.compile(r"enum(?<!\wenum)\s+(?:class\s+)?(" + _ENUM_TYPE + r")\b[^{;]*\{")
+_ENUM_ANCHOR = lazy(r"Service(?:s|Names?|Types?|Ids?)?\.(?=[A-Z])")  # in every _ENUM_USE match
+_ENUM_DECLARATION = lazy(r"enum(?<!\wenum)\s+(?:class\s+)?(" + _ENUM_TYPE + r")\b[^{;]*\{")
 _ENUM_SUFFIXES = frozenset({".java", ".kt", ".scala", ".groovy", ".ts", ".tsx"})
-_IMPORT = re.compile(r"(?:import|using|package)\b")
+_IMPORT = lazy(r"(?:import|using|package)\b")
 
 
 _NEEDLES = ("FeignClient", "lb:", "Service", "service(", "getInstances", "choose(", "Eureka")

@@ -16,17 +16,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.manifests.yaml_lines import KeyPath, YamlDoc, parse_yaml
 from fitness.collect.source_file import SourceFile
 from fitness.model import Evidence, FitnessError
 from fitness.model.facts import Route, SourceFacts, Unresolved
 
-_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_]\w*)\}")
-_TOKEN = re.compile(r"ENVSUBST_([A-Za-z_]\w*?)_END")
+_PLACEHOLDER = lazy(r"\$\{([A-Za-z_]\w*)\}")
+_TOKEN = lazy(r"ENVSUBST_([A-Za-z_]\w*?)_END")
 Endpoints = dict[str, list[str]]
 
 

@@ -33,24 +33,25 @@ import re
 from typing import Any
 
 from fitness.collect.code.detectors._scan import ANY_FILE, holds
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.manifests.yaml_lines import KeyPath, YamlDoc, parse_yaml
 from fitness.collect.source_file import SourceFile
 from fitness.model import Evidence, FitnessError
 from fitness.model.facts import Route, SourceFacts, Unresolved
 
-_SPRING = re.compile(
+_SPRING = lazy(
     r"^spring\.cloud\.gateway(?:\.server\.web(?:flux|mvc)|\.mvc)?\.routes\[(\d+)\]\.(uri|predicates\[(\d+)\].*)$"
 )
-_ZUUL = re.compile(r"^zuul\.routes\.([\w\-]+)(?:\.(url|path|serviceId|service-id|serviceid))?$")
-_COMMENT = re.compile(r"\"(?:\\.|[^\"\\])*\"|//[^\n]*|/\*.*?\*/", re.S)
-_LOCATOR = re.compile(r"^spring\.cloud\.gateway(?:\.server\.webflux)?\.discovery\.locator\.enabled$")
-_DSL_ROUTE = re.compile(r"\.?\broute\s*[({]")
-_DSL_CALL = re.compile(r"\b(path|uri)\s*\(\s*([^)]*)\)")
-_STRING = re.compile(r'"([^"\n]*)"')
-_CONSTANT = re.compile(
+_ZUUL = lazy(r"^zuul\.routes\.([\w\-]+)(?:\.(url|path|serviceId|service-id|serviceid))?$")
+_COMMENT = lazy(r"\"(?:\\.|[^\"\\])*\"|//[^\n]*|/\*.*?\*/", re.S)
+_LOCATOR = lazy(r"^spring\.cloud\.gateway(?:\.server\.webflux)?\.discovery\.locator\.enabled$")
+_DSL_ROUTE = lazy(r"\.?\broute\s*[({]")
+_DSL_CALL = lazy(r"\b(path|uri)\s*\(\s*([^)]*)\)")
+_STRING = lazy(r'"([^"\n]*)"')
+_CONSTANT = lazy(
     r'\b(?:static\s+final|final\s+static|const\s+val)\s+(?:String\s+)?(\w+)\s*(?::\s*String\s*)?=\s*"([^"]*)"'
 )
-_VALUE_FIELD = re.compile(
+_VALUE_FIELD = lazy(
     r'@Value\(\s*"(\$\{[^"]+\})"\s*\)\s*(?:(?:private|final|lateinit|var|val)\s+)*(?:String\s+)?(\w+)'
 )
 _LOCAL = ("forward:", "no://", "classpath:", "file:")

@@ -48,6 +48,7 @@ from fitness.collect.code.detectors._scan import (
     named,
     split_top,
 )
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Message, SourceFacts
 
@@ -57,20 +58,20 @@ _TEMPLATES = {
     JMS: r"JmsTemplate|JmsOperations|JmsMessagingTemplate",
     AMQP: r"RabbitTemplate|AmqpTemplate|RabbitOperations|RabbitMessagingTemplate|AsyncRabbitTemplate",
 }
-_SEND = re.compile(
+_SEND = lazy(
     r"\b(\w+)\s*[!?]?\.\s*(convertAndSend|send|convertSendAndReceive|sendAndReceive|convertSendAndReceiveAsType)\s*\("
 )
-_ANNOTATION = re.compile(r"@(JmsListener|RabbitListener|SendTo)\s*\(")
-_JMS_API = re.compile(
+_ANNOTATION = lazy(r"@(JmsListener|RabbitListener|SendTo)\s*\(")
+_JMS_API = lazy(
     r"\.\s*(createProducer|createConsumer|createDurableSubscriber|createDurableConsumer|createSharedConsumer"
     r"|createSharedDurableConsumer)\s*\("
 )
-_GO_CALL = re.compile(r"\.(Publish\w*|Consume|ConsumeWithContext|QueueBind)\s*\(")
-_JS_AMQP = re.compile(r"\b(\w+)\s*\??\.\s*(sendToQueue|publish|consume|bindQueue)\s*\(")
-_STOMP = re.compile(r"\b(\w+)\s*\??\.\s*(subscribe|send|publish|watch)\s*\(")
-_STOMP_LIBS = re.compile(r"stompit|@stomp/|stompjs|stomp-client|webstomp|['\"]stomp['\"]")
-_CS_RABBIT = re.compile(r"\.\s*(BasicPublish|BasicConsume|QueueBind)(?:Async)?\s*\(")
-_MASS_TRANSIT = re.compile(
+_GO_CALL = lazy(r"\.(Publish\w*|Consume|ConsumeWithContext|QueueBind)\s*\(")
+_JS_AMQP = lazy(r"\b(\w+)\s*\??\.\s*(sendToQueue|publish|consume|bindQueue)\s*\(")
+_STOMP = lazy(r"\b(\w+)\s*\??\.\s*(subscribe|send|publish|watch)\s*\(")
+_STOMP_LIBS = lazy(r"stompit|@stomp/|stompjs|stomp-client|webstomp|['\"]stomp['\"]")
+_CS_RABBIT = lazy(r"\.\s*(BasicPublish|BasicConsume|QueueBind)(?:Async)?\s*\(")
+_MASS_TRANSIT = lazy(
     r"\.\s*(ReceiveEndpoint)\s*\(|\bGetSendEndpoint\s*\(\s*new\s+Uri\s*\(|\bIConsumer\s*<\s*(\w+)\s*>"
     r"|\.\s*Publish\s*(?:<\s*(\w+)\s*>\s*\(|\(\s*new\s+(\w+))"
 )

@@ -52,32 +52,33 @@ from fitness.collect.code.detectors._scan import (
     named,
     split_top,
 )
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts, Unresolved
 
 BROKER = "kafka"
 _GEN = r"(?:<(?:[^<>]|<[^<>]*>)*>|\[[^\]]*\])?"
-_LISTENER = re.compile(r"@KafkaListener\s*\(")
-_SEND_TO = re.compile(r"@SendTo\s*\(")
-_TEMPLATE_DECL = re.compile(
+_LISTENER = lazy(r"@KafkaListener\s*\(")
+_SEND_TO = lazy(r"@SendTo\s*\(")
+_TEMPLATE_DECL = lazy(
     rf"\b(?:KafkaTemplate|KafkaOperations|ReactiveKafkaProducerTemplate){_GEN}\s+(\w+)"
     rf"|\b(\w+)\s*:\s*(?:KafkaTemplate|KafkaOperations|ReactiveKafkaProducerTemplate)\b"
 )
-_SEND = re.compile(r"\b(\w+)\s*[!?]?\.\s*send\s*\(")
-_RECORD = re.compile(rf"\bProducerRecord\s*{_GEN}\s*\(")
-_SUBSCRIBE = re.compile(r"(?:\b(\w+)\s*[!?]?\.\s*)?\bsubscribe\s*\(")
-_STREAMS = re.compile(r"\.\s*(stream|table|globalTable|to|through)\s*\(")
-_ALPAKKA = re.compile(r"\bSubscriptions\.topics\s*\(")
-_GO_STRUCT = re.compile(
+_SEND = lazy(r"\b(\w+)\s*[!?]?\.\s*send\s*\(")
+_RECORD = lazy(rf"\bProducerRecord\s*{_GEN}\s*\(")
+_SUBSCRIBE = lazy(r"(?:\b(\w+)\s*[!?]?\.\s*)?\bsubscribe\s*\(")
+_STREAMS = lazy(r"\.\s*(stream|table|globalTable|to|through)\s*\(")
+_ALPAKKA = lazy(r"\bSubscriptions\.topics\s*\(")
+_GO_STRUCT = lazy(
     r"\b(sarama\.ProducerMessage|kafka\.ReaderConfig|kafka\.WriterConfig|kafka\.Writer|kafka\.Message|kgo\.Record)\s*\{"
 )
-_GO_CALL = re.compile(
+_GO_CALL = lazy(
     r"\.(ConsumePartition|Consume|SubscribeTopics|Subscribe)\s*\(|\bkgo\.(ConsumeTopics|DefaultProduceTopic)\s*\("
 )
-_CS_DECL = re.compile(r"\bI(Consumer|Producer)\s*<[^>]*>\s+(\w+)")
-_CS_CALL = re.compile(r"\b(\w+)\s*\??\.\s*(Subscribe|Produce|ProduceAsync)\s*\(")
-_JS_NODE_CONSUMER = re.compile(r"\bnew\s+(?:\w+\.)?(?:Consumer|ConsumerGroup|ConsumerGroupStream)\s*\(")
-_JS_CALL = re.compile(r"\b(\w+)\s*\??\.\s*(send|sendBatch|subscribe|produce)\s*\(")
+_CS_DECL = lazy(r"\bI(Consumer|Producer)\s*<[^>]*>\s+(\w+)")
+_CS_CALL = lazy(r"\b(\w+)\s*\??\.\s*(Subscribe|Produce|ProduceAsync)\s*\(")
+_JS_NODE_CONSUMER = lazy(r"\bnew\s+(?:\w+\.)?(?:Consumer|ConsumerGroup|ConsumerGroupStream)\s*\(")
+_JS_CALL = lazy(r"\b(\w+)\s*\??\.\s*(send|sendBatch|subscribe|produce)\s*\(")
 
 
 _NEEDLES = ("Kafka", "kafka", "sarama", "ProducerRecord", "kgo.")

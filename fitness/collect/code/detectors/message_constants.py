@@ -24,19 +24,20 @@ import re
 
 from fitness.collect.code.detectors._messaging import JVM, Scope, bindings, flush_defaults
 from fitness.collect.code.detectors._scan import commented, finditer_at, occurrences
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Setting, SourceFacts, canonical_key
 
-_DESTINATION = re.compile(r"(?i)topic|queue|exchange|destination|routing_?key")
-_OWNER = re.compile(r"(?i)topic|queue|exchange|destination|kafka|rabbit|jms|amqp|messag|event")
+_DESTINATION = lazy(r"(?i)topic|queue|exchange|destination|routing_?key")
+_OWNER = lazy(r"(?i)topic|queue|exchange|destination|kafka|rabbit|jms|amqp|messag|event")
 _CLASS_KEYWORDS = ("class", "interface", "object", "enum", "record", "struct")  # each _CLASS match starts so
-_CLASS = re.compile(r"(?<!companion )\b(?:class|interface|object|enum|record|struct)\s+([A-Z]\w*)")
+_CLASS = lazy(r"(?<!companion )\b(?:class|interface|object|enum|record|struct)\s+([A-Z]\w*)")
 _CONSTANT = {
-    ".java": re.compile(r"\bstatic\b.*\bfinal\b|\bfinal\b.*\bstatic\b"),
-    ".kt": re.compile(r"\bconst\s+val\b|\bval\s+[A-Z][A-Z0-9_]*\b"),
-    ".kts": re.compile(r"\bconst\s+val\b"),
-    ".scala": re.compile(r"\b(?:final\s+)?val\s+[A-Z]\w*\b"),
-    ".cs": re.compile(r"\bconst\b|\bstatic\s+readonly\b|\breadonly\s+static\b"),
+    ".java": lazy(r"\bstatic\b.*\bfinal\b|\bfinal\b.*\bstatic\b"),
+    ".kt": lazy(r"\bconst\s+val\b|\bval\s+[A-Z][A-Z0-9_]*\b"),
+    ".kts": lazy(r"\bconst\s+val\b"),
+    ".scala": lazy(r"\b(?:final\s+)?val\s+[A-Z]\w*\b"),
+    ".cs": lazy(r"\bconst\b|\bstatic\s+readonly\b|\breadonly\s+static\b"),
 }
 _CONSTANT_WORDS: dict[str, tuple[str, ...]] = {".java": ("final",), ".kt": ("val",), ".kts": ("const",)}
 _CONSTANT_WORDS |= {".scala": ("val",), ".cs": ("const", "readonly")}

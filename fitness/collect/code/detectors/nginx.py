@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Route, SourceFacts, Unresolved
 
@@ -34,12 +35,12 @@ _SUFFIXES = frozenset({".conf", ".template", ".tmpl", ".nginx", ".vhost", ".site
 _DIRS = ("nginx/", "conf.d/", "sites-enabled/", "sites-available/", "apache2/", "httpd/", "apache/")
 _NOT_CONFIG = frozenset({"dockerfile", "makefile", "readme", "license", "jenkinsfile", "procfile"})
 _PASS = frozenset({"proxy_pass", "grpc_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass"})
-_ENV = re.compile(r"\$\{([A-Za-z_]\w*)\}")
-_VAR = re.compile(r"\$\{?(\w+)\}?")
-_APACHE = re.compile(
+_ENV = lazy(r"\$\{([A-Za-z_]\w*)\}")
+_VAR = lazy(r"\$\{?(\w+)\}?")
+_APACHE = lazy(
     r"^[ \t]*(</?)?(ProxyPass|ProxyPassMatch|BalancerMember|RewriteRule|Proxy|Location)\b(.*)$", re.I | re.M
 )
-_TOKEN = re.compile(r"""#[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[{};]|(?:\$\{[^}\s]*\}|[^\s{};"'])+""")
+_TOKEN = lazy(r"""#[^\n]*|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[{};]|(?:\$\{[^}\s]*\}|[^\s{};"'])+""")
 _PATH_VARS = frozenset(
     {"request_uri", "uri", "document_uri", "args", "is_args", "query_string"} | set("123456789")
 )

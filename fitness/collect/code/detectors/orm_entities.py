@@ -54,36 +54,35 @@ from fitness.collect.code.detectors._scan import (
     named,
     statement_end,
 )
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts, Unresolved
 
 _CONFIG = frozenset({".properties", ".yml", ".yaml"})
-_CLASS = re.compile(r"(?:class(?<!\wclass)|record(?<!\wrecord))\s+([A-Z]\w*)")
-_JPA_ENTITY = re.compile(r"@(?:(?:jakarta|javax)\.persistence\.)?Entity\b(\s*\()?")
-_JPA_IMPORT = re.compile(r"(?:javax(?<!\wjavax)|jakarta(?<!\wjakarta))\.persistence\b")
-_JPA_TABLE = re.compile(r"@(?:[\w.]+\.)?Table\s*\(")
-_BODY_END = re.compile(r"^\s*\}\s*;?\s*$", re.M)
-_REPOSITORY = re.compile(r"interface(?<!\winterface)\s+(\w+)\s*(?:<[^{]*?>)?\s*(?:extends|:)([^{]*)")
-_REPO_BASE = re.compile(r"\b\w*Repository\s*<\s*([\w.]+)\s*[,>]")
-_EF_TABLE = re.compile(r"[\[,]\s*(?:[\w.]+\.)?Table(?:Attribute)?\s*\(")
-_EF_ENTITY = re.compile(r"\.Entity\s*<\s*([\w.]+)\s*>\s*\(")
-_EF_CONFIG = re.compile(
-    r"class(?<!\wclass)\s+\w+\s*:[^{]*?\bIEntityTypeConfiguration\s*<\s*([\w.]+)\s*>[^{]*\{"
-)
-_TO_TABLE = re.compile(r"ToTable(?<!\wToTable)\s*\(")
-_DBSET = re.compile(r"DbSet(?<!\wDbSet)\s*<\s*([\w.]+)\s*>\s+(\w+)\s*(?:\{|=>|=|;)")
-_GORM = re.compile(
+_CLASS = lazy(r"(?:class(?<!\wclass)|record(?<!\wrecord))\s+([A-Z]\w*)")
+_JPA_ENTITY = lazy(r"@(?:(?:jakarta|javax)\.persistence\.)?Entity\b(\s*\()?")
+_JPA_IMPORT = lazy(r"(?:javax(?<!\wjavax)|jakarta(?<!\wjakarta))\.persistence\b")
+_JPA_TABLE = lazy(r"@(?:[\w.]+\.)?Table\s*\(")
+_BODY_END = lazy(r"^\s*\}\s*;?\s*$", re.M)
+_REPOSITORY = lazy(r"interface(?<!\winterface)\s+(\w+)\s*(?:<[^{]*?>)?\s*(?:extends|:)([^{]*)")
+_REPO_BASE = lazy(r"\b\w*Repository\s*<\s*([\w.]+)\s*[,>]")
+_EF_TABLE = lazy(r"[\[,]\s*(?:[\w.]+\.)?Table(?:Attribute)?\s*\(")
+_EF_ENTITY = lazy(r"\.Entity\s*<\s*([\w.]+)\s*>\s*\(")
+_EF_CONFIG = lazy(r"class(?<!\wclass)\s+\w+\s*:[^{]*?\bIEntityTypeConfiguration\s*<\s*([\w.]+)\s*>[^{]*\{")
+_TO_TABLE = lazy(r"ToTable(?<!\wToTable)\s*\(")
+_DBSET = lazy(r"DbSet(?<!\wDbSet)\s*<\s*([\w.]+)\s*>\s+(\w+)\s*(?:\{|=>|=|;)")
+_GORM = lazy(
     r"func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)\s*\)\s*TableName\s*\(\s*\)\s*string\s*\{\s*return\s+(\"[^\"\n]*\"|`[^`]*`)"
 )
-_SEQ_DEFINE = re.compile(
+_SEQ_DEFINE = lazy(
     r"(?:\b(?:const|let|var)\s+(?P<var>\w+)\s*=\s*)?(?:await\s+)?\w+\.define\s*(?P<paren>\()\s*"
     r"(?P<q>['\"`])(?P<model>\w+)(?P=q)"
 )
-_SEQ_CLASS = re.compile(r"class(?<!\wclass)\s+(\w+)\s+extends\s+(?:Sequelize\.)?Model\b")
-_TS_ENTITY = re.compile(r"@Entity\s*\(")
-_PRISMA_MODEL = re.compile(r"^model\s+(\w+)\s*\{", re.M)
-_AR_CLASS = re.compile(r"^\s*class\s+((?:\w+::)*(\w+))\s*<\s*[\w:]+", re.M)
-_AR_TABLE = re.compile(r"self(?<!\wself)\.table_name\s*=\s*[\"':]([\w.]+)")
+_SEQ_CLASS = lazy(r"class(?<!\wclass)\s+(\w+)\s+extends\s+(?:Sequelize\.)?Model\b")
+_TS_ENTITY = lazy(r"@Entity\s*\(")
+_PRISMA_MODEL = lazy(r"^model\s+(\w+)\s*\{", re.M)
+_AR_CLASS = lazy(r"^\s*class\s+((?:\w+::)*(\w+))\s*<\s*[\w:]+", re.M)
+_AR_TABLE = lazy(r"self(?<!\wself)\.table_name\s*=\s*[\"':]([\w.]+)")
 
 
 _NEEDLES: tuple[str, ...] = ("Entity", "Table", "Repository", "DbSet", "define", ".init(", "model ")

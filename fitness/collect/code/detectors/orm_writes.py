@@ -40,51 +40,50 @@ from fitness.collect.code.detectors._scan import (
     space_before,
     word_start,
 )
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts
 
 _ARG = r"\(\s*(?:new\s+(?P<new>[A-Z]\w*)\s*[(<{]|&?(?P<lit>[A-Z]\w*)\s*\{|&?(?P<arg>\w+)\s*[,)])"
-_SPRING = re.compile(
+_SPRING = lazy(
     r"\.\s*(?:save|saveAll|saveAndFlush|saveAllAndFlush|delete|deleteAll|deleteById|deleteAllById"
     r"|deleteInBatch|deleteAllInBatch|deleteAllByIdInBatch|(?:delete|remove)By[A-Z]\w*)\s*\("
 )
-_JPA = re.compile(r"\.\s*(?:persist|merge|remove|save|saveOrUpdate|update|delete)\s*" + _ARG)
-_MANAGER = re.compile(r"(?i)^(?:em|\w*entitymanager|\w*session|get(?:em|entitymanager|session)\(\))$")
+_JPA = lazy(r"\.\s*(?:persist|merge|remove|save|saveOrUpdate|update|delete)\s*" + _ARG)
+_MANAGER = lazy(r"(?i)^(?:em|\w*entitymanager|\w*session|get(?:em|entitymanager|session)\(\))$")
 _MANAGER_TYPES = ("EntityManager", "Session", "StatelessSession")
 _EF_METHODS = r"(?:Add|AddRange|Update|UpdateRange|Remove|RemoveRange|Attach|AttachRange)(?:Async)?"
-_EF_DBSET = re.compile(r"\.\s*(?P<set>[A-Z]\w*)\s*\.\s*" + _EF_METHODS + r"\s*\(")
-_EF_EXECUTE = re.compile(r"\.\s*Execute(?:Update|Delete)(?:Async)?\s*\(")
-_EF_QUERIED = re.compile(r"(?:\bthis\s*\.\s*|(?<![\w.]))(?P<recv>\w+)\s*\.\s*(?P<set>[A-Z]\w*)\s*\.")
-_EF_CONTEXT = re.compile(r"\.\s*" + _EF_METHODS + r"\s*" + _ARG)
-_EF_SET = re.compile(r"Set(?<!\wSet)\s*<\s*(?:\w+\.)*(\w+)\s*>\s*\(\s*\)\s*\.\s*" + _EF_METHODS + r"\s*\(")
-_CONTEXT = re.compile(r"(?i)^_?(?:db|ctx|\w*context|dbc)$")
-_GORM = re.compile(r"\.\s*(?:Create|Save|Delete|CreateInBatches|FirstOrCreate)\s*" + _ARG)
-_GORM_MODEL = re.compile(r"\.\s*Model\s*" + _ARG + r"[^;\n]*?\.(?:Updates?|UpdateColumns?|Delete)\s*\(")
-_SEQUELIZE = re.compile(
+_EF_DBSET = lazy(r"\.\s*(?P<set>[A-Z]\w*)\s*\.\s*" + _EF_METHODS + r"\s*\(")
+_EF_EXECUTE = lazy(r"\.\s*Execute(?:Update|Delete)(?:Async)?\s*\(")
+_EF_QUERIED = lazy(r"(?:\bthis\s*\.\s*|(?<![\w.]))(?P<recv>\w+)\s*\.\s*(?P<set>[A-Z]\w*)\s*\.")
+_EF_CONTEXT = lazy(r"\.\s*" + _EF_METHODS + r"\s*" + _ARG)
+_EF_SET = lazy(r"Set(?<!\wSet)\s*<\s*(?:\w+\.)*(\w+)\s*>\s*\(\s*\)\s*\.\s*" + _EF_METHODS + r"\s*\(")
+_CONTEXT = lazy(r"(?i)^_?(?:db|ctx|\w*context|dbc)$")
+_GORM = lazy(r"\.\s*(?:Create|Save|Delete|CreateInBatches|FirstOrCreate)\s*" + _ARG)
+_GORM_MODEL = lazy(r"\.\s*Model\s*" + _ARG + r"[^;\n]*?\.(?:Updates?|UpdateColumns?|Delete)\s*\(")
+_SEQUELIZE = lazy(
     r"\.\s*(?:create|bulkCreate|update|destroy|upsert|findOrCreate|increment|decrement|truncate)\s*\("
 )
-_TYPEORM = re.compile(
+_TYPEORM = lazy(
     r"\.\s*(?:save|insert|update|delete|remove|upsert|softDelete|softRemove|increment|decrement|clear)\s*\("
 )
-_TYPEORM_REPO = re.compile(
+_TYPEORM_REPO = lazy(
     r"getRepository(?<!\wgetRepository)\s*\(\s*(\w+)\s*\)\s*\.\s*(?:save|insert|update|delete|remove|upsert)\s*\("
 )
-_TYPEORM_MANAGER = re.compile(r"\.\s*(?:save|insert|update|delete|remove|upsert)\s*\(\s*([A-Z]\w*)\s*,")
-_PRISMA = re.compile(
+_TYPEORM_MANAGER = lazy(r"\.\s*(?:save|insert|update|delete|remove|upsert)\s*\(\s*([A-Z]\w*)\s*,")
+_PRISMA = lazy(
     r"\.\s*(?P<model>\w+)\s*\.\s*(?:create|createMany|createManyAndReturn|update|updateMany"
     r"|updateManyAndReturn|upsert|delete|deleteMany)\s*\("
 )
-_PRISMA_CLIENT = re.compile(r"(?i)prisma|db|tx|client")
-_ACTIVE_RECORD = re.compile(
+_PRISMA_CLIENT = lazy(r"(?i)prisma|db|tx|client")
+_ACTIVE_RECORD = lazy(
     r"\.\s*(?:create!?|insert_all!?|upsert_all|update_all|delete_all|destroy_all|insert!?|upsert"
     r"|find_or_create_by!?)(?=[\s(])"
 )
-_BEFORE = re.compile(
-    r"(?:(?<![\w.$])(?:this|self)\s*\.\s*|(?<![\w.$]))([A-Za-z_$][\w$]*(?:\(\s*\))?)\s*\??\s*\Z"
-)
+_BEFORE = lazy(r"(?:(?<![\w.$])(?:this|self)\s*\.\s*|(?<![\w.$]))([A-Za-z_$][\w$]*(?:\(\s*\))?)\s*\??\s*\Z")
 
 
-_LAST = re.compile(r"([A-Za-z_$][\w$]*)\s*\Z")
+_LAST = lazy(r"([A-Za-z_$][\w$]*)\s*\Z")
 
 
 def _calls(
@@ -263,24 +262,24 @@ def _argument(text: str, match: re.Match[str]) -> str | None:
 _GENERIC = ("Repository", "EntityRepository", "DbSet", "IRepository", "Model", "ModelStatic")
 
 
-_TYPED = re.compile(  # Type name
+_TYPED = lazy(  # Type name
     r"(?<![\w.])(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)(?:\[\])?[ \t]+(?P<n>\w+)\s*(?:[=;,)]|$)", re.M
 )
-_TYPED_START = re.compile(r"[A-Z](?<![\w.][A-Z])[\w.]*+[<\[ \t]")  # where a _TYPED match can start
-_COLON = re.compile(r"\b(?P<n>\w+)\s*[?!]?:\s*(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)")  # name: Type
-_COLON_START = re.compile(r"\b\w+\s*+[?!]?:")
+_TYPED_START = lazy(r"[A-Z](?<![\w.][A-Z])[\w.]*+[<\[ \t]")  # where a _TYPED match can start
+_COLON = lazy(r"\b(?P<n>\w+)\s*[?!]?:\s*(?P<t>[A-Z][\w.]*(?:<[^;(){}=]*?>)?)")  # name: Type
+_COLON_START = lazy(r"\b\w+\s*+[?!]?:")
 _SYNC = ";(){}="
 """No _TYPED or _COLON match holds one of these characters but as its last: the matches ``finditer``
 gives after one are those it gives when started there."""
 _BY_NAME = ((_TYPED, _TYPED_START), (_COLON, _COLON_START))
 _KEYWORDS = ("var", "val", "let", "const", "auto")
-_ASSIGNED = re.compile(  # var name = new Type(
+_ASSIGNED = lazy(  # var name = new Type(
     r"\b(?:var|val|let|const|auto)\s+(?P<n>\w+)\s*(?::\s*\S+)?\s*=\s*(?:new\s+)?(?P<t>[A-Z][\w.]*)\s*[({<]",
     re.M,
 )
-_GO_SHORT = re.compile(r"\b(?P<n>\w+)\s*:=\s*&?(?P<t>[A-Z]\w*)\s*\{", re.M)  # name := &Type{
-_GO_VAR = re.compile(r"\bvar\s+(?P<n>\w+)\s+\*?(?P<t>[A-Z]\w*)\b", re.M)  # var name Type
-_GET_REPOSITORY = re.compile(
+_GO_SHORT = lazy(r"\b(?P<n>\w+)\s*:=\s*&?(?P<t>[A-Z]\w*)\s*\{", re.M)  # name := &Type{
+_GO_VAR = lazy(r"\bvar\s+(?P<n>\w+)\s+\*?(?P<t>[A-Z]\w*)\b", re.M)  # var name Type
+_GET_REPOSITORY = lazy(
     r"\b(?P<n>\w+)\s*=\s*(?:await\s+)?(?:[\w.]+\.)?getRepository\s*\(\s*(?P<e>\w+)\s*\)", re.M
 )
 

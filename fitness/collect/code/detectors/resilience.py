@@ -39,8 +39,10 @@ import ast
 import re
 from collections.abc import Callable
 
-from fitness.collect.code.detectors._scan import close_of, commented, lines_with
+from fitness.collect.code.detectors._scan import close_of, commented, lines_with, lowered
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.python.parse_cache import ParseError, shared_parse
+from fitness.collect.python.pywalk import walk
 from fitness.collect.source_file import SourceFile
 from fitness.model.evidence import Evidence
 from fitness.model.facts import Interaction, SourceFacts
@@ -49,7 +51,7 @@ _BRACES = frozenset({".java", ".kt", ".scala", ".go", ".js", ".mjs", ".cjs", ".j
 _CONFIG = frozenset({".yml", ".yaml", ".properties", ".json", ".xml", ".gradle", ".kts"})
 SUFFIXES = frozenset({".py", *_BRACES, *_CONFIG})
 _CLIENTS = ("requests", "httpx", "aiohttp", "urllib")
-_CLIENT_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+(?:requests|httpx|aiohttp)\b", re.M)
+_CLIENT_IMPORT = lazy(r"^[ \t]*(?:import|from)[ \t]+(?:requests|httpx|aiohttp)\b", re.M)
 _SESSIONS = ("requests.Session", "requests.session", "requests.sessions.Session")
 _VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
@@ -73,19 +75,35 @@ BREAKERS: dict[str, tuple[str, ...]] = {  # library -> words that name it in cod
     "gobreaker": ("gobreaker",),
     "retryablehttp": ("go-retryablehttp",),
 }
+
+
+def _common(words: tuple[str, ...]) -> str:
+    """The longest piece (four characters or more) of every one of ``words``, or "": a file without it
+    holds none of them, found with one search instead of one per word."""
+    shortest = min(words, key=len)
+    for size in range(len(shortest), 3, -1):
+        for start in range(len(shortest) - size + 1):
+            piece = shortest[start : start + size]
+            if all(piece in word for word in words):
+                return piece
+    return ""
+
+
+_BREAKER_WORDS = tuple((library, words, _common(words)) for library, words in BREAKERS.items())
+"""(library, words, the piece they share) of :data:`BREAKERS`, looked for in every file."""
 _TIMEOUT_CONFIG: dict[str, re.Pattern[str]] = {  # client -> how a component sets its timeouts once
-    "resttemplate": re.compile(
+    "resttemplate": lazy(
         r"\.set(?:Read|Connect|ConnectionRequest)Timeout\s*\(|\.(?:read|connect)Timeout\s*\(|"
         r"setReadTimeout|RequestConfig\.custom\(\)[^;]*Timeout"
     ),
-    "webclient": re.compile(r"responseTimeout\s*\(|ReadTimeoutHandler|CONNECT_TIMEOUT_MILLIS"),
-    "feign": re.compile(
+    "webclient": lazy(r"responseTimeout\s*\(|ReadTimeoutHandler|CONNECT_TIMEOUT_MILLIS"),
+    "feign": lazy(
         r"(?:feign\.client\.config|openfeign\.client\.config)[\w.\-\[\]*]*\.(?:read|connect)-?[Tt]imeout"
         r"|new\s+Request\.Options\s*\(|(?:read|connect)-?[Tt]imeout\s*[:=]"
     ),
-    "grpc": re.compile(r"context\.With(?:Timeout|Deadline)\s*\(|grpc\.WithTimeout\s*\("),
-    "axios": re.compile(r"axios\.defaults\.timeout|axios\.create\s*\(\s*\{[^}]*\btimeout\b"),
-    "httpclient": re.compile(r"\.Timeout\s*=\s*(?!Timeout\.InfiniteTimeSpan)|Timeout\s*=\s*TimeSpan"),
+    "grpc": lazy(r"context\.With(?:Timeout|Deadline)\s*\(|grpc\.WithTimeout\s*\("),
+    "axios": lazy(r"axios\.defaults\.timeout|axios\.create\s*\(\s*\{[^}]*\btimeout\b"),
+    "httpclient": lazy(r"\.Timeout\s*=\s*(?!Timeout\.InfiniteTimeSpan)|Timeout\s*=\s*TimeSpan"),
 }
 _JVM = frozenset({".java", ".kt", ".scala"})
 _TIMEOUT_LANGUAGES: dict[str, frozenset[str]] = {  # client -> the files its timeout settings are written in
@@ -96,12 +114,21 @@ _TIMEOUT_LANGUAGES: dict[str, frozenset[str]] = {  # client -> the files its tim
     "axios": frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"}),
     "httpclient": frozenset({".cs"}),
 }
-_MESH = re.compile(
+_MESH = lazy(
     r"outlierDetection:|outlier_detection:|circuit_breakers:|circuitBreakers:"
     r"|^\s*kind:\s*VirtualService\b(?=[\s\S]*^\s*timeout:)",
     re.M,
 )
-_DEDUPE = re.compile(
+_MESH_WORDS = (
+    "outlierDetection:",
+    "outlier_detection:",
+    "circuit_breakers:",
+    "circuitBreakers:",
+    "VirtualService",
+)
+"""Every _MESH match holds one of these: a file without them is not searched (a regular expression
+with a ``^`` branch tries every line start)."""
+_DEDUPE = lazy(
     r"ON\s+CONFLICT|ON\s+DUPLICATE\s+KEY|INSERT\s+(?:OR\s+)?IGNORE|MERGE\s+INTO|\bupsert|\binbox\b|_inbox\b"
     r"|inbox_|processed_(?:messages|events)|idempoten|dedup|\bsetnx\b|\bnx\s*=\s*True|putIfAbsent"
     r"|SETNX|SetNX|existsBy\w*Id\b",
@@ -111,7 +138,7 @@ _DEDUPE_WORDS = (
     *("conflict", "duplicate", "ignore", "merge", "upsert", "inbox", "processed_", "idempoten", "dedup"),
     *("setnx", "nx", "putifabsent", "existsby"),
 )
-_OUTBOX = re.compile(
+_OUTBOX = lazy(
     r"debezium|\bclass\s+\w*Outbox\w*|\w*Outbox\w*Repository|__tablename__\s*=\s*[\"']\w*outbox"
     r"|(?:INSERT\s+INTO|FROM|UPDATE|TABLE|name\s*=)\s*[\"'`]?\w*outbox\w*",
     re.I,
@@ -144,11 +171,9 @@ DETECTOR = Resilience()
 
 def _markers(file: SourceFile, out: list[Interaction]) -> None:
     text = file.text
-    lower = text.lower()
-    for library, words in BREAKERS.items():
-        at = _first(text, words)
-        if at >= 0:
-            out.append(Interaction("protection", f"breaker:{library}", file.evidence(at, "code")))
+    lower = lowered(file)
+    for library, at in _breakers(text):
+        out.append(Interaction("protection", f"breaker:{library}", file.evidence(at, "code")))
     if "imeout" in text:
         for client, pattern in _TIMEOUT_CONFIG.items():
             if file.suffix not in _TIMEOUT_LANGUAGES[client]:
@@ -184,26 +209,42 @@ def _in_comment(text: str, offset: int) -> bool:
 
 def _config(file: SourceFile, out: list[Interaction]) -> None:
     text = file.text
-    for library, words in BREAKERS.items():
-        at = _first(text, words)
-        if at >= 0:
-            out.append(Interaction("protection", f"breaker:{library}", file.evidence(at, "config")))
+    for library, at in _breakers(text):
+        out.append(Interaction("protection", f"breaker:{library}", file.evidence(at, "config")))
     feign = _TIMEOUT_CONFIG["feign"]
     if "feign" in text or "openfeign" in text:
         match = feign.search(text)
         if match is not None:
             out.append(Interaction("protection", "timeout:feign", file.evidence(match.start(), "config")))
-    match = _MESH.search(text)
+    match = _MESH.search(text) if any(word in text for word in _MESH_WORDS) else None
     if match is not None:
         out.append(Interaction("protection", "mesh:policy", file.evidence(match.start(), "config")))
-    if "debezium" in text.lower():
-        at = text.lower().find("debezium")
+    at = lowered(file).find("debezium")
+    if at >= 0:
         out.append(Interaction("outbox", "debezium", file.evidence(at, "config")))
 
 
+def _breakers(text: str) -> list[tuple[str, int]]:
+    """(library, first offset of one of its words) of each library of :data:`BREAKERS` in ``text``."""
+    found = []
+    for library, words, common in _BREAKER_WORDS:
+        if common and common not in text:
+            continue
+        at = _first(text, words)
+        if at >= 0:
+            found.append((library, at))
+    return found
+
+
 def _first(text: str, words: tuple[str, ...]) -> int:
-    found = [at for at in (text.find(word) for word in words) if at >= 0]
-    return min(found) if found else -1
+    """The first offset of any of ``words`` in ``text``, -1 if none (a plain loop: it runs for every
+    library on every file)."""
+    first = -1
+    for word in words:
+        at = text.find(word)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    return first
 
 
 # -- Python --------------------------------------------------------------------------------------
@@ -217,7 +258,7 @@ def _python(file: SourceFile, out: list[Interaction]) -> None:
     imports: list[ast.Import | ast.ImportFrom] = []
     assigns: list[ast.Assign] = []
     calls: list[ast.Call] = []
-    for node in ast.walk(tree):  # one walk, sorted by kind (three walks cost 5 s on 20,000 modules)
+    for node in walk(tree):  # one walk, sorted by kind (three walks cost 5 s on 20,000 modules)
         if isinstance(node, ast.Call):
             calls.append(node)
         elif isinstance(node, ast.Assign):
@@ -226,10 +267,9 @@ def _python(file: SourceFile, out: list[Interaction]) -> None:
             imports.append(node)
     aliases = _python_aliases(imports)
     sessions = _sessions(assigns, aliases)
-    starts = _line_starts(file.text)
 
     def at(line: int) -> Evidence:
-        return file.evidence(starts[line - 1] if 0 < line <= len(starts) else 0, "code")
+        return file.evidence(file.line_start(line), "code")
 
     for node in calls:
         found = _python_call(node, aliases, sessions)
@@ -304,27 +344,23 @@ def _python_call(node: ast.Call, aliases: dict[str, str], sessions: set[str]) ->
     return None
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0, *(match.end() for match in re.finditer("\n", text))]
-
-
 # -- Java, Kotlin, Go, JavaScript/TypeScript, C# --------------------------------------------------
 
 
-_JAVA_CALLS = re.compile(
+_JAVA_CALLS = lazy(
     r"\b(\w*[Rr]estTemplate\w*)\s*\.\s*(getForObject|getForEntity|postForObject|postForEntity|postForLocation"
     r"|exchange|put|delete|patchForObject|execute)\s*\("
     r"|\b(\w*[Ww]eb[Cc]lient\w*)\s*\.\s*(get|post|put|patch|delete|method)\s*\(\s*\)?"
     r"|@FeignClient\b"
 )
-_GO_CALLS = re.compile(
+_GO_CALLS = lazy(
     r"\bhttp\.(Get|Post|Head|PostForm)\s*\(|\bhttp\.DefaultClient\.\w+\s*\(|\bhttp\.Client\s*\{"
     r"|\bgrpc\.(?:Dial|DialContext|NewClient)\s*\("
 )
-_JS_CALLS = re.compile(
+_JS_CALLS = lazy(
     r"(?<![\w.$])fetch\s*\(|\baxios\s*\.\s*(get|post|put|patch|delete|head|request)\s*\(|\baxios\s*\("
 )
-_CS_CALLS = re.compile(r"\bnew\s+HttpClient\s*\(")
+_CS_CALLS = lazy(r"\bnew\s+HttpClient\s*\(")
 
 
 def _braces(file: SourceFile, out: list[Interaction]) -> None:

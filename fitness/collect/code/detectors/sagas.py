@@ -21,18 +21,19 @@ import re
 from fitness.collect.code.detectors import _saga_dsl, _saga_python, _saga_temporal
 from fitness.collect.code.detectors._saga_steps import emit
 from fitness.collect.code.detectors._scan import lines_with
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts
 
 _JVM = frozenset({".java", ".kt", ".scala"})
 _SCRIPTS = frozenset({".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx"})
 SUFFIXES = frozenset({".py", ".go", ".cs", *_JVM, *_SCRIPTS})
-_PY_STEP_LIST = re.compile(
+_PY_STEP_LIST = lazy(
     r"\b(?:compensate|compensation|compensating_action|undo|rollback|revert)\s*=(?!=)"
     r"|[\"'](?:compensate|compensation|undo|rollback|revert)[\"']\s*:"
     r"|\bdef\s+(?:compensate|undo|rollback|revert)\s*\("
 )
-_JS_STEP_LIST = re.compile(r"\b(?:compensate|compensation|compensatingAction|undo|rollback|revert)\s*:")
+_JS_STEP_LIST = lazy(r"\b(?:compensate|compensation|compensatingAction|undo|rollback|revert)\s*:")
 
 
 class Sagas:

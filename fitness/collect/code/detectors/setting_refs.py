@@ -15,9 +15,8 @@ Defaults (``Setting`` with ``how="default"``): ``${KEY:default}`` (and ``${KEY:-
 
 from __future__ import annotations
 
-import re
-
 from fitness.collect.code.detectors._scan import finditer_at, lowered, occurrences, starts_of
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import Setting, SettingRef, SourceFacts
 
@@ -33,33 +32,33 @@ CONFIG = frozenset(
 )
 
 _KEY = r"[A-Za-z_][\w.\-]*"
-_PLACEHOLDER = re.compile(r"\$\{(" + _KEY + r")(?::-?([^}\s]*))?\}")
-_ENV_LITERAL = re.compile(r"[\"'`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]")
+_PLACEHOLDER = lazy(r"\$\{(" + _KEY + r")(?::-?([^}\s]*))?\}")
+_ENV_LITERAL = lazy(r"[\"'`]([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]")
 _ENV_LITERALS = tuple(  # _ENV_LITERAL, one per opening quote
-    re.compile(quote + r"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]") for quote in "\"'`"
+    lazy(quote + r"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[\"'`]") for quote in "\"'`"
 )
-_ENV_MEMBER = re.compile(r"(?:process(?<!\wprocess)\.env|import(?<!\wimport)\.meta\.env)\.([A-Za-z_]\w*)")
-_ENV_DESTRUCTURE = re.compile(r"\{([^{}]{1,2000})\}\s*=\s*(?:process\.env|import\.meta\.env)\b")
-_DESTRUCTURED = re.compile(r"(?:^|,)\s*([A-Za-z_]\w*)")
-_ENV_CALL = re.compile(
+_ENV_MEMBER = lazy(r"(?:process(?<!\wprocess)\.env|import(?<!\wimport)\.meta\.env)\.([A-Za-z_]\w*)")
+_ENV_DESTRUCTURE = lazy(r"\{([^{}]{1,2000})\}\s*=\s*(?:process\.env|import\.meta\.env)\b")
+_DESTRUCTURED = lazy(r"(?:^|,)\s*([A-Za-z_]\w*)")
+_ENV_CALL = lazy(
     r"(?:env|Env|ENV|LookupEnv|GetEnvironmentVariable|env::var|environ\.get|getProperty)"
     r"\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']"
 )
 _DEFAULTS = (
-    re.compile(  # getenv("K", "d"), environ.get("K", "d"), getEnv("K", "d"), getOrDefault("K", "d")
+    lazy(  # getenv("K", "d"), environ.get("K", "d"), getEnv("K", "d"), getOrDefault("K", "d")
         r"(?:env|Env|ENV|getOrDefault|config|Config)\w{0,20}\s*\(\s*[\"']([A-Za-z_][\w.\-]*)[\"']\s*,"
         r"\s*[\"']([^\"'\n]*)[\"']"
     ),
-    re.compile(  # process.env.K || "d", process.env.K ?? "d"
+    lazy(  # process.env.K || "d", process.env.K ?? "d"
         r"(?:process(?<!\wprocess)\.env|import(?<!\wimport)\.meta\.env)\.([A-Za-z_]\w*)\s*(?:\|\||\?\?)\s*[\"'`]([^\"'`\n]*)[\"'`]"
     ),
-    re.compile(  # GetEnvironmentVariable("K") ?? "d"
+    lazy(  # GetEnvironmentVariable("K") ?? "d"
         r"GetEnvironmentVariable\(\s*\"(\w+)\"\s*\)\s*\?\?\s*\"([^\"\n]*)\""
     ),
-    re.compile(  # getenv("K") == null ? "d" : ...  (Java), getenv('K') ?: 'd' (PHP), environ.get("K") or "d"
+    lazy(  # getenv("K") == null ? "d" : ...  (Java), getenv('K') ?: 'd' (PHP), environ.get("K") or "d"
         r"(?:getenv|environ\.get)\(\s*[\"'](\w+)[\"']\s*\)\s*(?:==\s*null\s*\?|\?:|or)\s*[\"']([^\"'\n]*)[\"']"
     ),
-    re.compile(  # env::var("K").unwrap_or("d") / unwrap_or_else(|_| "d".to_string())
+    lazy(  # env::var("K").unwrap_or("d") / unwrap_or_else(|_| "d".to_string())
         r"env::var\(\s*\"(\w+)\"\s*\)\s*\.unwrap_or(?:_else\(\s*\|_\|)?\s*\(?\s*\"([^\"\n]*)\""
     ),
 )
@@ -125,7 +124,7 @@ _DERIVED = {  # each other needle -> (the needle it holds, its offset in it)
     "env::var": ("env", 0),
     "GetEnvironmentVariable": ("Env", 3),
 }
-_GETTERS = re.compile("get(?:property|ordefault)")  # lower-cased, in one pass (re finds "get" fast)
+_GETTERS = lazy("get(?:property|ordefault)")  # lower-cased, in one pass (re finds "get" fast)
 
 
 def _needles(file: SourceFile) -> dict[str, list[int]]:

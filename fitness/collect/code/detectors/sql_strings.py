@@ -33,6 +33,7 @@ from fitness.collect.code.detectors._entity_index import index_for
 from fitness.collect.code.detectors._literals import JVM, PHP, SUFFIXES, Piece, concatenations, literals
 from fitness.collect.code.detectors._messaging import Scope
 from fitness.collect.code.detectors._scan import ANY_FILE, close_of, commented, holds, lowered, space_before
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.source_file import SourceFile
 from fitness.model.facts import SourceFacts, TableAccess, Unresolved
 
@@ -42,42 +43,41 @@ if TYPE_CHECKING:  # sqlglot (a tenth of a second to import) loads with the firs
     from fitness.collect.sql.parse import Sql
 
 DYN = "__fdyn"
-_START = re.compile(r"\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|UPSERT|REPLACE)\b", re.I)
-_SHAPE = re.compile(
+_START = lazy(r"\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|UPSERT|REPLACE)\b", re.I)
+_SHAPE = lazy(
     r"\s*\(?\s*(?:select\s+(?!from\b)\S.*?\bfrom\b|insert\s+(?:\w+\s+)*?into\b|update\s+\S+.*?\bset\b|delete\b.*?\bfrom\b"
     r"|with\s.+?\bas\s*\(.*?\b(?:select|insert|update|delete)\b|(?:merge|upsert|replace)\s+into\b)",
     re.I | re.S,
 )
-_SQL_ONLY = re.compile(
+_SQL_ONLY = lazy(
     r"\bwhere\b|\bvalues\b|\bjoin\b|\border\s+by\b|\bgroup\s+by\b|\blimit\b|\breturning\b|[*=?]|\$\d"
 )
-_PARAM = re.compile(r"\$\d+|\?\d*|(?<![:\w]):[A-Za-z_]\w*|(?<![@\w])@[A-Za-z_]\w*|#\{[^}\n]*\}")
-_FORMAT = re.compile(r"%[-+# 0]*\d*[svdq]|\{\d+\}")
-_CLASS_NAME = re.compile(
+_PARAM = lazy(r"\$\d+|\?\d*|(?<![:\w]):[A-Za-z_]\w*|(?<![@\w])@[A-Za-z_]\w*|#\{[^}\n]*\}")
+_FORMAT = lazy(r"%[-+# 0]*\d*[svdq]|\{\d+\}")
+_CLASS_NAME = lazy(
     r"^(?:(\w+)\.class\.get(?:Simple)?Name\(\)|(\w+)::class(?:\.java)?\.(?:simpleName|name)|typeof\((\w+)\)\.Name"
     r"|nameof\((\w+)\))$"
 )
-_JPQL_CONTEXT = re.compile(r"(?:\bcreateQuery|@NamedQuery\s*\([^)]*\bquery\s*=)\s*\(?\s*$")
-_NATIVE_CONTEXT = re.compile(
+_JPQL_CONTEXT = lazy(r"(?:\bcreateQuery|@NamedQuery\s*\([^)]*\bquery\s*=)\s*\(?\s*$")
+_NATIVE_CONTEXT = lazy(
     r"(?:createNativeQuery|createSQLQuery|@NamedNativeQuery\s*\([^)]*\bquery\s*=)\s*\(?\s*$"
 )
-_QUERY_ANNOTATION = re.compile(r"@(?:[\w.]+\.)?Query\s*\((?:[^()\"]*,)?\s*(?:value\s*=\s*)?(?:\[\s*)?$")
-_JPQL_SHAPE = re.compile(
+_QUERY_ANNOTATION = lazy(r"@(?:[\w.]+\.)?Query\s*\((?:[^()\"]*,)?\s*(?:value\s*=\s*)?(?:\[\s*)?$")
+_JPQL_SHAPE = lazy(
     r"^\s*select\s+(?:distinct\s+)?(\w+)\s+from\s+[\w.]+\s+(?:as\s+)?\1\b|\bjoin\s+fetch\b|\bselect\s+new\s",
     re.I,
 )
-_JPQL_NAME = re.compile(r"\b(from|join|update|into)\s+(?:fetch\s+)?([A-Za-z_$][\w.$]*)", re.I)
-_HINT = re.compile(  # a keyword opening a string (or a line of a multi-line one): else the file is skipped
+_JPQL_NAME = lazy(r"\b(from|join|update|into)\s+(?:fetch\s+)?([A-Za-z_$][\w.$]*)", re.I)
+_HINT = lazy(  # a keyword opening a string (or a line of a multi-line one): else the file is skipped
     r"[\"'`]\s*\(?\s*(?i:select|insert|update|delete|with|merge|upsert|replace)\b"
     r"|^\s*\(?(?:SELECT|INSERT|UPDATE|DELETE|WITH|MERGE|UPSERT|REPLACE)\b",
     re.M,
 )
 _HINT_QUOTED = tuple(  # _HINT's first branch, one per quote, on lower-cased ASCII text
-    re.compile(quote + r"\s*\(?\s*(?:select|insert|update|delete|with|merge|upsert|replace)\b")
-    for quote in "\"'`"
+    lazy(quote + r"\s*\(?\s*(?:select|insert|update|delete|with|merge|upsert|replace)\b") for quote in "\"'`"
 )
 _HINT_KEYWORDS = tuple(  # the keywords of its second branch, each found as a literal
-    re.compile(keyword + r"\b")
+    lazy(keyword + r"\b")
     for keyword in ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "MERGE", "UPSERT", "REPLACE")
 )
 _KEYWORDS: tuple[str, ...] = ("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE")

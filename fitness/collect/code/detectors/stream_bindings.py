@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import re
 
+from fitness.collect.code.lazy_re import lazy
 from fitness.collect.manifests.yaml_lines import parse_yaml
 from fitness.collect.source_file import SourceFile
 from fitness.model import Evidence, FitnessError
 from fitness.model.facts import Message, SourceFacts, Unresolved
 
 _PREFIX = "spring.cloud.stream."
-_BINDING = re.compile(r"^spring\.cloud\.stream\.bindings\.(.+)\.(destination|binder)$")
-_FUNCTION = re.compile(r"^spring\.cloud\.stream\.function\.bindings\.(.+)$")
-_PLACEHOLDER = re.compile(r"\$\{([^}:]+)(?::[^}]*)?\}")
-_PROPERTY = re.compile(r"^[ \t]*([^#!\s=:][^=:\s]*)[ \t]*[=:][ \t]*(.*?)[ \t]*$", re.M)
+_BINDING = lazy(r"^spring\.cloud\.stream\.bindings\.(.+)\.(destination|binder)$")
+_FUNCTION = lazy(r"^spring\.cloud\.stream\.function\.bindings\.(.+)$")
+_PLACEHOLDER = lazy(r"\$\{([^}:]+)(?::[^}]*)?\}")
+_PROPERTY = lazy(r"^[ \t]*([^#!\s=:][^=:\s]*)[ \t]*[=:][ \t]*(.*?)[ \t]*$", re.M)
 
 
 class StreamBindings:
