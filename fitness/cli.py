@@ -281,7 +281,9 @@ def graph(
         str, typer.Option("--level", "-l", help="modules, packages, services, tables or events.")
     ] = "packages",
     depth: Annotated[int | None, typer.Option("--depth", help="Package depth (packages level).")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="dot, mermaid, json or svg.")] = "dot",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="dot, mermaid, json, graphml or svg.")
+    ] = "dot",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,

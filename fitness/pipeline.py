@@ -46,6 +46,7 @@ from fitness.rules.registry import Plugins
 if TYPE_CHECKING:
     from fitness.collect.service_cache import ServiceCache
     from fitness.model.granularity import GranularityTable
+    from fitness.model.service_view import ServiceView
 
 CACHE_DIR = ".fitness_cache"
 MAX_JSON_BYTES = 1_000_000_000  # a saved analysis or baseline (homeassistant's full graph: 22 MB)
@@ -136,12 +137,14 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     rules = build_rules(config.rules, view, plugins)
     depth = config.analysis.package_depth or default_depth(packages)
     metrics, smells = analyze(view, config.analysis, depth, full_metrics=options.metrics)
+    service_view: ServiceView | None = None
     if services.services:
         from fitness.analyze.services import service_smells  # only a system of services loads them
         from fitness.model.service_view import ServiceView
 
-        smells = [*smells, *service_smells(ServiceView.from_graph(graph), config.analysis)]
-    granularity = _granularity(graph, config, depth, options, rules, history.summary())
+        service_view = ServiceView.from_graph(graph)
+        smells = [*smells, *service_smells(service_view, config.analysis)]
+    granularity = _granularity(graph, config, depth, options, rules, history.summary(), service_view)
     if granularity is not None:
         from fitness.model.granularity import granularity_metrics
 
@@ -242,6 +245,7 @@ def _granularity(
     options: Options,
     rules: list[RuleType[object]],
     history: HistorySummary,
+    service_view: ServiceView | None = None,
 ) -> GranularityTable | None:
     """The granularity table (``fitness.analyze.granularity``) when anyone will look at it: for a system
     of services, for ``fitness score`` and for granularity rules. A package-only ``fitness check`` skips
@@ -257,7 +261,7 @@ def _granularity(
         return None
     from fitness.analyze.granularity import score_granularity
 
-    return score_granularity(graph, config.granularity, depth, history)
+    return score_granularity(graph, config.granularity, depth, history, service_view)
 
 
 def _service_summary(scan: ServiceScan) -> ServiceSummary | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitness.drawing import draw_many as draw_many  # the report's Graphviz, re-exported for the CLI
 from fitness.drawing import graphviz_found as graphviz_found
@@ -18,6 +18,9 @@ from fitness.model import Analysis, FitnessError, Severity
 from fitness.model.findings import Chain
 from fitness.model.views import ImportView
 from fitness.pipeline import Options, read_json, run
+
+if TYPE_CHECKING:
+    from fitness.report.graph_view import GraphData
 
 
 def baseline_update(analysis: Analysis, path: Path) -> tuple[str, list[str]]:
@@ -47,7 +50,7 @@ def schema_text() -> str:
     return json.dumps(config_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-GRAPH_FORMATS = ("dot", "mermaid", "json", "svg")
+GRAPH_FORMATS = ("dot", "mermaid", "json", "graphml", "svg")
 
 
 def render_graph(root: Path, options: Options, level: str, depth: int | None, fmt: str) -> str:
@@ -60,8 +63,34 @@ def render_graph(root: Path, options: Options, level: str, depth: int | None, fm
         return mermaid.render(data)
     if fmt == "json":
         return graph_json.render(data)
+    if fmt == "graphml":
+        return _graphml(data)
     text = dot.render(data)
     return _svg(text) if fmt == "svg" else text
+
+
+def _graphml(data: GraphData) -> str:
+    """A graph level as GraphML, for Gephi, yEd, Cytoscape or a notebook (``networkx.read_graphml``).
+
+    Written with networkx (its one use in a command, ADR 16), here beside the SVG adapter: reporters
+    import no graph library (fitness.yaml, ``reporters-are-pure``). Nodes carry ``kind`` and
+    ``on_cycle``, edges ``imports`` (the weight), ``style`` and ``label``: the JSON format's fields, in
+    its sorted order, so the same input gives the same bytes."""
+    import networkx as nx
+
+    graph = nx.DiGraph(level=data.level)
+    for node in data.nodes:
+        graph.add_node(node, kind=data.kinds.get(node, data.level.rstrip("s")), on_cycle=node in data.cyclic)
+    for source, target, weight in data.edges:
+        graph.add_edge(
+            source,
+            target,
+            imports=weight,
+            style=data.styles.get((source, target), "solid"),
+            label=data.labels.get((source, target), ""),
+        )
+    lines = nx.generate_graphml(graph, encoding="utf-8", prettyprint=True)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines) + "\n"
 
 
 def _svg(dot_text: str) -> str:

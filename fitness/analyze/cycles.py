@@ -39,7 +39,7 @@ def module_cycles(view: ImportView, settings: AnalysisSettings) -> list[Finding]
     view = view.without_lazy() if setting.ignore_lazy else view
     return [
         _cycle_finding(view, ids, setting.severity, component, view.succ, lambda edge: [edge])
-        for component in cyclic_components(view.modules, view.succ)
+        for component in cyclic_components(view.modules, view.succ, view.strong_components())
     ]
 
 
@@ -58,7 +58,7 @@ def package_cycles(view: ImportView, packages: PackageView, settings: AnalysisSe
         packages = PackageView.collapse(view, packages.depth)
     return [
         _cycle_finding(view, ids, setting.severity, component, packages.succ, packages.members.__getitem__)
-        for component in cyclic_components(packages.nodes, packages.succ)
+        for component in cyclic_components(packages.nodes, packages.succ, packages.strong_components())
     ]
 
 
@@ -115,7 +115,10 @@ def _cycle_finding(
     witness = bounded_shortest_cycle(component, succ)
     chain = tuple(view.link(*behind(edge)[0]) for edge in itertools.pairwise(witness))
     breakers, complete = nominate_cycle_breakers(
-        component, succ, stability_weight(component, succ, lambda a, b: max(1, len(where((a, b)))))
+        component,
+        succ,
+        stability_weight(component, succ, lambda a, b: max(1, len(where((a, b))))),
+        strongly_connected=True,  # a component of cyclic_components
     )
     cuts = sum(max(1, len(where(pair))) for pair in breakers)
     return Finding(

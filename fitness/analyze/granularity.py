@@ -47,6 +47,7 @@ from fitness.analyze.granularity_forces import (
     volatility,
 )
 from fitness.analyze.granularity_pairs import package_pairs, service_pairs
+from fitness.model.algorithms import greedy_modularity
 from fitness.model.granularity import (
     DISINTEGRATORS,
     ForceScore,
@@ -92,12 +93,14 @@ def score_granularity(
     settings: GranularitySettings | None = None,
     depth: int = 2,
     history: HistorySummary | None = None,
+    view: ServiceView | None = None,
 ) -> GranularityTable:
     """The granularity table (shape in the module docstring). ``history`` is the git collector's
-    summary (``available``, ``reason``); without it, history counts as available when any node has churn."""
+    summary (``available``, ``reason``); without it, history counts as available when any node has churn.
+    ``view``: the graph's ServiceView when the caller already built one (it is read, never changed)."""
     settings = settings or GranularitySettings()
     available, reason = _history(graph, history)
-    view = ServiceView.from_graph(graph)
+    view = view if view is not None else ServiceView.from_graph(graph)
     if view.services:
         level, subjects = "services", _services(graph, view)
         pairs = service_pairs(graph, view, available, reason)
@@ -313,17 +316,7 @@ def modularity_communities(
 ) -> tuple[list[list[str]], float]:
     """Greedy modularity communities of the undirected unit graph, and the partition's modularity.
 
-    networkx is imported here, not at module level: it costs 0.15 s and most runs never get here.
+    ``fitness.model.algorithms.greedy_modularity``: networkx's algorithm, merge for merge, without
+    networkx's graph classes (their cost per call was most of the granularity table of a large system).
     """
-    import networkx as nx
-    from networkx.algorithms import community
-
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(nodes))
-    for (a, b), weight in sorted(links.items()):
-        graph.add_edge(a, b, weight=weight)
-    if graph.number_of_edges() == 0:
-        return [[n] for n in sorted(nodes)], 0.0
-    found = community.greedy_modularity_communities(graph, weight="weight")
-    groups = sorted(sorted(c) for c in found)
-    return groups, float(community.modularity(graph, [set(g) for g in groups], weight="weight"))
+    return greedy_modularity(nodes, links)

@@ -7,8 +7,8 @@ Heuristics, documented in the README ("Granularity: split, keep or merge"):
   either direction) form parts. Two or more parts of at least ``MIN_PART`` modules are the candidate
   split; score ``min(1, 2 * (1 - largest part's share of modules))`` (two equal parts: 1). When the units
   are all connected and there are at least ``MIN_UNITS_FOR_COMMUNITIES``, modularity communities
-  (networkx ``greedy_modularity_communities``, deterministic on sorted input; see
-  ``fitness.analyze.granularity.modularity_communities``) take the place of parts and
+  (the Clauset-Newman-Moore greedy of networkx's ``greedy_modularity_communities``, reimplemented merge
+  for merge in ``fitness.model.algorithms.greedy_modularity``; deterministic) take the place of parts and
   the score is multiplied by ``min(1, Q / 0.6)`` (Q: the partition's modularity; below 0.3 no split).
 - **code volatility** (git history): the part (or unit) with the most commits against its share of the
   modules: ``(commit share - module share) / (1 - module share)``; needs ``MIN_COMMITS`` commits.

@@ -49,12 +49,14 @@ def compute_metrics(
             "modules": {
                 "count": len(view.modules),
                 "imports": sum(int(row["fan_out"]) for row in module_rows.values()),
-                "propagation_cost": propagation_cost(view.modules, view.succ),
+                "propagation_cost": propagation_cost(view.modules, view.succ, view.strong_components()),
             },
             "packages": {
                 "count": len(packages.nodes),
                 "dependencies": sum(len(targets) for targets in packages.succ.values()),
-                "propagation_cost": propagation_cost(packages.nodes, packages.succ),
+                "propagation_cost": propagation_cost(
+                    packages.nodes, packages.succ, packages.strong_components()
+                ),
             },
         },
     }
@@ -62,9 +64,11 @@ def compute_metrics(
 
 def module_metrics(view: ImportView) -> dict[str, dict[str, float]]:
     rows: dict[str, dict[str, float]] = {}
+    none: set[str] = set()
     for module in sorted(view.modules):
-        fan_in = len(view.pred.get(module, set()) - {module})
-        fan_out = len(view.succ.get(module, set()) - {module})
+        importers, imported = view.pred.get(module, none), view.succ.get(module, none)
+        fan_in = len(importers) - (module in importers)  # a self-import is not counted
+        fan_out = len(imported) - (module in imported)
         rows[module] = {
             "fan_in": fan_in,
             "fan_out": fan_out,
@@ -76,32 +80,36 @@ def module_metrics(view: ImportView) -> dict[str, dict[str, float]]:
 
 
 def package_metrics(view: ImportView, packages: PackageView) -> dict[str, dict[str, float]]:
-    owner = {module: package_of(module, packages.depth) for module in view.modules}
-    afferent: dict[str, set[str]] = {package: set() for package in packages.nodes}
-    efferent: dict[str, set[str]] = {package: set() for package in packages.nodes}
-    for importer, targets in view.succ.items():
-        for imported in targets:
-            if owner[importer] != owner[imported]:
-                efferent[owner[importer]].add(imported)
-                afferent[owner[imported]].add(importer)
-    fan_in: dict[str, int] = {package: 0 for package in packages.nodes}
+    """The package rows. The imports between packages are read from ``packages.members`` (the view
+    collapsed, which keeps the module imports behind each package dependency), not from every module
+    import again; a package nothing crosses into or out of has no set at all."""
+    sizes: dict[str, int] = dict.fromkeys(packages.nodes, 0)
+    for module in view.modules:
+        sizes[package_of(module, packages.depth)] += 1
+    afferent: dict[str, set[str]] = {}
+    efferent: dict[str, set[str]] = {}
+    for (source, target), pairs in packages.members.items():
+        outward = efferent.setdefault(source, set())
+        inward = afferent.setdefault(target, set())
+        for importer, imported in pairs:
+            outward.add(imported)
+            inward.add(importer)
+    fan_in: dict[str, int] = dict.fromkeys(packages.nodes, 0)
     for targets in packages.succ.values():
         for target in targets:
             fan_in[target] += 1
-    sizes: dict[str, int] = {package: 0 for package in packages.nodes}
-    for package in owner.values():
-        sizes[package] += 1
-    return {
-        package: {
+    rows: dict[str, dict[str, float]] = {}
+    for package in sorted(packages.nodes):
+        ca, ce = len(afferent.get(package, ())), len(efferent.get(package, ()))
+        rows[package] = {
             "fan_in": fan_in[package],
             "fan_out": len(packages.succ[package]),
-            "ca": len(afferent[package]),
-            "ce": len(efferent[package]),
-            "instability": instability(len(afferent[package]), len(efferent[package])),
+            "ca": ca,
+            "ce": ce,
+            "instability": instability(ca, ce),
             "modules": sizes[package],
         }
-        for package in sorted(packages.nodes)
-    }
+    return rows
 
 
 def instability(ca: int, ce: int) -> float:
@@ -109,8 +117,12 @@ def instability(ca: int, ce: int) -> float:
     return round(ce / (ca + ce), DIGITS) if ca + ce else 0.0
 
 
-def propagation_cost(nodes: Collection[str], succ: Mapping[str, Collection[str]]) -> float:
-    """Share of the visibility matrix (reachability, diagonal included) that is set; 0.0 when empty."""
+def propagation_cost(
+    nodes: Collection[str], succ: Mapping[str, Collection[str]], components: list[list[str]] | None = None
+) -> float:
+    """Share of the visibility matrix (reachability, diagonal included) that is set; 0.0 when empty.
+    ``components``: the strongly connected components when the caller has them (``succ`` must then
+    point inside ``nodes`` only, as a view's does)."""
     if not nodes:
         return 0.0
-    return round(sum(reach_counts(nodes, succ).values()) / len(nodes) ** 2, DIGITS)
+    return round(sum(reach_counts(nodes, succ, components).values()) / len(nodes) ** 2, DIGITS)

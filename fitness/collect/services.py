@@ -257,7 +257,7 @@ def collect_services(
             graph, {n: components[n].facts.interactions for n in sorted(callable_services)}, texts
         )
     scan.services = sorted(callable_services)
-    scan.datastores = sorted(node.name for node in graph.nodes(NodeKind.DATASTORE))
+    scan.datastores = sorted(node.name for node in graph.iter_nodes(NodeKind.DATASTORE))
     scan.unresolved = sorted(set(scan.unresolved))
     return scan
 
@@ -423,9 +423,9 @@ def _demote_idle_proxies(
 
 def _demote_idle_brokers(graph: ArchGraph) -> None:
     """A broker no service exchanges a message through is monitoring or leftover plumbing: infra."""
-    if any(True for _ in graph.nodes(NodeKind.TOPIC)):
+    if any(True for _ in graph.iter_nodes(NodeKind.TOPIC)):
         return
-    for node in graph.nodes(NodeKind.DATASTORE):
+    for node in list(graph.iter_nodes(NodeKind.DATASTORE)):  # (a list: the loop replaces nodes)
         if node.attrs.get("role") == "broker":
             why = "a broker no service publishes to or consumes from"
             graph.add_node(NodeKind.DATASTORE, node.name, {"role": "infra", "role_why": why})
@@ -470,9 +470,13 @@ def _contain_modules(graph: ArchGraph, services: dict[str, Component]) -> None:
     for name, service in sorted(services.items()):
         for package in service.packages:
             packages.setdefault(package, name)
+    by_folder: dict[str, str | None] = {}  # a service's modules share a few folders: look each up once
     for node in graph.nodes(NodeKind.MODULE):
         path = str(node.attrs.get("path", ""))
-        owner = _longest_prefix(path.split("/")[:-1], folders, "/")
+        folder = path[: path.rfind("/") + 1]
+        if folder not in by_folder:
+            by_folder[folder] = _longest_prefix(path.split("/")[:-1], folders, "/")
+        owner = by_folder[folder]
         if owner is None:
             owner = _longest_prefix(node.name.split("."), packages, ".")
         if owner is not None:

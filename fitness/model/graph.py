@@ -169,9 +169,9 @@ class ArchGraph:
 
     def nodes(self, kind: NodeKind | None = None) -> list[Node]:
         """Nodes sorted by id (deterministic output everywhere downstream)."""
-        return [
-            self._nodes[key] for key in sorted(self._nodes) if kind is None or self._nodes[key].kind is kind
-        ]
+        if kind is None:
+            return [self._nodes[key] for key in sorted(self._nodes)]
+        return [self._nodes[key] for key in sorted(k for k, n in self._nodes.items() if n.kind is kind)]
 
     def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
         """Unsorted nodes of one kind, for hot loops that sort afterwards (or never need to)."""

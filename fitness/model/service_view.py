@@ -33,15 +33,11 @@ class ServiceView:
     store_roles: dict[str, str] = field(default_factory=dict)  # datastore -> database|broker|cache|...
     _tables_used: dict[str, set[str]] | None = field(default=None, repr=False)
     _chains: ChainSearch | None = field(default=None, repr=False)
+    _cross: dict[Pair, tuple[Evidence, ...]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_graph(cls, graph: ArchGraph) -> ServiceView:
-        # infrastructure (registries, tracing, load generators, jobs) is drawn, never judged
-        services = sorted(
-            node.name
-            for node in graph.nodes(NodeKind.SERVICE)
-            if node.attrs.get("role", "service") != "infra"
-        )
+        services = judged_services(graph)
         known = {node_id(NodeKind.SERVICE, name) for name in services}
         view = cls(graph, services)
         for name in services:
@@ -59,12 +55,13 @@ class ServiceView:
             }
             for module in graph.successors(sid, EdgeKind.CONTAINS):
                 view.module_owner[_name(module)] = name
-        for table_node in graph.nodes(NodeKind.TABLE):
+        # (lookup maps: built in the graph's order, no sort of every node of the graph for them)
+        for table_node in graph.iter_nodes(NodeKind.TABLE):
             owner = table_node.attrs.get("owner")
             if owner:
                 view.owners[table_node.name] = str(owner)
         view.store_roles = {
-            n.name: str(n.attrs.get("role", "database")) for n in graph.nodes(NodeKind.DATASTORE)
+            n.name: str(n.attrs.get("role", "database")) for n in graph.iter_nodes(NodeKind.DATASTORE)
         }
         view.imports = {name: set() for name in services}
         for (importer, imported), _ in view.cross_imports().items():
@@ -100,20 +97,33 @@ class ServiceView:
     def events(self) -> dict[str, set[str]]:
         """Service A -> B when B subscribes to a topic A publishes (choreography flow)."""
         flow: dict[str, set[str]] = {name: set() for name in self.services}
+        readers: dict[str, list[str]] = {}  # topic -> its subscribers, in service order: linear, not n^2
+        for target in self.services:
+            for topic in self.subscribes.get(target, ()):
+                readers.setdefault(topic, []).append(target)
         for source in self.services:
             for topic in self.publishes.get(source, ()):
-                for target in self.services:
-                    if target != source and topic in self.subscribes.get(target, ()):
-                        flow[source].add(target)
+                flow[source].update(target for target in readers.get(topic, ()) if target != source)
         return flow
 
     def cross_imports(self) -> dict[Pair, tuple[Evidence, ...]]:
-        """Module imports that cross from one service into another, with their evidence."""
+        """Module imports that cross from one service into another, with their evidence: read from every
+        import once per view (the view, its smells, rules and granularity all ask), a copy each time."""
+        if self._cross is None:
+            self._cross = self._find_cross_imports()
+        return dict(self._cross)
+
+    def _find_cross_imports(self) -> dict[Pair, tuple[Evidence, ...]]:
         result: dict[Pair, tuple[Evidence, ...]] = {}
-        for edge in self.graph.iter_edges(EdgeKind.IMPORTS):
-            importer, imported = _name(edge.source), _name(edge.target)
-            a, b = self.module_owner.get(importer), self.module_owner.get(imported)
-            if a and b and a != b:
+        owner = self.module_owner
+        for edge in self.graph.iter_edges(EdgeKind.IMPORTS):  # every import: names cut inline (_name)
+            importer = edge.source.partition(":")[2]
+            a = owner.get(importer)
+            if not a:
+                continue
+            imported = edge.target.partition(":")[2]
+            b = owner.get(imported)
+            if b and a != b:
                 result[importer, imported] = edge.evidence
         return dict(sorted(result.items()))
 
@@ -134,6 +144,17 @@ class ServiceView:
 
     def annotation(self, service: str, key: str) -> object:
         return self.graph.node(node_id(NodeKind.SERVICE, service)).attrs.get("annotations", {}).get(key)
+
+
+def judged_services(graph: ArchGraph) -> list[str]:
+    """The services smells and rules judge, sorted: ``ServiceView.from_graph(graph).services`` without
+    building the view (a check for "any service?" need not read every import). Infrastructure
+    (registries, tracing, load generators, jobs) is drawn, never judged."""
+    return sorted(
+        node.name
+        for node in graph.iter_nodes(NodeKind.SERVICE)
+        if node.attrs.get("role", "service") != "infra"
+    )
 
 
 def _target_id(kind: EdgeKind, name: str) -> str:

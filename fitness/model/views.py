@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from fitness.model.algorithms import strongly_connected_components
 from fitness.model.evidence import Location
 from fitness.model.findings import Chain, ChainLink
 from fitness.model.graph import ArchGraph, EdgeKind, NodeKind, node_id
@@ -32,6 +33,7 @@ class ImportView:
     pred: dict[str, set[str]]
     external: dict[str, set[str]]
     _children: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _components: list[list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_graph(cls, graph: ArchGraph) -> ImportView:
@@ -59,6 +61,13 @@ class ImportView:
             if parent:
                 view._children.setdefault(parent, []).append(module)
         return view
+
+    def strong_components(self) -> list[list[str]]:
+        """``strongly_connected_components(modules, succ)``, found once per view (a view is never
+        changed once built): the metrics and the cycle smells both need them."""
+        if self._components is None:
+            self._components = strongly_connected_components(self.modules, self.succ)
+        return self._components
 
     def is_package(self, module: str) -> bool:
         return bool(self.graph.node(node_id(NodeKind.MODULE, module)).attrs.get("is_package"))
@@ -156,6 +165,13 @@ class PackageView:
     nodes: set[str]
     succ: dict[str, set[str]]
     members: dict[tuple[str, str], list[tuple[str, str]]]
+    _components: list[list[str]] | None = field(default=None, repr=False)
+
+    def strong_components(self) -> list[list[str]]:
+        """``strongly_connected_components(nodes, succ)``, found once per view (see ImportView's)."""
+        if self._components is None:
+            self._components = strongly_connected_components(self.nodes, self.succ)
+        return self._components
 
     @classmethod
     def collapse(cls, view: ImportView, depth: int) -> PackageView:

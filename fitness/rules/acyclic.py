@@ -120,7 +120,7 @@ def find_cycles(view: ImportView, graph: CycleGraph) -> list[Cycle]:
         witness = bounded_shortest_cycle(component, graph.succ)
         chain = tuple(view.link(*_first_import(graph, step)) for step in itertools.pairwise(witness))
         breakers, complete = nominate_cycle_breakers(
-            component, graph.succ, stability_weight(component, graph.succ, weight)
+            component, graph.succ, stability_weight(component, graph.succ, weight), strongly_connected=True
         )
         fix = _advice(view, graph, breakers, complete, weight)
         cuts = sum(weight(*pair) for pair in breakers)

@@ -363,6 +363,6 @@ def _error(spec: RuleSpec, key: str, message: str) -> FitnessError:
 
 
 def _has_services(view: ImportView) -> bool:
-    from fitness.model.service_view import ServiceView
+    from fitness.model.service_view import judged_services
 
-    return bool(ServiceView.from_graph(view.graph).services)
+    return bool(judged_services(view.graph))

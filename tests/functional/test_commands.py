@@ -56,6 +56,26 @@ def test_graph_formats(example_copy) -> None:
     assert run_fitness("graph", example, "--format", "png").returncode == 2
 
 
+def test_graphml_reads_back_as_the_json_graph(example_copy, tmp_path) -> None:
+    """GraphML for Gephi, yEd or networkx: the same nodes, edges and fields as the JSON format."""
+    import networkx as nx
+
+    example = str(example_copy("layered"))
+    data = json.loads(run_fitness("graph", example, "--level", "modules", "--format", "json").stdout)
+    first = run_fitness("graph", example, "--level", "modules", "--format", "graphml")
+    assert first.returncode == 0 and first.stdout.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    assert run_fitness("graph", example, "--level", "modules", "--format", "graphml").stdout == first.stdout
+    (tmp_path / "modules.graphml").write_text(first.stdout)
+    graph = nx.read_graphml(tmp_path / "modules.graphml")
+    assert graph.graph["level"] == "modules"
+    assert {n: (a["kind"], a["on_cycle"]) for n, a in graph.nodes(data=True)} == {
+        n["id"]: (n["kind"], n["on_cycle"]) for n in data["nodes"]
+    }
+    assert {(s, t): a["imports"] for s, t, a in graph.edges(data=True)} == {
+        (e["source"], e["target"]): e["imports"] for e in data["edges"]
+    }
+
+
 def test_path_prints_chains_with_file_and_line(example_copy) -> None:
     example = str(example_copy("layered"))
     result = run_fitness("path", "bookshelf.domain", "bookshelf.adapters", example, "--no-cache")

@@ -184,7 +184,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert report.returncode == 0, report.stderr
     found["report stderr"] = report.stderr
     for level in ("modules", "services", "tables", "events"):
-        for fmt in ("json", "dot", "mermaid"):
+        for fmt in ("json", "dot", "mermaid", "graphml"):
             done = run_fitness("graph", str(root), "--no-cache", "--level", level, "--format", fmt)
             assert done.returncode == 0, done.stderr
             found[f"graph {level} {fmt}"] = done.stdout + done.stderr

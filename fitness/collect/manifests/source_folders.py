@@ -36,12 +36,14 @@ def adopt_folders(
     root: Path, services: dict[str, Component], stores: dict[str, Datastore]
 ) -> dict[str, Datastore]:
     """Give folderless services their source folder; return (and drop from ``services``) datastores."""
-    folders = _build_folders(root)
+    folders: list[str] | None = None  # walked for the first service without a folder (often none has)
     for service in services.values():
         if service.folders or (service.spec is not None and service.spec.paths):
             continue
         if service.deployed and all(d.source == "ingress" for d in service.deployed):
             continue  # Ingress routes: the cluster's controller serves them, no folder here holds its code
+        if folders is None:
+            folders = _build_folders(root)
         found = _match(service, folders, root)
         if found:
             service.folders = [found]

@@ -170,8 +170,14 @@ def walk_files(root: Path, max_depth: int, skip: frozenset[str] = SKIP_DIRS) -> 
     are not entered; symlinked folders are not followed.
     """
     base = str(root)
+    plain = not base.endswith(os.sep)  # os.walk names a folder base + sep + names: count the seps
     for directory, dirs, files in os.walk(root):
-        depth = 0 if directory == base else os.path.relpath(directory, base).count(os.sep) + 1
+        if directory == base:
+            depth = 0
+        elif plain and directory.startswith(base + os.sep):
+            depth = directory.count(os.sep, len(base))
+        else:
+            depth = os.path.relpath(directory, base).count(os.sep) + 1
         if depth and "__init__.py" in files:
             dirs.clear()  # inside a Python package: code, not deployment manifests (and huge on big trees)
             continue

@@ -106,6 +106,7 @@ def scan_tables(
 class _Scanner:
     def __init__(self, root: Path, dialect: str | None) -> None:
         self.root = root
+        self.prefix = str(root).rstrip("/") + "/" if os.sep == "/" and str(root) not in ("", ".") else ""
         self.scan = SqlScan()
         self.sql = Sql(dialect, self.scan.warnings)
         self.packages: dict[Path, bool] = {}
@@ -143,7 +144,8 @@ class _Scanner:
             for module, _, name in (q.rpartition(".") for q in pyfile.bindings.values())
             if name.isupper()
         }
-        for rel, path, text in [item for item in later if self._module(item[1])[0] in imported]:
+        # (no constant imported: no file to name, and no module name to work out for each file)
+        for rel, path, text in [item for item in later if imported and self._module(item[1])[0] in imported]:
             later.remove((rel, path, text))
             pyfiles += self._load(rel, path, text)
         for pyfile in pyfiles:
@@ -174,6 +176,9 @@ class _Scanner:
         return [pyfile]
 
     def _relative(self, path: Path) -> str:
+        text, base = str(path), self.prefix
+        if base and text.startswith(base):
+            return text[len(base) :]  # what relative_to gives, without pathlib's cost per file
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:

@@ -61,7 +61,6 @@ def test_analyze_is_deterministic(view_of, random_graph):
 def test_analyze_imports_only_the_model_and_the_stdlib():
     for source in sorted(ANALYZE_DIR.glob("*.py")):
         tree = ast.parse(source.read_text(encoding="utf-8"))
-        module_level = {id(node) for node in tree.body}
         for node in ast.walk(tree):
             names = []
             if isinstance(node, ast.Import):
@@ -73,10 +72,7 @@ def test_analyze_imports_only_the_model_and_the_stdlib():
                 allowed = name.startswith(("fitness.model", "fitness.analyze")) or (
                     top in sys.stdlib_module_names
                 )
-                # community detection: networkx inside a function of granularity.py, never at import time
-                allowed |= (
-                    source.name == "granularity.py" and top == "networkx" and id(node) not in module_level
-                )
+                # community detection is fitness.model.algorithms.greedy_modularity: no networkx at all
                 assert allowed, f"{source.name} imports {name}"
 
 

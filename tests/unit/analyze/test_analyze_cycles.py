@@ -253,3 +253,17 @@ def test_package_cycles_follow_the_depth_and_settings(view_of):
     assert package_cycles(view, PackageView.collapse(view, 1), DEFAULTS) == []
     off = AnalysisSettings(smells={"package_cycles": SmellSettings(False, Severity.WARNING)})
     assert package_cycles(view, PackageView.collapse(view, 2), off) == []
+
+
+@pytest.mark.parametrize("max_work", [40, 300, 500_000])
+def test_breakers_of_a_known_strong_component_are_the_same_without_the_first_split(max_work):
+    """``strongly_connected=True`` skips a search that would only confirm it, charging its work to the
+    budget: the cuts and the ``complete`` flag are those of the full search, budget cut-offs included."""
+    rng = random.Random(max_work)
+    for _ in range(150):
+        nodes = [f"m{i}" for i in range(rng.randint(1, 25))]
+        succ = {node: {rng.choice(nodes) for _ in range(rng.randint(1, 3))} for node in nodes}
+        for component in cyclic_components(nodes, succ):
+            expected = nominate_cycle_breakers(component, succ, max_work=max_work)
+            found = nominate_cycle_breakers(component, succ, max_work=max_work, strongly_connected=True)
+            assert found == expected

@@ -144,3 +144,25 @@ def test_propagation_cost_scales_to_a_large_codebase():
         succ[nodes[importer]].add(nodes[imported])
     cost = propagation_cost(nodes, succ)
     assert 0 < cost <= 1
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_reach_counts_of_many_separate_parts_match_brute_force(seed):
+    """Bit positions are numbered per weakly connected part: parts of rings, chains and tangles,
+    with edges between some of them, still count exactly what a BFS reaches."""
+    rng = random.Random(seed)
+    nodes = [f"p{part}.m{i}" for part in range(40) for i in range(rng.randint(1, 8))]
+    succ: dict[str, set[str]] = {node: set() for node in nodes}
+    for _ in range(len(nodes)):
+        a = rng.choice(nodes)
+        near = [n for n in nodes if n.split(".")[0] == a.split(".")[0]]
+        succ[a].add(rng.choice(near if rng.random() < 0.9 else nodes))
+    counts = reach_counts(nodes, succ)
+    for node in nodes:
+        seen, queue = {node}, deque([node])
+        while queue:
+            for child in succ.get(queue.popleft(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    queue.append(child)
+        assert counts[node] == len(seen)
