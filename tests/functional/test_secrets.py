@@ -10,9 +10,11 @@ score and stderr are searched for every secret value. Evidence texts are redacte
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fitness.model import Evidence
-from fitness.model.redact import redact
+from fitness.model.redact import _patterns, redact
 from tests.functional.conftest import run_fitness
 
 SECRETS = {
@@ -258,3 +260,70 @@ def test_evidence_never_holds_the_secret(text: str) -> None:
 )
 def test_what_is_not_a_secret_stays(text: str) -> None:
     assert Evidence("a.py", 1, text, "code").text == text
+
+
+_FRAGMENTS = [
+    "://",
+    "u:p@",
+    "@",
+    "tcp(",
+    "unix(",
+    "thin:",
+    "scott/tiger",
+    "password",
+    "PASSWD",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "ApiKey",
+    "access-key",
+    "private.key",
+    "PRIVATE KEY",
+    "auth_key",
+    "account_key",
+    "client-key",
+    "shared_access_key",
+    "key",
+    "credential",
+    "Authorization",
+    "Bearer",
+    "Basic",
+    "Digest",
+    "AKIA",
+    "AIDA",
+    "ASIA",
+    "AROA",
+    "IDENTIFIED BY",
+    "sig=",
+    "=",
+    ":",
+    " ",
+    "'",
+    '"',
+    ";",
+    "&",
+    "?",
+    "hunter2hunter2",
+    "ABCDEFGHIJKLMNOP",
+    "-----BEGIN ",
+    "RSA ",
+    "PRIVATE KEY-----",
+    "-----",
+    "-----END ",
+    "\n",
+    "${X}",
+    "db",
+]
+
+
+@settings(max_examples=10_000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=5).map("".join))  # short: one trigger word at most
+def test_the_trigger_words_never_skip_a_text_a_pattern_would_change(text: str) -> None:
+    """``redact`` returns a text with no trigger word untouched; every pattern applied to it anyway must
+    change nothing either, or the trigger is narrower than the patterns and a secret would leak."""
+    whole = text
+    for pattern, replacement in _patterns():
+        whole = pattern.sub(replacement, whole)
+    assert redact(text) == whole
