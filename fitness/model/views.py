@@ -47,14 +47,12 @@ class ImportView:
         cut = len(prefix)
         for source_id, targets in graph.adjacency(EdgeKind.IMPORTS).items():
             source = source_id[cut:]
-            internal = succ[source]
-            for target_id in targets:
-                kind, _, target = target_id.partition(":")
-                if kind == NodeKind.MODULE.value:
-                    internal.add(target)
-                    pred[target].add(source)
-                else:
-                    external.setdefault(source, set()).add(target)
+            internal = {target[cut:] for target in targets if target.startswith(prefix)}
+            succ[source] = internal
+            for target in internal:
+                pred[target].add(source)
+            if len(internal) < len(targets):  # third-party imports (external:<name>), when collected
+                external[source] = {t.partition(":")[2] for t in targets if not t.startswith(prefix)}
         view = cls(graph, modules, succ, pred, external)
         for module in modules:
             parent = module.rpartition(".")[0]
