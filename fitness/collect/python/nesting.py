@@ -43,26 +43,20 @@ TOO_LARGE = -1
 _OPERATORS = b"+-*/%@&|^~<>.([{"
 _OPERATOR_TEXT = "+-*/%@&|^~<>.([{"
 _NOT_OPERATORS = bytes(b for b in range(256) if b not in _OPERATORS)
+_COMMENT = r"""\#[^\n]*"""
+_STRINGS = (  # triple-quoted first; an unclosed string runs to the end of its line (or file)
+    r"""'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)""",
+    r'''"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)''',
+    r"""'(?:[^'\\\n]|\\.)*(?:'|$)""",
+    r""""(?:[^"\\\n]|\\.)*(?:"|$)""",
+)
+_CONTINUED = r"""\\\r?\n"""
 _STATEMENT = re.compile(
-    r"""\#[^\n]*"""
-    r"""|[rRbBuUfF]{0,3}'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"""
-    r'''|[rRbBuUfF]{0,3}"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'''
-    r"""|[rRbBuUfF]{0,3}'(?:[^'\\\n]|\\.)*(?:'|$)"""
-    r"""|[rRbBuUfF]{0,3}"(?:[^"\\\n]|\\.)*(?:"|$)"""
-    r"""|\\\r?\n|[([{]|[)\]}]|[,;]|\n|[-+*/%@&|^~<>.]+""",
+    "|".join((_COMMENT, *(r"[rRbBuUfF]{0,3}" + string for string in _STRINGS), _CONTINUED))
+    + r"""|[([{]|[)\]}]|[,;]|\n|[-+*/%@&|^~<>.]+""",
     re.S | re.M,
 )
-
-
-_NOT_CODE = re.compile(
-    r"""\#[^\n]*"""
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"""
-    r'''|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'''
-    r"""|'(?:[^'\\\n]|\\.)*(?:'|$)"""
-    r"""|"(?:[^"\\\n]|\\.)*(?:"|$)"""
-    r"""|\\\r?\n""",
-    re.S | re.M,
-)
+_NOT_CODE = re.compile("|".join((_COMMENT, *_STRINGS, _CONTINUED)), re.S | re.M)
 """Comments, strings (the same tokens as in ``_STATEMENT``) and continued lines. A string is found from
 its quote (no alternative starts with a letter, so the search skips names at C speed); its prefix is
 read back from there (``_formatted_operators``)."""
