@@ -136,7 +136,13 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
     view = ImportView.from_graph(graph)
     rules = build_rules(config.rules, view, plugins)
     depth = config.analysis.package_depth or default_depth(packages)
-    metrics, smells = analyze(view, config.analysis, depth, full_metrics=options.metrics)
+    metrics, smells = analyze(
+        view,
+        config.analysis,
+        depth,
+        full_metrics=options.metrics,
+        package_metrics=Need.METRICS in rule_needs(config.rules, plugins),
+    )
     service_view: ServiceView | None = None
     if services.services:
         from fitness.analyze.services import service_smells  # only a system of services loads them

@@ -46,6 +46,7 @@ class Need(str, Enum):
     HISTORY = "history"  # git history (churn, co-change); a warning when it cannot be read
     EXTERNAL_IMPORTS = "external-imports"  # third-party imports kept as external:<name> nodes
     GRANULARITY = "granularity"  # the granularity table: metrics["services"], summary.granularity
+    METRICS = "metrics"  # package metrics in context.metrics["packages"] (instability, fan-in, fan-out)
     SERVICES = "services"  # services in the model; a config error (exit 2) when none are found
 
 

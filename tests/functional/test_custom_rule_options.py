@@ -85,3 +85,44 @@ def test_a_plugin_rule_can_need_the_granularity_table_and_git_history(write_tree
     assert result.returncode == 0 and "not a git repository" in result.stderr  # asked for: a warning
     result = run(root, "packages: [app]\nrules:\n  - {id: p, type: 'acme_more:Unscored'}\n")
     assert "not a git repository" not in result.stderr
+
+
+NEEDS_METRICS = """
+from typing import ClassVar
+
+from fitness.rules.base import Need, RuleType
+
+
+class Unstable(RuleType):
+    name = "unstable"
+    code = "ACME006"
+    needs: ClassVar[frozenset[Need]] = frozenset({Need.METRICS})
+
+    def check(self, context):
+        rows = context.metrics.get("packages", {})
+        return [self.finding(f"{name} instability {row['instability']:.2f}", (name,)) for name, row in sorted(rows.items())]
+
+
+class Unasked(Unstable):
+    name = "unasked"
+    needs: ClassVar[frozenset[Need]] = frozenset()
+"""
+
+
+def test_a_plugin_rule_that_needs_package_metrics_gets_them(write_tree: WriteTree) -> None:
+    """Package metrics are computed for a check only when something reads them: a package smell, the
+    JSON format, or a rule that declares ``Need.METRICS``."""
+    root = write_tree({**PROJECT, "plugins/acme_metrics.py": NEEDS_METRICS})
+    smells_off = "analysis: {package_cycles: false, hub_like: false, unstable_dependency: false}\n"
+    result = run(
+        root, "packages: [app]\n" + smells_off + "rules:\n  - {id: u, type: 'acme_metrics:Unstable'}\n"
+    )
+    assert result.returncode == 1, result.stderr
+    assert "ACME006 error [u] app.core instability 1.00" in result.stdout
+    assert "ACME006 error [u] app.utils instability 0.00" in result.stdout
+    result = run(
+        root, "packages: [app]\n" + smells_off + "rules:\n  - {id: u, type: 'acme_metrics:Unasked'}\n"
+    )
+    assert result.returncode == 0 and "ACME006" not in result.stdout  # not asked for: not computed
+    result = run(root, "packages: [app]\nrules:\n  - {id: u, type: 'acme_metrics:Unasked'}\n")
+    assert result.returncode == 1 and "app.core instability" in result.stdout  # the smells read them anyway
