@@ -118,11 +118,14 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
         services = cached.scan
     else:
         assert plan is not None
-        before = graph.snapshot()
+        # what the service side adds is cached only where a cache is kept and either was opened or
+        # will be (services found); a snapshot reads every import's evidence (refined on first read)
+        keeping = options.cache and (side is not None or has_services)
+        before = graph.snapshot() if keeping else None
         services = collect_services(graph, root, plan, config.sql_dialect)
         if side is None and has_services:
             side = _service_cache(root, config, options, known=False)
-        if side is not None:
+        if side is not None and before is not None:
             side.save(plan_roots, has_services, services, graph, before)
     required = options.granularity or Need.HISTORY in rule_needs(config.rules, plugins)
     history = collect_history(

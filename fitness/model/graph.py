@@ -7,7 +7,7 @@ by (source, target, kind); seeing the same edge twice merges its evidence instea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
@@ -85,6 +85,10 @@ class Edge(NamedTuple):
         }
 
 
+Refine = Callable[[tuple[Evidence, ...]], tuple[Evidence, ...]]
+"""Rewrites one edge's evidence (same items, in the same order, each possibly refined)."""
+
+
 class ArchGraph:
     """A typed multigraph (one edge per source, target and kind) with evidence on everything."""
 
@@ -93,6 +97,7 @@ class ArchGraph:
         self._edges: dict[tuple[str, str, EdgeKind], Edge] = {}
         self._out: dict[EdgeKind, dict[str, set[str]]] = {}
         self._in: dict[EdgeKind, dict[str, set[str]]] = {}
+        self._later: dict[str, tuple[EdgeKind, Refine]] = {}  # source -> evidence refined when first read
 
     # -- building -----------------------------------------------------------------------------
     def add_node(
@@ -123,6 +128,8 @@ class ArchGraph:
             if end not in self._nodes:
                 raise KeyError(f"unknown node {end!r}")
         key = (source, target, kind)
+        if source in self._later:
+            self._settle(source)
         old = self._edges.get(key)
         if old is None:
             self._edges[key] = Edge(source, target, kind, tuple(sorted(set(evidence))), attrs or _NO_ATTRS)
@@ -177,15 +184,39 @@ class ArchGraph:
         """Unsorted nodes of one kind, for hot loops that sort afterwards (or never need to)."""
         return (node for node in self._nodes.values() if node.kind is kind)
 
+    def refine_later(self, source: str, kind: EdgeKind, refine: Refine) -> None:
+        """Let ``refine`` rewrite the evidence of ``source``'s ``kind`` edges when anything first reads it
+        (an edge, a list of edges, JSON, a snapshot), not before. For what is costly to find and seldom
+        read: whether an import runs lazily takes a second read of the importing module, and a plain
+        check reads the evidence of the few imports in its findings' chains, not of all 40,000."""
+        self._later[source] = (kind, refine)
+
+    def _settle(self, source: str) -> None:
+        kind, refine = self._later.pop(source)
+        for target in self._out.get(kind, {}).get(source, ()):
+            key = (source, target, kind)
+            edge = self._edges[key]
+            self._edges[key] = edge._replace(evidence=refine(edge.evidence))
+
+    def _settle_all(self) -> None:
+        for source in sorted(self._later):
+            self._settle(source)
+
     def edges(self, kind: EdgeKind | None = None) -> list[Edge]:
+        if self._later:
+            self._settle_all()
         keys = sorted(key for key in self._edges if kind is None or key[2] is kind)
         return [self._edges[key] for key in keys]
 
     def iter_edges(self, kind: EdgeKind) -> Iterator[Edge]:
         """Unsorted edges of one kind, for hot loops that sort afterwards (or never need to)."""
+        if self._later:
+            self._settle_all()
         return (edge for key, edge in self._edges.items() if key[2] is kind)
 
     def edge(self, source: str, target: str, kind: EdgeKind) -> Edge | None:
+        if source in self._later:
+            self._settle(source)
         return self._edges.get((source, target, kind))
 
     def successors(self, identifier: str, kind: EdgeKind) -> set[str]:
@@ -201,6 +232,8 @@ class ArchGraph:
     def snapshot(self) -> tuple[dict[str, Node], dict[tuple[str, str, EdgeKind], Edge]]:
         """The nodes and edges as they are now: nodes and edges are immutable and replaced when they
         change, so comparing these objects by identity later tells what a step added or changed."""
+        if self._later:
+            self._settle_all()
         return dict(self._nodes), dict(self._edges)
 
     # -- serialisation ------------------------------------------------------------------------

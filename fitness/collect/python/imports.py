@@ -26,6 +26,7 @@ from fitness.collect.python.nesting import SMALL_ENOUGH, TooDeep, too_deep_file
 from fitness.inputs import inside, leaves_tree
 from fitness.model import ArchGraph, EdgeKind, Evidence, FitnessError, NodeKind
 from fitness.model.file_kinds import describe
+from fitness.model.graph import Refine
 from fitness.model.patterns import matches
 from fitness.model.redact import redact
 
@@ -94,10 +95,11 @@ def collect_imports(
     folder = str(root)  # joined as str per module: a Path join costs four times as much
     make = tuple.__new__  # Evidence is a NamedTuple; building it in C saves a Python call per import
     count = 0
+    importers: list[tuple[str, str]] = []
     for module in keep:
         importer_id = "module:" + module
         path = paths[module][0]
-        lines: list[bytes] | None = None  # the module's lines, read on its first in-package import
+        before = count
         for direct in imports_by_module.pop(module, ()):  # popped: grimp's objects go as ours come
             imported = direct.imported.name
             if imported in keep:
@@ -113,22 +115,42 @@ def collect_imports(
             text = direct.line_contents.strip()
             if "#" in text or ";" in text:  # only a comment or a second statement can hold a secret
                 text = redact(text)
-            how = IMPORT
-            if lines is None:
-                lines = _source_lines(os.path.join(folder, path))
-            if direct.line_number <= len(lines) and lines[direct.line_number - 1][:1] in _INDENT:
-                how = import_kind(lines, direct.line_number)
-            evidence = make(Evidence, (path, direct.line_number, text, how))
+            evidence = make(Evidence, (path, direct.line_number, text, IMPORT))
             key = (importer_id, target)
             if key in grouped:
                 grouped[key].append(evidence)
             else:
                 grouped[key] = [evidence]
             count += 1
+        if count > before:
+            importers.append((importer_id, os.path.join(folder, path)))
     scan.imports = count
     graph.add_edges(EdgeKind.IMPORTS, grouped)
+    for importer_id, source in importers:  # lazy and TYPE_CHECKING imports: marked when first read
+        graph.refine_later(importer_id, EdgeKind.IMPORTS, _lazy_marks(source))
     scan.modules = len(keep)
     return scan
+
+
+def _lazy_marks(source: str) -> Refine:
+    """The refinement that marks a module's imports ``lazy`` or ``type-checking`` (``fitness.collect.
+    python.lazy``) from its lines, read once, when the graph is first asked for their evidence: an
+    indented import is inside a block, and the block headers above it say which."""
+
+    def refine(evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        if not lines:
+            lines.append(_source_lines(source))
+        text = lines[0]
+        marked = []
+        for item in evidence:
+            line = item.line
+            if 0 < line <= len(text) and text[line - 1][:1] in _INDENT:
+                item = item._replace(how=import_kind(text, line))
+            marked.append(item)
+        return tuple(marked)
+
+    lines: list[list[bytes]] = []
+    return refine
 
 
 def _source_lines(path: str) -> list[bytes]:
