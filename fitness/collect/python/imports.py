@@ -144,8 +144,8 @@ def _lazy_marks(source: str) -> Refine:
         marked = []
         for item in evidence:
             line = item.line
-            if 0 < line <= len(text) and text[line - 1][:1] in _INDENT:
-                item = item._replace(how=import_kind(text, line))
+            if 0 < line <= len(text) and text[line - 1][:1] in _INDENT:  # redacted already: built in C
+                item = tuple.__new__(Evidence, (item.path, line, item.text, import_kind(text, line)))
             marked.append(item)
         return tuple(marked)
 
