@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment, Template
 
 MAX_METRIC_ROWS = 300  # module metrics beyond this: the most coupled modules are listed
+MAX_MATRIX_SERVICES = 40  # services x tables beyond this: the shared tables and the services using them
+MAX_MATRIX_TABLES = 200
 
 
 def render(
@@ -250,28 +252,48 @@ def _finding(
 
 
 def _matrix(view: ServiceView) -> dict[str, Any] | None:
+    """Who reads and writes each table. A large system (over MAX_MATRIX_SERVICES services or
+    MAX_MATRIX_TABLES tables) keeps the part worth a matrix: the tables more than one service uses, and
+    the services that use them most (a full matrix of 1,000 services is 100 MB of mostly empty cells);
+    every table keeps its panel."""
     tables = view.tables()
     if not tables:
         return None
+    users = {t: view.writers.get(t, set()) | view.readers.get(t, set()) for t in tables}
+    services = list(view.services)
+    note = ""
+    if len(services) > MAX_MATRIX_SERVICES or len(tables) > MAX_MATRIX_TABLES:
+        shared = [t for t in tables if len(users[t]) > 1]
+        if not shared:
+            return None
+        uses = Counter(s for t in shared for s in users[t])
+        kept = set(sorted(uses, key=lambda s: (-uses[s], s))[:MAX_MATRIX_SERVICES])
+        shown = [t for t in shared if users[t] & kept][:MAX_MATRIX_TABLES]
+        services = [s for s in services if s in kept]
+        note = (
+            f"{len(shown)} of {len(tables)} tables (those used by more than one service) and "
+            f"{len(services)} of {len(view.services)} services (those using them most); every table has "
+            "its panel under Services and tables."
+        )
+        tables = shown
     rows = []
     for table in tables:
         writers = view.writers.get(table, set())
         readers = view.readers.get(table, set())
         cells = []
-        for service in view.services:
+        for service in services:
             mark = ("R" if service in readers else "") + ("W" if service in writers else "")
             cells.append("RW" if mark == "RW" else mark)
-        users = writers | readers
         rows.append(
             {
                 "table": table,
                 "owner": view.owner_of(table) or "",
                 "ownership": ownership(view, table),
-                "shared": len(users) > 1,
+                "shared": len(users[table]) > 1,
                 "cells": cells,
             }
         )
-    return {"services": list(view.services), "rows": rows}
+    return {"services": services, "rows": rows, "note": note}
 
 
 def _metrics(analysis: Analysis) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from fitness.model.service_view import ServiceView, ownership
 from fitness.report.score import force_line
 
 MAX_PLACES = 3  # file:line shown per fact; the rest are counted
+MAX_FINDINGS = 20  # findings listed per panel; the rest are counted (all are in the Findings section)
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Panel:
     groups: list[tuple[str, list[Fact]]]
     lines: list[tuple[str, str]] = field(default_factory=list)  # (label, text): ownership, granularity
     findings: list[int] = field(default_factory=list)  # indexes into the page's findings
+    more_findings: int = 0  # touching findings beyond MAX_FINDINGS, counted
 
 
 def panels(
@@ -47,13 +49,23 @@ def panels(
     """A panel per service of ``view`` then per table; ``findings`` are the page's finding rows (their
     ``services`` and ``subjects`` say what each touches)."""
     verdicts = {row.name: row for row in granularity.services} if granularity is not None else {}
-    result = [_service(view, index, name, findings, verdicts) for index, name in enumerate(view.services)]
-    result.extend(_table(view, index, table, findings) for index, table in enumerate(view.tables()))
+    by_service: dict[str, list[int]] = {}  # the findings touching each service, and each subject, in order
+    by_subject: dict[str, list[int]] = {}
+    for number, finding in enumerate(findings):
+        for name in set(finding["services"]):
+            by_service.setdefault(name, []).append(number)
+        for subject in set(finding["subjects"]):
+            by_subject.setdefault(subject, []).append(number)
+    result = [_service(view, index, name, by_service, verdicts) for index, name in enumerate(view.services)]
+    result.extend(_table(view, index, table, by_subject) for index, table in enumerate(view.tables()))
+    for panel in result:
+        panel.more_findings = max(0, len(panel.findings) - MAX_FINDINGS)
+        del panel.findings[MAX_FINDINGS:]
     return result
 
 
 def _service(
-    view: ServiceView, index: int, name: str, findings: Sequence[dict[str, Any]], verdicts: dict[str, Any]
+    view: ServiceView, index: int, name: str, touching: dict[str, list[int]], verdicts: dict[str, Any]
 ) -> Panel:
     callers = sorted(s for s in view.services if name in view.calls.get(s, ()))
     tables = view.tables_used().get(name, set())
@@ -86,11 +98,12 @@ def _service(
         forces = force_line(row.disintegrators)
         if forces:
             lines.append(("forces", forces))
-    touching = [i for i, f in enumerate(findings) if name in f["services"]]
-    return Panel(f"svc-{index}", "service", name, [(k, v) for k, v in groups if v], lines, touching)
+    return Panel(
+        f"svc-{index}", "service", name, [(k, v) for k, v in groups if v], lines, touching.get(name, [])[:]
+    )
 
 
-def _table(view: ServiceView, index: int, table: str, findings: Sequence[dict[str, Any]]) -> Panel:
+def _table(view: ServiceView, index: int, table: str, touching: dict[str, list[int]]) -> Panel:
     writers = sorted(view.writers.get(table, ()))
     readers = sorted(view.readers.get(table, ()))
     groups = [
@@ -100,9 +113,8 @@ def _table(view: ServiceView, index: int, table: str, findings: Sequence[dict[st
     owner = view.owner_of(table)
     declared = " (declared)" if table in view.owners else ""
     lines = [("ownership", f"{ownership(view, table)}; owner {owner + declared if owner else 'none'}")]
-    subject = f"table:{table}"
-    touching = [i for i, f in enumerate(findings) if subject in f["subjects"]]
-    return Panel(f"tbl-{index}", "table", table, [(k, v) for k, v in groups if v], lines, touching)
+    found = touching.get(f"table:{table}", [])[:]
+    return Panel(f"tbl-{index}", "table", table, [(k, v) for k, v in groups if v], lines, found)
 
 
 def _facts(view: ServiceView, name: str, targets: Iterable[str], kind: EdgeKind) -> list[Fact]:

@@ -208,3 +208,53 @@ def test_draw_many_gets_every_graph_at_once(full: Analysis) -> None:
 
     page = html.render(full, ReportOptions(), None, "", many)
     assert len(batches) == 1 and page.count("<svg") == batches[0]
+
+
+def many_services(count: int) -> Analysis:
+    """``count`` services, each writing its own two tables; every fifth also reads its neighbour's first
+    table; one chain finding that names every service, and 30 findings on ``s000``."""
+    graph = ArchGraph()
+    names = [f"s{i:03d}" for i in range(count)]
+    for name in names:
+        graph.add_node(NodeKind.SERVICE, name, {"role": "service"})
+        for t in (0, 1):
+            graph.add_node(NodeKind.TABLE, f"{name}_t{t}")
+            graph.add_edge(
+                f"service:{name}", f"table:{name}_t{t}", EdgeKind.WRITES, [Evidence(f"{name}/db.py", 1)]
+            )
+    for i in range(0, count, 5):
+        neighbour = names[(i + 1) % count]
+        graph.add_edge(f"service:{names[i]}", f"table:{neighbour}_t0", EdgeKind.READS, [Evidence("x.py", 2)])
+    chain = " -> ".join(names)
+    findings = [
+        Finding(
+            "FIT124",
+            "chain",
+            Severity.ERROR,
+            f"synchronous chain of {count} calls: {chain}, and back: {chain}",
+            tuple(names),
+        )
+    ]
+    findings += [
+        Finding("FIT131", "timeouts", Severity.WARNING, f"s000: call {n} has no timeout", ("s000",))
+        for n in range(30)
+    ]
+    summary = Summary(service_scan=ServiceSummary(tuple(names)))
+    return Analysis("big", graph, findings=findings, summary=summary)
+
+
+def test_a_large_service_system_keeps_its_matrix_and_panels_bounded() -> None:
+    page = html.render(many_services(120), ReportOptions(), fake_draw)
+    matrix = page.split('<section id="matrix">')[1].split("</section>")[0]
+    assert "20 of 240 tables (those used by more than one service) and 40 of 120 services" in matrix
+    assert matrix.count('<th class="rot">') == 40 and matrix.count('<tr class="shared">') == 20
+    panel = page.split('<details class="entity service" id="svc-0">')[1].split("</details>")[0]
+    assert "+11 more under Findings" in panel  # 31 findings touch s000: 20 listed
+    chain_line = next(line for line in panel.split("<li>") if "FIT124" in line)
+    assert "…" in chain_line and len(chain_line) < 1700  # cut in the panel (1,000 characters, escaped)
+    assert "s119</" in page.split('<section id="findings">')[1]  # whole in the findings
+    small = html.render(many_services(30), ReportOptions(), fake_draw)
+    assert (
+        "of 60 tables" not in small
+        and small.split('<section id="matrix">')[1].count('<th class="rot">') == 30
+    )
