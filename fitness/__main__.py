@@ -8,7 +8,7 @@ When the command is done the process ends at once (``os._exit`` after flushing t
 freeing a large project's graph object by object, and then every module, takes 60 ms and more on a
 6,700-module package, for nothing. Every file a command writes is closed (and renamed into place) before
 it returns, and no command leaves a thread, a process or a temporary folder behind. If the streams cannot
-be flushed (a closed pipe), Python's own shutdown runs, as before.
+be flushed (a closed pipe), or a profiler, tracer or coverage is watching, Python's own shutdown runs.
 
 The cyclic garbage collector stays off for the whole command, not only inside ``pipeline.run``: a
 collection triggered while the report is rendered would walk the whole graph (70 ms on homeassistant)
@@ -40,8 +40,11 @@ def main() -> None:
 
 
 def _exit_now(code: int) -> None:
-    """End the process with ``code`` without tearing down its objects (returns only if a stream cannot be
-    flushed, for the caller to exit the ordinary way)."""
+    """End the process with ``code`` without tearing down its objects. Returns, for the caller to exit the
+    ordinary way, if a stream cannot be flushed, or under a profiler, a tracer or coverage (they write
+    their results as the interpreter shuts down)."""
+    if sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules:
+        return
     try:
         sys.stdout.flush()
         sys.stderr.flush()
