@@ -64,8 +64,8 @@ def only(full: typer.Typer, argv: list[str]) -> typer.Typer:
     errors and the root options are the same either way: the root callback and the named command
     are the very objects of ``full``.
     """
-    name = next((arg for arg in argv if not arg.startswith("-")), None)
-    if name is None:
+    name = next((arg for arg in argv if arg == "--help" or not arg.startswith("-")), None)
+    if name is None or name == "--help":  # the root's help (also before a command name) lists them all
         return full
     commands = [c for c in full.registered_commands if _command_name(c) == name]
     groups = [g for g in full.registered_groups if g.name == name]

@@ -35,6 +35,8 @@ def test_only_falls_back_to_the_whole_app() -> None:
     assert only(app, ["--help"]) is app
     assert only(app, ["--version"]) is app
     assert only(app, ["chek"]) is app  # no such command: click lists them and suggests one
+    assert only(app, ["--help", "check"]) is app  # the root's help, which lists every command
+    assert only(app, ["check", "--help"]) is not app
 
 
 def test_a_typo_still_gets_a_suggestion_and_exit_2() -> None:
