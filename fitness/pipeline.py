@@ -158,7 +158,7 @@ def _run(root: Path, options: Options | None, config: Config | None) -> Analysis
         from fitness.model.granularity import granularity_metrics
 
         metrics.update(granularity_metrics(granularity))
-    outcome = run_rules(rules, view, metrics, depth)
+    outcome = run_rules(rules, view, metrics, depth, service_view)
     analysis = Analysis(
         root=root.name,
         graph=graph,

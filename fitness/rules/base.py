@@ -92,6 +92,11 @@ class RuleContext:
             self._services = ServiceView.from_graph(self.view.graph)
         return self._services
 
+    @property
+    def built_services(self) -> ServiceView | None:
+        """The service view if a rule has asked for it (for the next rules to share), else None."""
+        return self._services
+
 
 class RuleType(Generic[OptionsT]):
     """Base class of rule types. Subclasses set the class variables and implement ``check``.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fitness.model import ConfigError, Finding, FitnessError, Location, Severity
 from fitness.model.analysis import Metrics
@@ -17,6 +18,9 @@ from fitness.model.rulespec import IgnoreSpec, RuleSpec
 from fitness.model.views import ImportView
 from fitness.rules.base import Need, RuleContext, RuleType
 from fitness.rules.registry import Plugins, resolve
+
+if TYPE_CHECKING:
+    from fitness.model.service_view import ServiceView
 
 UNUSED_IGNORE = "FIT002"
 
@@ -66,19 +70,30 @@ class RuleRun:
 
 
 def run_rules(
-    rules: Sequence[RuleType[object]], view: ImportView, metrics: Metrics, package_depth: int
+    rules: Sequence[RuleType[object]],
+    view: ImportView,
+    metrics: Metrics,
+    package_depth: int,
+    services: ServiceView | None = None,
 ) -> RuleRun:
+    """Every rule on its context. ``services``: the service view the pipeline built already, if any; else
+    the first rule that asks builds it, and the rules after it share it (it depends on the graph only,
+    which an ignore does not change; 0.4 s a build on 5,000 services)."""
     findings: list[Finding] = []
     unused: list[Finding] = []
     for rule in rules:
-        context = RuleContext(view, metrics, package_depth)
+        context = RuleContext(view, metrics, package_depth, services)
         if not rule.spec.ignores:
             findings.extend(rule.check(context))
+            services = services or context.built_services
             continue
         reported = _links(rule.check(context))
         ignored = _matching_imports(view, rule.spec.ignores)
-        filtered = RuleContext(_without(view, set().union(*ignored.values())), metrics, package_depth)
+        services = services or context.built_services
+        without = _without(view, set().union(*ignored.values()))
+        filtered = RuleContext(without, metrics, package_depth, services)
         findings.extend(rule.check(filtered))
+        services = services or filtered.built_services
         for ignore in rule.spec.ignores:
             if not ignored[ignore] & reported:
                 unused.append(_unused(rule.spec, ignore))
