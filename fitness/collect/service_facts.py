@@ -76,7 +76,7 @@ def component_facts(
     """The facts of one component; ``served``: settings a config server serves it; ``trees``: the
     Python parse trees this component's other scans share; ``interactions`` False: the component has no
     peer to talk to, so its resilience and saga facts are not looked for."""
-    from fitness.collect.manifests.connections import _CONFIG_NAMES, scan_config_connections
+    from fitness.collect.manifests.connections import is_config_name, scan_config_connections
 
     base = os.path.abspath(root)
     calls = scan_texts(texts, base, trees, python_ast)
@@ -101,7 +101,7 @@ def component_facts(
             facts.unresolved.append(item)
     # the config files among them (the only names it reads): a Path for each of 20 files per service
     # is most of the call on a large monorepo
-    chosen = [Path(base, path) for path in sorted(texts) if _CONFIG_NAMES.match(path.rsplit("/", 1)[-1])]
+    chosen = [Path(base, path) for path in sorted(texts) if is_config_name(path.rsplit("/", 1)[-1])]
     _, config_env, config_warnings = scan_config_connections(chosen, root)
     warnings.extend(config_warnings)
     ranked = [

@@ -132,6 +132,14 @@ _CONFIG_NAMES = re.compile(
     r"|appsettings(?:\..+)?\.json|config(?:[-.][\w-]+)?\.json)$",
     re.IGNORECASE,
 )
+
+
+def is_config_name(name: str) -> bool:
+    """Whether a file called ``name`` is one of the config files whose connections are read (``.env``,
+    Spring ``application*.yml|properties``, .NET ``appsettings*.json``, ``config*.json``)."""
+    return _CONFIG_NAMES.match(name) is not None
+
+
 _GO_DSN = re.compile(r"^(?:[^@\s]*@)?tcp\(([A-Za-z0-9_.-]+)(?::(\d+))?\)/([\w-]*)")
 _PDO = re.compile(r"^(mysql|pgsql|sqlsrv|dblib|oci|firebird):(.*host=.*)$", re.IGNORECASE | re.DOTALL)
 _PDO_SCHEMES = {
@@ -171,7 +179,7 @@ def scan_config_connections(
     settings: list[EnvVar] = []
     warnings: list[str] = []
     for path in files:
-        if not _CONFIG_NAMES.match(path.name):
+        if not is_config_name(path.name):
             continue
         display = relative(path, root)
         text = read_text(path, display, warnings)
@@ -190,7 +198,7 @@ def scan_config_connections(
 
 def find_config_files(root: Path, max_depth: int = 12) -> list[Path]:
     """Config files ``scan_config_connections`` reads, anywhere under ``root`` (build output skipped)."""
-    return [path for path, _ in walk_files(root, max_depth) if _CONFIG_NAMES.match(path.name)]
+    return [path for path, _ in walk_files(root, max_depth) if is_config_name(path.name)]
 
 
 def parse_dotenv(text: str) -> list[tuple[str, str, int]]:
